@@ -1,0 +1,1 @@
+//! embwit's WIT tooling.

@@ -1,0 +1,2 @@
+//! embwit's bundled WebAssembly interpreter (work in progress).
+#![no_std]

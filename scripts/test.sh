@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole embwit test suite, on a fresh machine: installs what it needs, then runs every check.
+# Usage: scripts/test.sh   (honours CARGO_TARGET_DIR)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: wasm and MCU targets (RUSTUP_AUTO_INSTALL=0 here, so install them explicitly)"
+rustup target add wasm32-unknown-unknown wasm32-wasip1 thumbv7em-none-eabihf riscv32imc-unknown-none-elf
+
+step "format"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "no_std builds of the runtime for MCU targets"
+for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
+  cargo build -p embwit-runtime --no-default-features --target "$target"
+done
+
+step "tests"
+cargo test --workspace
