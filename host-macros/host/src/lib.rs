@@ -1,0 +1,2 @@
+//! Host glue support (work in progress).
+#![no_std]

@@ -1,0 +1,1 @@
+//! Host bindings macro (work in progress).
