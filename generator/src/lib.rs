@@ -1,1 +1,3 @@
 //! embwit's WIT tooling.
+
+pub mod gen;
