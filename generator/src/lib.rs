@@ -1,3 +1,3 @@
 //! embwit's WIT tooling.
 
-pub mod gen;
+pub mod codegen;

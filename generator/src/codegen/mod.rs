@@ -43,5 +43,10 @@ impl Files {
 /// One language backend.
 pub trait Backend {
     /// Generates the bindings for `world` into `files`.
-    fn generate(&mut self, resolve: &Resolve, world: WorldId, files: &mut Files) -> anyhow::Result<()>;
+    fn generate(
+        &mut self,
+        resolve: &Resolve,
+        world: WorldId,
+        files: &mut Files,
+    ) -> anyhow::Result<()>;
 }
