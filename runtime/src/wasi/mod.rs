@@ -1,0 +1,1 @@
+//! WASI preview1 subset (work in progress).
