@@ -20,7 +20,17 @@ const MANAGER_WORLD: &str = "applet-manager";
 /// The privileged interface that must never be in the platform world.
 const MANAGER_INTERFACE: &str = "manager";
 /// Worlds the project promises (issue 2); the test fails if one disappears.
-const REQUIRED_WORLDS: &[&str] = &["blinky", PLATFORM_WORLD];
+const REQUIRED_WORLDS: &[&str] = &[
+    "blinky",
+    "business-logic",
+    "isp-stage",
+    "isp-algorithm",
+    "inference-stage",
+    "normalize-stage",
+    "vision-app",
+    MANAGER_WORLD,
+    PLATFORM_WORLD,
+];
 
 fn wit_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../wit")
@@ -156,6 +166,10 @@ fn every_package_parses_in_dependency_order() {
         "embwit:types",
         "embwit:platform",
         "embwit:gpio",
+        "embwit:image",
+        "embwit:sensor",
+        "embwit:isp",
+        "embwit:infer",
         APPLET_PACKAGE,
     ] {
         assert!(ids.contains_key(required), "package {required} missing");
