@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use wit_parser::{
-    Docs, InterfaceId, PackageId, Resolve, Type, TypeDefKind, TypeOwner, UnresolvedPackageGroup,
-    WorldId, WorldItem, WorldKey,
+    Docs, InterfaceId, PackageId, Resolve, Stability, Type, TypeDefKind, TypeOwner,
+    UnresolvedPackageGroup, WorldId, WorldItem, WorldKey,
 };
 
 /// The package that holds the worlds.
@@ -342,4 +342,81 @@ fn the_doc_check_catches_missing_docs() {
             "{expected} not reported in {missing:?}"
         );
     }
+}
+
+/// Lists items that need a wit-parser feature gate or the async component model: embwit's WIT
+/// must be plain WIT that every generator and runtime accepts.
+fn gated(resolve: &Resolve) -> Vec<String> {
+    fn stable(found: &mut Vec<String>, stability: &Stability, what: String) {
+        if !matches!(stability, Stability::Unknown) {
+            found.push(format!("{what} has @since/@unstable"));
+        }
+    }
+    let mut found = Vec::new();
+    for (_, world) in &resolve.worlds {
+        stable(
+            &mut found,
+            &world.stability,
+            format!("world {}", world.name),
+        );
+    }
+    for (_, iface) in &resolve.interfaces {
+        let name = iface.name.clone().unwrap_or_default();
+        stable(&mut found, &iface.stability, format!("interface {name}"));
+        for (fname, func) in &iface.functions {
+            stable(
+                &mut found,
+                &func.stability,
+                format!("function {name}.{fname}"),
+            );
+            if func.kind.is_async() {
+                found.push(format!("function {name}.{fname} is async"));
+            }
+        }
+    }
+    for (_, ty) in &resolve.types {
+        let name = ty.name.clone().unwrap_or_else(|| "<anonymous>".into());
+        stable(&mut found, &ty.stability, format!("type {name}"));
+        if matches!(
+            ty.kind,
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) | TypeDefKind::Type(Type::ErrorContext)
+        ) {
+            found.push(format!("type {name} is a future, stream or error-context"));
+        }
+    }
+    found
+}
+
+#[test]
+fn no_feature_gates_or_async() {
+    let (resolve, _) = load();
+    let found = gated(&resolve);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// The gate check itself must be able to fail.
+#[test]
+fn the_gate_check_catches_async_and_unstable() {
+    let mut resolve = Resolve {
+        all_features: true,
+        ..Resolve::default()
+    };
+    resolve
+        .push_str(
+            "probe.wit",
+            "package probe:p@0.1.0;\ninterface i {\n  @unstable(feature = x)\n  f: func();\n  \
+             g: async func() -> stream<u8>;\n}\n",
+        )
+        .expect("probe parses");
+    let found = gated(&resolve);
+    for expected in ["function i.f has", "function i.g is async"] {
+        assert!(
+            found.iter().any(|m| m.starts_with(expected)),
+            "{expected} not reported in {found:?}"
+        );
+    }
+    assert!(
+        found.iter().any(|m| m.contains("is a future, stream")),
+        "{found:?}"
+    );
 }
