@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 #[path = "../kernels.rs"]
 pub mod kernels;
 
+pub mod report;
 mod wasmi_runner;
 
 pub use wasmi_runner::WasmiRunner;

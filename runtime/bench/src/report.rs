@@ -1,0 +1,105 @@
+//! The benchmark report: runs every workload on each engine (embwit, wasmi, native), checks
+//! that all engines return the same result, and prints the times, per workload the ratios
+//! embwit/wasmi and embwit/native, and their geometric means. Times are the fastest of several
+//! calls (`--quick`: fewer calls). A ratio below 1 means embwit is faster.
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::kernels::WORKLOADS;
+use crate::{NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
+
+/// Runs the benchmark with command-line `args` (without the program name); flags other than
+/// `--quick` are ignored (so `cargo bench` can pass `--bench`).
+pub fn run(args: &[String]) -> ExitCode {
+    let quick = args.iter().any(|a| a == "--quick");
+    let filter: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
+    let samples = if quick { 2 } else { 7 };
+    if cfg!(debug_assertions) {
+        eprintln!("warning: a debug build; run with --release for meaningful numbers");
+    }
+
+    let mut runners: Vec<Box<dyn Runner>> = Vec::new();
+    runners.push(Box::new(
+        WasmiRunner::new(WORKLOADS_WASM).expect("wasmi loads the workloads"),
+    ));
+    runners.push(Box::new(NativeRunner));
+    let index = |name: &str| runners.iter().position(|r| r.name() == name);
+    let (embwit, wasmi, native) = (index("embwit"), index("wasmi"), index("native"));
+
+    print!("{:<10} {:>5}", "workload", "arg");
+    for r in &runners {
+        print!(" {:>12}", r.name());
+    }
+    println!(
+        " {:>13} {:>14} {:>13}",
+        "embwit/wasmi", "embwit/native", "wasmi/native"
+    );
+
+    let pairs = [(embwit, wasmi), (embwit, native), (wasmi, native)];
+    let mut logs = [(0.0f64, 0u32); 3];
+    let mut failed = false;
+    for w in WORKLOADS
+        .iter()
+        .filter(|w| filter.is_empty() || filter.contains(&w.name))
+    {
+        let mut times = Vec::new();
+        let mut results = Vec::new();
+        for r in &mut runners {
+            match r.bench(w.name, w.bench_arg, samples) {
+                Ok((result, time)) => {
+                    results.push(result);
+                    times.push(time);
+                }
+                Err(e) => {
+                    eprintln!("{}: {} failed: {e}", w.name, r.name());
+                    failed = true;
+                }
+            }
+        }
+        if times.len() != runners.len() {
+            continue;
+        }
+        if results.iter().any(|r| *r != results[0]) {
+            eprintln!("{}: engines disagree: {results:?}", w.name);
+            failed = true;
+            continue;
+        }
+        print!("{:<10} {:>5}", w.name, w.bench_arg);
+        for t in &times {
+            print!(" {:>9.3} ms", t.as_secs_f64() * 1e3);
+        }
+        for (k, pair) in pairs.iter().enumerate() {
+            let width = [13, 14, 13][k];
+            match pair {
+                (Some(a), Some(b)) => {
+                    let ratio = ratio(times[*a], times[*b]);
+                    logs[k].0 += ratio.ln();
+                    logs[k].1 += 1;
+                    print!(" {ratio:>width$.3}");
+                }
+                _ => print!(" {:>width$}", "-"),
+            }
+        }
+        println!();
+    }
+    let names = ["embwit/wasmi", "embwit/native", "wasmi/native"];
+    for (k, (log, n)) in logs.iter().enumerate() {
+        if *n > 0 {
+            let geo = (log / f64::from(*n)).exp();
+            println!("geomean {:<14} {geo:.3}  (over {n} workloads)", names[k]);
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+}
