@@ -3,6 +3,7 @@
 
 mod check;
 mod doc;
+mod gen_cmd;
 mod worlds;
 
 use std::fmt;
@@ -28,6 +29,8 @@ enum Command {
     Worlds(worlds::Args),
     /// Write a Markdown reference of every package from its doc comments.
     Doc(doc::Args),
+    /// Generate bindings for one world (Rust/C/Zig guests, Rust host glue).
+    Gen(gen_cmd::Args),
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
@@ -35,6 +38,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Worlds(args) => worlds::run(args),
         Command::Doc(args) => doc::run(args),
+        Command::Gen(args) => gen_cmd::run(args),
     }
 }
 
