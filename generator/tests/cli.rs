@@ -34,7 +34,11 @@ fn check_fails(files: &[(&str, &str)]) -> String {
     let dir = tree(files);
     let out = embwit(&["check", dir.path().to_str().unwrap()]);
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "expected exit 2, stderr:\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2, stderr:\n{err}"
+    );
     err
 }
 
@@ -53,7 +57,10 @@ fn syntax_error_names_file_line_and_source() {
         "package test:a@0.1.0;\n\ninterface i {\n    f: func(x: u32;\n}\n",
     )]);
     assert!(err.contains("a.wit:4:"), "{err}");
-    assert!(err.contains("f: func(x: u32;"), "source line missing: {err}");
+    assert!(
+        err.contains("f: func(x: u32;"),
+        "source line missing: {err}"
+    );
 }
 
 #[test]
@@ -88,7 +95,10 @@ fn package_cycle_is_an_error() {
             "package test:b@0.1.0;\n\ninterface j {\n    use test:a/i@0.1.0.{u};\n    type t = u32;\n}\n",
         ),
     ]);
-    assert!(err.contains("cycle") || err.contains("depends on itself"), "{err}");
+    assert!(
+        err.contains("cycle") || err.contains("depends on itself"),
+        "{err}"
+    );
     assert!(err.contains(".wit:4:"), "{err}");
 }
 
@@ -98,7 +108,10 @@ fn interface_cycle_inside_a_package_is_an_error() {
         "pkg/a.wit",
         "package test:a@0.1.0;\n\ninterface i {\n    use j.{t};\n    type u = u8;\n}\n\ninterface j {\n    use i.{u};\n    type t = u8;\n}\n",
     )]);
-    assert!(err.contains("cycle") || err.contains("depends on itself"), "{err}");
+    assert!(
+        err.contains("cycle") || err.contains("depends on itself"),
+        "{err}"
+    );
     assert!(err.contains("a.wit:"), "{err}");
 }
 

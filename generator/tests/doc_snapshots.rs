@@ -14,7 +14,11 @@ fn snapshot_pages(dir: &str, prefix: &str) {
         insta::assert_snapshot!(format!("{prefix}-{page}"), contents);
         count += 1;
     }
-    assert_eq!(count, loaded.packages.len() + 1, "one page per package plus the index");
+    assert_eq!(
+        count,
+        loaded.packages.len() + 1,
+        "one page per package plus the index"
+    );
 }
 
 #[test]
