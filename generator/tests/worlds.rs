@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use wit_component::{ComponentEncoder, StringEncoding};
 use wit_parser::{
-    Docs, InterfaceId, PackageId, Resolve, Stability, Type, TypeDefKind, TypeOwner,
-    UnresolvedPackageGroup, WorldId, WorldItem, WorldKey,
+    Docs, InterfaceId, LiftLowerAbi, ManglingAndAbi, PackageId, Resolve, Stability, Type,
+    TypeDefKind, TypeOwner, UnresolvedPackageGroup, WorldId, WorldItem, WorldKey,
 };
 
 /// The package that holds the worlds.
@@ -419,4 +420,56 @@ fn the_gate_check_catches_async_and_unstable() {
         found.iter().any(|m| m.contains("is a future, stream")),
         "{found:?}"
     );
+}
+
+/// Builds a dummy core module for `world` (every import declared, every export stubbed), embeds
+/// the world's type and turns it into a validated component: what a real applet toolchain emits.
+fn dummy_component(resolve: &Resolve, world: WorldId, mangling: ManglingAndAbi) -> Vec<u8> {
+    let name = &resolve.worlds[world].name;
+    let mut module = wit_component::dummy_module(resolve, world, mangling);
+    wit_component::embed_component_metadata(
+        &mut module,
+        resolve,
+        world,
+        StringEncoding::UTF8,
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{name}: embed: {e:?}"));
+    let component = ComponentEncoder::default()
+        .module(&module)
+        .and_then(|e| e.validate(true).encode())
+        .unwrap_or_else(|e| panic!("{name} ({mangling:?}): no valid component: {e:?}"));
+    wasmparser::Validator::new()
+        .validate_all(&component)
+        .unwrap_or_else(|e| panic!("{name}: component does not validate: {e}"));
+    component
+}
+
+/// The install-time check done the component-model way (`wasm-tools component targets`): a
+/// component of each applet world links against the platform world, and a component of the
+/// manager world does not. Both core-module name manglings are exercised.
+#[test]
+fn applet_components_target_the_platform_world() {
+    let (resolve, ids) = load();
+    let applet = ids[APPLET_PACKAGE];
+    let platform = world(&resolve, applet, PLATFORM_WORLD);
+    for (name, &id) in &resolve.packages[applet].worlds {
+        for mangling in [
+            ManglingAndAbi::Standard32,
+            ManglingAndAbi::Legacy(LiftLowerAbi::Sync),
+        ] {
+            let component = dummy_component(&resolve, id, mangling);
+            let fits = wit_component::targets(&resolve, platform, &component, false);
+            if name == MANAGER_WORLD {
+                assert!(
+                    fits.is_err(),
+                    "{MANAGER_WORLD} must not link against {PLATFORM_WORLD}"
+                );
+            } else {
+                fits.unwrap_or_else(|e| {
+                    panic!("{name} ({mangling:?}) does not target {PLATFORM_WORLD}: {e:?}")
+                });
+            }
+        }
+    }
 }
