@@ -473,3 +473,34 @@ fn applet_components_target_the_platform_world() {
         }
     }
 }
+
+fn synthetic(name: &str, deps: &[&str]) -> PackageDir {
+    PackageDir {
+        path: PathBuf::from(name),
+        name: name.to_string(),
+        deps: deps.iter().map(|d| d.to_string()).collect(),
+    }
+}
+
+/// The ordering puts dependencies first, whatever order the directories are listed in.
+#[test]
+fn dependency_order_puts_dependencies_first() {
+    let order = dependency_order(vec![
+        synthetic("c", &["b", "a"]),
+        synthetic("b", &["a"]),
+        synthetic("a", &[]),
+    ]);
+    let names: Vec<&str> = order.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+}
+
+/// A cycle between packages is reported, not looped on.
+#[test]
+#[should_panic(expected = "dependency cycle")]
+fn dependency_order_rejects_cycles() {
+    dependency_order(vec![
+        synthetic("a", &["b"]),
+        synthetic("b", &["a"]),
+        synthetic("c", &[]),
+    ]);
+}
