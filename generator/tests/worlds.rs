@@ -504,3 +504,81 @@ fn dependency_order_rejects_cycles() {
         synthetic("c", &[]),
     ]);
 }
+
+/// Follows `type a = b` aliases (and `use`) to the defining type.
+fn dealias(resolve: &Resolve, mut ty: Type) -> Type {
+    while let Type::Id(id) = ty {
+        match resolve.types[id].kind {
+            TypeDefKind::Type(inner) => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// True for the shared `error-class` enum, or for a variant with a `common(error-class)` case.
+fn is_typed_error(resolve: &Resolve, ty: Type) -> bool {
+    let Type::Id(id) = dealias(resolve, ty) else {
+        return false;
+    };
+    let def = &resolve.types[id];
+    match &def.kind {
+        TypeDefKind::Enum(_) => def.name.as_deref() == Some("error-class"),
+        TypeDefKind::Variant(v) => v
+            .cases
+            .iter()
+            .any(|c| c.name == "common" && c.ty.is_some_and(|t| is_typed_error(resolve, t))),
+        _ => false,
+    }
+}
+
+/// Lists fallible functions whose error is not typed the embwit way: every `result` a function
+/// returns (also inside an `option`) must carry `error-class` or a variant with a
+/// `common(error-class)` case, never a string, a bare `result<_>` or an ad-hoc type.
+fn untyped_errors(resolve: &Resolve) -> Vec<String> {
+    let mut found = Vec::new();
+    for (_, iface) in &resolve.interfaces {
+        let iname = iface.name.clone().unwrap_or_default();
+        for (fname, func) in &iface.functions {
+            let mut ty = func.result;
+            while let Some(t) = ty.map(|t| dealias(resolve, t)) {
+                ty = None;
+                let Type::Id(id) = t else { break };
+                match &resolve.types[id].kind {
+                    TypeDefKind::Option(inner) => ty = Some(*inner),
+                    TypeDefKind::Result(r)
+                        if !r.err.is_some_and(|e| is_typed_error(resolve, e)) =>
+                    {
+                        found.push(format!("{iname}.{fname}"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_error_is_typed() {
+    let (resolve, _) = load();
+    let found = untyped_errors(&resolve);
+    assert!(found.is_empty(), "untyped errors: {found:?}");
+}
+
+/// The error-type check itself must be able to fail.
+#[test]
+fn the_error_check_catches_untyped_errors() {
+    let mut resolve = Resolve::default();
+    resolve
+        .push_str(
+            "probe.wit",
+            "package probe:p@0.1.0;\ninterface i {\n  enum error-class { a }\n  \
+             variant error { common(error-class), other }\n  variant bad { other }\n  \
+             ok1: func() -> result<u32, error>;\n  ok2: func() -> option<result<_, error-class>>;\n  \
+             bad1: func() -> result<u32, string>;\n  bad2: func() -> result;\n  \
+             bad3: func() -> option<result<_, bad>>;\n}\n",
+        )
+        .expect("probe parses");
+    assert_eq!(untyped_errors(&resolve), ["i.bad1", "i.bad2", "i.bad3"]);
+}
