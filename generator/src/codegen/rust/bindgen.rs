@@ -457,14 +457,30 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                     if self.gen_.is_exported_resource(r) {
                         results.push(format!("{path}Borrow::lift({} as u32 as usize)", op(0)));
                     } else {
+                        // A `&R` needs a place holding the handle that outlives the call.
                         let n = self.tmp();
-                        let _ = writeln!(self.decls, "let handle{n};");
-                        let _ = writeln!(
-                            self.src,
-                            "handle{n} = ::core::mem::ManuallyDrop::new({path}::from_handle({} as u32));",
-                            op(0)
-                        );
-                        results.push(format!("&*handle{n}"));
+                        if self.block_stack.is_empty() {
+                            let _ = writeln!(self.decls, "let handle{n};");
+                            let _ = writeln!(
+                                self.src,
+                                "handle{n} = ::core::mem::ManuallyDrop::new({path}::from_handle({} as u32));",
+                                op(0)
+                            );
+                            results.push(format!("&*handle{n}"));
+                        } else {
+                            // Inside a list or variant arm: one boxed slot per borrow, kept in a
+                            // function-level vector until the call has returned.
+                            let _ = writeln!(
+                                self.decls,
+                                "let mut handles{n} = _rt::BorrowSlots::<{path}>::new();"
+                            );
+                            let _ = writeln!(
+                                self.src,
+                                "let borrow{n} = handles{n}.hold({path}::from_handle({} as u32));",
+                                op(0)
+                            );
+                            results.push(format!("&**borrow{n}"));
+                        }
                     }
                 }
             },

@@ -174,6 +174,33 @@ impl<T: WasmResource> Drop for Resource<T> {
     }
 }
 
+/// Places for handles borrowed inside lists and variant arms of an export's arguments: each
+/// `&T` given to the applet points into one of them, and they live until the call returns. The
+/// handles are borrowed, so dropping the slots frees the boxes without dropping the resources.
+pub struct BorrowSlots<T>(Vec<*mut ::core::mem::ManuallyDrop<T>>);
+
+impl<T> BorrowSlots<T> {
+    pub fn new() -> Self {
+        BorrowSlots(Vec::new())
+    }
+
+    /// Keeps `value` (a borrowed handle) until the slots are dropped; returns where it is.
+    pub fn hold(&mut self, value: T) -> *const ::core::mem::ManuallyDrop<T> {
+        let slot = Box::into_raw(Box::new(::core::mem::ManuallyDrop::new(value)));
+        self.0.push(slot);
+        slot
+    }
+}
+
+impl<T> Drop for BorrowSlots<T> {
+    fn drop(&mut self) {
+        for slot in self.0.drain(..) {
+            // SAFETY: every slot came from `Box::into_raw` in `hold` and is freed once.
+            drop(unsafe { Box::from_raw(slot) });
+        }
+    }
+}
+
 /// Scalars (and references to them) as a canonical ABI `i32`.
 pub trait AsI32 {
     fn as_i32(self) -> i32;
