@@ -1,0 +1,834 @@
+//! The single pass over a function body: decode each operator, type-check it with the
+//! [`Validator`] and, while the code is reachable, hand it to the [`Translator`].
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::ir::{CompiledFunc, Instr, S};
+use crate::module::ModuleInner;
+use crate::module::read_val_type;
+use crate::reader::Reader;
+use crate::translate::{Cmp, Translator};
+use crate::types::ValType;
+use crate::validate::{CtrlKind, Validator};
+
+type R<T> = Result<T, Error>;
+
+/// Upper bound on params + declared locals of one function.
+const MAX_LOCALS: u64 = 50_000;
+
+static SINGLE: [ValType; 6] = [
+    ValType::I32,
+    ValType::I64,
+    ValType::F32,
+    ValType::F64,
+    ValType::FuncRef,
+    ValType::ExternRef,
+];
+
+fn single(t: ValType) -> &'static [ValType] {
+    let i = match t {
+        ValType::I32 => 0,
+        ValType::I64 => 1,
+        ValType::F32 => 2,
+        ValType::F64 => 3,
+        ValType::FuncRef => 4,
+        ValType::ExternRef => 5,
+    };
+    SINGLE.get(i..i + 1).unwrap_or(&[])
+}
+
+fn block_type<'a>(r: &mut Reader<'_>, m: &'a ModuleInner) -> R<(&'a [ValType], &'a [ValType])> {
+    let off = r.offset();
+    match r.peek() {
+        Some(0x40) => {
+            r.u8()?;
+            Ok((&[], &[]))
+        }
+        Some(b) if b & 0xc0 == 0x40 => {
+            // A one-byte negative s33: a value type.
+            Ok((&[], single(read_val_type(r)?)))
+        }
+        _ => {
+            let idx = r.s33()?;
+            if idx < 0 {
+                return Err(Error::malformed(off, "malformed block type"));
+            }
+            let t = m
+                .types
+                .get(idx as usize)
+                .ok_or_else(|| Error::invalid(off, "unknown type"))?;
+            Ok((t.params(), t.results()))
+        }
+    }
+}
+
+enum Num {
+    Un(ValType, ValType, fn(S, S) -> Instr, Cmp),
+    Bin(ValType, ValType, fn(S, S, S) -> Instr, Cmp),
+    Reinterpret(ValType, ValType),
+    AddSub(bool),
+}
+
+fn numeric(op: u8) -> Option<Num> {
+    use Instr::*;
+    use Num::*;
+    use ValType::{F32, F64, I32, I64};
+    type B = fn(S, S, S) -> Instr;
+    type U = fn(S, S) -> Instr;
+    let i32cmp: [(B, Cmp); 10] = [
+        (I32Eq, Cmp::Eq),
+        (I32Ne, Cmp::Ne),
+        (I32LtS, Cmp::LtS),
+        (I32LtU, Cmp::LtU),
+        (I32GtS, Cmp::GtS),
+        (I32GtU, Cmp::GtU),
+        (I32LeS, Cmp::LeS),
+        (I32LeU, Cmp::LeU),
+        (I32GeS, Cmp::GeS),
+        (I32GeU, Cmp::GeU),
+    ];
+    let i64cmp: [B; 10] = [
+        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+    ];
+    let f32cmp: [B; 6] = [F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge];
+    let f64cmp: [B; 6] = [F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge];
+    let i32bin: [B; 15] = [
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor, I32Shl,
+        I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+    ];
+    let i64bin: [B; 15] = [
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor, I64Shl,
+        I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+    ];
+    let f32un: [U; 7] = [
+        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+    ];
+    let f64un: [U; 7] = [
+        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+    ];
+    let f32bin: [B; 7] = [F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign];
+    let f64bin: [B; 7] = [F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign];
+    let conv: [(ValType, ValType, U); 21] = [
+        (I64, I32, I32WrapI64),
+        (F32, I32, I32TruncF32S),
+        (F32, I32, I32TruncF32U),
+        (F64, I32, I32TruncF64S),
+        (F64, I32, I32TruncF64U),
+        (I32, I64, I64ExtendI32S),
+        (I32, I64, I64ExtendI32U),
+        (F32, I64, I64TruncF32S),
+        (F32, I64, I64TruncF32U),
+        (F64, I64, I64TruncF64S),
+        (F64, I64, I64TruncF64U),
+        (I32, F32, F32ConvertI32S),
+        (I32, F32, F32ConvertI32U),
+        (I64, F32, F32ConvertI64S),
+        (I64, F32, F32ConvertI64U),
+        (F64, F32, F32DemoteF64),
+        (I32, F64, F64ConvertI32S),
+        (I32, F64, F64ConvertI32U),
+        (I64, F64, F64ConvertI64S),
+        (I64, F64, F64ConvertI64U),
+        (F32, F64, F64PromoteF32),
+    ];
+    let i = |base: u8| (op - base) as usize;
+    Some(match op {
+        0x45 => Un(I32, I32, I32Eqz, Cmp::Eqz),
+        0x46..=0x4f => {
+            let (f, c) = *i32cmp.get(i(0x46))?;
+            Bin(I32, I32, f, c)
+        }
+        0x50 => Un(I64, I32, I64Eqz, Cmp::None),
+        0x51..=0x5a => Bin(I64, I32, *i64cmp.get(i(0x51))?, Cmp::None),
+        0x5b..=0x60 => Bin(F32, I32, *f32cmp.get(i(0x5b))?, Cmp::None),
+        0x61..=0x66 => Bin(F64, I32, *f64cmp.get(i(0x61))?, Cmp::None),
+        0x67 => Un(I32, I32, I32Clz, Cmp::None),
+        0x68 => Un(I32, I32, I32Ctz, Cmp::None),
+        0x69 => Un(I32, I32, I32Popcnt, Cmp::None),
+        0x6a => AddSub(false),
+        0x6b => AddSub(true),
+        0x6c..=0x78 => Bin(I32, I32, *i32bin.get(i(0x6a))?, Cmp::None),
+        0x79 => Un(I64, I64, I64Clz, Cmp::None),
+        0x7a => Un(I64, I64, I64Ctz, Cmp::None),
+        0x7b => Un(I64, I64, I64Popcnt, Cmp::None),
+        0x7c..=0x8a => Bin(I64, I64, *i64bin.get(i(0x7c))?, Cmp::None),
+        0x8b..=0x91 => Un(F32, F32, *f32un.get(i(0x8b))?, Cmp::None),
+        0x92..=0x98 => Bin(F32, F32, *f32bin.get(i(0x92))?, Cmp::None),
+        0x99..=0x9f => Un(F64, F64, *f64un.get(i(0x99))?, Cmp::None),
+        0xa0..=0xa6 => Bin(F64, F64, *f64bin.get(i(0xa0))?, Cmp::None),
+        0xa7..=0xbb => {
+            let (a, b, f) = *conv.get(i(0xa7))?;
+            Un(a, b, f, Cmp::None)
+        }
+        0xbc => Reinterpret(F32, I32),
+        0xbd => Reinterpret(F64, I64),
+        0xbe => Reinterpret(I32, F32),
+        0xbf => Reinterpret(I64, F64),
+        0xc0 => Un(I32, I32, I32Extend8S, Cmp::None),
+        0xc1 => Un(I32, I32, I32Extend16S, Cmp::None),
+        0xc2 => Un(I64, I64, I64Extend8S, Cmp::None),
+        0xc3 => Un(I64, I64, I64Extend16S, Cmp::None),
+        0xc4 => Un(I64, I64, I64Extend32S, Cmp::None),
+        _ => return None,
+    })
+}
+
+type MemOp = (u32, ValType, fn(S, S, u32) -> Instr);
+
+fn load_op(op: u8) -> Option<MemOp> {
+    use Instr::*;
+    use ValType::{F32, F64, I32, I64};
+    Some(match op {
+        0x28 => (2, I32, Load32),
+        0x29 => (3, I64, Load64),
+        0x2a => (2, F32, Load32),
+        0x2b => (3, F64, Load64),
+        0x2c => (0, I32, Load8S32),
+        0x2d => (0, I32, Load8U),
+        0x2e => (1, I32, Load16S32),
+        0x2f => (1, I32, Load16U),
+        0x30 => (0, I64, Load8S64),
+        0x31 => (0, I64, Load8U),
+        0x32 => (1, I64, Load16S64),
+        0x33 => (1, I64, Load16U),
+        0x34 => (2, I64, Load32S64),
+        0x35 => (2, I64, Load32),
+        _ => return None,
+    })
+}
+
+fn store_op(op: u8) -> Option<MemOp> {
+    use Instr::*;
+    use ValType::{F32, F64, I32, I64};
+    Some(match op {
+        0x36 => (2, I32, Store32),
+        0x37 => (3, I64, Store64),
+        0x38 => (2, F32, Store32),
+        0x39 => (3, F64, Store64),
+        0x3a => (0, I32, Store8),
+        0x3b => (1, I32, Store16),
+        0x3c => (0, I64, Store8),
+        0x3d => (1, I64, Store16),
+        0x3e => (2, I64, Store32),
+        _ => return None,
+    })
+}
+
+fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<u32> {
+    let align = r.u32()?;
+    let offset = r.u32()?;
+    if m.memories.is_empty() {
+        return Err(Error::invalid(off, "unknown memory"));
+    }
+    if align > max_align {
+        return Err(Error::invalid(
+            off,
+            "alignment must not be larger than natural",
+        ));
+    }
+    Ok(offset)
+}
+
+fn zero_byte(r: &mut Reader<'_>) -> R<()> {
+    let off = r.offset();
+    if r.u8()? != 0 {
+        return Err(Error::malformed(off, "zero byte expected"));
+    }
+    Ok(())
+}
+
+fn need_memory(m: &ModuleInner, off: usize) -> R<()> {
+    if m.memories.is_empty() {
+        Err(Error::invalid(off, "unknown memory"))
+    } else {
+        Ok(())
+    }
+}
+
+fn table_type(m: &ModuleInner, off: usize, t: u32) -> R<ValType> {
+    m.tables
+        .get(t as usize)
+        .map(|t| t.element)
+        .ok_or_else(|| Error::invalid(off, "unknown table"))
+}
+
+fn elem_type(m: &ModuleInner, off: usize, e: u32) -> R<ValType> {
+    m.elems
+        .get(e as usize)
+        .map(|e| e.ty)
+        .ok_or_else(|| Error::invalid(off, "unknown elem segment"))
+}
+
+fn data_index(m: &ModuleInner, off: usize, d: u32) -> R<()> {
+    match m.data_count {
+        None => Err(Error::malformed(off, "data count section required")),
+        Some(n) if d >= n => Err(Error::invalid(off, "unknown data segment")),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Validate and translate the body of function `func_index`.
+pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<CompiledFunc> {
+    let start = r.offset();
+    let fty = m
+        .func_type(func_index)
+        .ok_or_else(|| Error::invalid(start, "unknown type"))?;
+    let params = fty.params();
+    let results = fty.results();
+    if results.len() > u16::MAX as usize {
+        return Err(Error::limit("too many results"));
+    }
+    let mut locals: Vec<ValType> = params.to_vec();
+    let groups = r.count(2)?;
+    let mut total = params.len() as u64;
+    for _ in 0..groups {
+        let off = r.offset();
+        let n = r.u32()?;
+        let t = read_val_type(&mut r)?;
+        total += n as u64;
+        if total > MAX_LOCALS {
+            return Err(Error::malformed(off, "too many locals"));
+        }
+        for _ in 0..n {
+            locals.push(t);
+        }
+    }
+    let fuel = m.engine.config().consume_fuel;
+    let mut v = Validator::new();
+    v.push_ctrl(start, CtrlKind::Func, &[], results)?;
+    let mut t = Translator::new(params.len(), locals.len(), results.len(), fuel);
+
+    loop {
+        let off = r.offset();
+        t.at(off);
+        let op = r.u8()?;
+        let live = v.reachable() && !t.dead();
+        macro_rules! pop {
+            ($ty:expr) => {
+                v.pop_expect(off, $ty)?
+            };
+        }
+        match op {
+            0x00 => {
+                if live {
+                    t.unreachable();
+                }
+                v.set_unreachable();
+            }
+            0x01 => {}
+            0x02..=0x04 => {
+                let (bp, br) = block_type(&mut r, m)?;
+                if op == 0x04 {
+                    pop!(ValType::I32);
+                }
+                let kind = match op {
+                    0x02 => CtrlKind::Block,
+                    0x03 => CtrlKind::Loop,
+                    _ => CtrlKind::If,
+                };
+                // Check the params before translating (the translator trusts the stack).
+                v.push_ctrl(off, kind, bp, br)?;
+                if !live {
+                    t.dead_block();
+                } else {
+                    match op {
+                        0x02 => t.block(bp.len(), br.len()),
+                        0x03 => t.loop_(bp.len(), br.len()),
+                        _ => t.if_(bp.len(), br.len()),
+                    }
+                }
+            }
+            0x05 => {
+                let c = v.pop_ctrl(off)?;
+                if c.kind != CtrlKind::If {
+                    return Err(Error::invalid(off, "else without matching if"));
+                }
+                t.else_(!c.unreachable);
+                v.push_many(c.params);
+                v.push_ctrl(off, CtrlKind::Else, c.params, c.results)?;
+            }
+            0x0b => {
+                let c = v.pop_ctrl(off)?;
+                if c.kind == CtrlKind::If && c.params != c.results {
+                    return Err(Error::invalid(off, "type mismatch"));
+                }
+                let closed = t.end(!c.unreachable);
+                if c.kind == CtrlKind::Func {
+                    break;
+                }
+                let _ = closed;
+                v.push_many(c.results);
+            }
+            0x0c => {
+                let depth = r.u32()?;
+                let l = v.label(off, depth)?;
+                v.pop_many(off, l.label_types())?;
+                if live {
+                    t.br(depth);
+                }
+                v.set_unreachable();
+            }
+            0x0d => {
+                let depth = r.u32()?;
+                pop!(ValType::I32);
+                let l = v.label(off, depth)?;
+                v.check_top(off, l.label_types())?;
+                if live {
+                    t.br_if(depth);
+                }
+            }
+            0x0e => {
+                let n = r.count(1)?;
+                let mut targets = Vec::new();
+                for _ in 0..n {
+                    targets.push(r.u32()?);
+                }
+                let default = r.u32()?;
+                pop!(ValType::I32);
+                let dl = v.label(off, default)?;
+                let arity = dl.label_types().len();
+                for d in &targets {
+                    let l = v.label(off, *d)?;
+                    if l.label_types().len() != arity {
+                        return Err(Error::invalid(off, "type mismatch"));
+                    }
+                    v.check_top(off, l.label_types())?;
+                }
+                v.check_top(off, dl.label_types())?;
+                if live {
+                    t.br_table(&targets, default);
+                }
+                v.set_unreachable();
+            }
+            0x0f => {
+                v.pop_many(off, results)?;
+                if live {
+                    t.ret();
+                }
+                v.set_unreachable();
+            }
+            0x10 => {
+                let f = r.u32()?;
+                let ft = m
+                    .func_type(f)
+                    .ok_or_else(|| Error::invalid(off, "unknown function"))?;
+                v.pop_many(off, ft.params())?;
+                v.push_many(ft.results());
+                if live {
+                    t.call(f, ft.params().len(), ft.results().len());
+                }
+            }
+            0x11 => {
+                let ti = r.u32()?;
+                let table = r.u32()?;
+                let tt = table_type(m, off, table)?;
+                let ft = m
+                    .types
+                    .get(ti as usize)
+                    .ok_or_else(|| Error::invalid(off, "unknown type"))?;
+                if tt != ValType::FuncRef {
+                    return Err(Error::invalid(off, "type mismatch"));
+                }
+                pop!(ValType::I32);
+                v.pop_many(off, ft.params())?;
+                v.push_many(ft.results());
+                if live {
+                    let id = m.type_ids.get(ti as usize).copied().unwrap_or(u32::MAX);
+                    t.call_indirect(id, table, ft.params().len(), ft.results().len());
+                }
+            }
+            0x1a => {
+                v.pop(off)?;
+                if live {
+                    t.drop_();
+                }
+            }
+            0x1b | 0x1c => {
+                let explicit = if op == 0x1c {
+                    let n = r.u32()?;
+                    if n != 1 {
+                        return Err(Error::invalid(off, "invalid result arity"));
+                    }
+                    Some(read_val_type(&mut r)?)
+                } else {
+                    None
+                };
+                pop!(ValType::I32);
+                let ty = match explicit {
+                    Some(ty) => {
+                        pop!(ty);
+                        pop!(ty);
+                        Some(ty)
+                    }
+                    None => {
+                        let b = v.pop(off)?;
+                        let a = v.pop(off)?;
+                        if a.is_some_and(|t| t.is_ref()) || b.is_some_and(|t| t.is_ref()) {
+                            return Err(Error::invalid(off, "type mismatch"));
+                        }
+                        match (a, b) {
+                            (Some(x), Some(y)) if x != y => {
+                                return Err(Error::invalid(off, "type mismatch"));
+                            }
+                            (Some(x), _) | (_, Some(x)) => Some(x),
+                            (None, None) => None,
+                        }
+                    }
+                };
+                v.push_opt(ty);
+                if live {
+                    t.select();
+                }
+            }
+            0x20..=0x22 => {
+                let l = r.u32()?;
+                let lt = *locals
+                    .get(l as usize)
+                    .ok_or_else(|| Error::invalid(off, "unknown local"))?;
+                match op {
+                    0x20 => {
+                        v.push(lt);
+                        if live {
+                            t.push_local(l);
+                        }
+                    }
+                    0x21 => {
+                        pop!(lt);
+                        if live {
+                            t.local_set(l, false);
+                        }
+                    }
+                    _ => {
+                        pop!(lt);
+                        v.push(lt);
+                        if live {
+                            t.local_set(l, true);
+                        }
+                    }
+                }
+            }
+            0x23 | 0x24 => {
+                let g = r.u32()?;
+                let gt = *m
+                    .globals
+                    .get(g as usize)
+                    .ok_or_else(|| Error::invalid(off, "unknown global"))?;
+                if op == 0x23 {
+                    v.push(gt.content);
+                    if live {
+                        t.global_get(g);
+                    }
+                } else {
+                    if !gt.mutable {
+                        return Err(Error::invalid(off, "global is immutable"));
+                    }
+                    pop!(gt.content);
+                    if live {
+                        t.global_set(g);
+                    }
+                }
+            }
+            0x25 => {
+                let ti = r.u32()?;
+                let et = table_type(m, off, ti)?;
+                pop!(ValType::I32);
+                v.push(et);
+                if live {
+                    t.produce(1, |d, s| Instr::TableGet(d, s[0], ti));
+                }
+            }
+            0x26 => {
+                let ti = r.u32()?;
+                let et = table_type(m, off, ti)?;
+                pop!(et);
+                pop!(ValType::I32);
+                if live {
+                    t.consume(2, |s| Instr::TableSet(s[0], s[1], ti));
+                }
+            }
+            0x28..=0x35 => {
+                let (align, ty, f) =
+                    load_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
+                let offset = memarg(&mut r, m, off, align)?;
+                pop!(ValType::I32);
+                v.push(ty);
+                if live {
+                    t.load(f, offset);
+                }
+            }
+            0x36..=0x3e => {
+                let (align, ty, f) =
+                    store_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
+                let offset = memarg(&mut r, m, off, align)?;
+                pop!(ty);
+                pop!(ValType::I32);
+                if live {
+                    t.store(f, offset);
+                }
+            }
+            0x3f => {
+                zero_byte(&mut r)?;
+                need_memory(m, off)?;
+                v.push(ValType::I32);
+                if live {
+                    t.produce(0, |d, _| Instr::MemorySize(d));
+                }
+            }
+            0x40 => {
+                zero_byte(&mut r)?;
+                need_memory(m, off)?;
+                pop!(ValType::I32);
+                v.push(ValType::I32);
+                if live {
+                    t.produce(1, |d, s| Instr::MemoryGrow(d, s[0]));
+                }
+            }
+            0x41 => {
+                let c = r.i32()?;
+                v.push(ValType::I32);
+                if live {
+                    t.push_const(c as u32 as u64);
+                }
+            }
+            0x42 => {
+                let c = r.i64()?;
+                v.push(ValType::I64);
+                if live {
+                    t.push_const(c as u64);
+                }
+            }
+            0x43 => {
+                let c = r.f32_bits()?;
+                v.push(ValType::F32);
+                if live {
+                    t.push_const(c as u64);
+                }
+            }
+            0x44 => {
+                let c = r.f64_bits()?;
+                v.push(ValType::F64);
+                if live {
+                    t.push_const(c);
+                }
+            }
+            0x45..=0xc4 => match numeric(op) {
+                Some(Num::Un(a, b, f, cmp)) => {
+                    pop!(a);
+                    v.push(b);
+                    if live {
+                        t.unop(f, cmp);
+                    }
+                }
+                Some(Num::Bin(a, b, f, cmp)) => {
+                    pop!(a);
+                    pop!(a);
+                    v.push(b);
+                    if live {
+                        t.binop(f, cmp);
+                    }
+                }
+                Some(Num::Reinterpret(a, b)) => {
+                    pop!(a);
+                    v.push(b);
+                    if live {
+                        t.nop_convert();
+                    }
+                }
+                Some(Num::AddSub(sub)) => {
+                    pop!(ValType::I32);
+                    pop!(ValType::I32);
+                    v.push(ValType::I32);
+                    if live {
+                        t.i32_add_sub(sub);
+                    }
+                }
+                None => return Err(Error::malformed(off, "illegal opcode")),
+            },
+            0xd0 => {
+                let rt_off = r.offset();
+                let rt = match r.u8()? {
+                    0x70 => ValType::FuncRef,
+                    0x6f => ValType::ExternRef,
+                    _ => return Err(Error::malformed(rt_off, "malformed reference type")),
+                };
+                v.push(rt);
+                if live {
+                    t.push_const(0);
+                }
+            }
+            0xd1 => {
+                v.pop_ref(off)?;
+                v.push(ValType::I32);
+                if live {
+                    t.unop(Instr::I64Eqz, Cmp::None);
+                }
+            }
+            0xd2 => {
+                let f = r.u32()?;
+                if f as usize >= m.funcs.len() {
+                    return Err(Error::invalid(off, "unknown function"));
+                }
+                if !m.declared_refs.get(f as usize).copied().unwrap_or(false) {
+                    return Err(Error::invalid(off, "undeclared function reference"));
+                }
+                v.push(ValType::FuncRef);
+                if live {
+                    t.produce(0, |d, _| Instr::RefFunc(d, f));
+                }
+            }
+            0xfc => {
+                let sub = r.u32()?;
+                compile_fc(sub, off, &mut r, m, &mut v, &mut t, live)?;
+            }
+            _ => return Err(Error::malformed(off, "illegal opcode")),
+        }
+    }
+    if !r.is_empty() {
+        return Err(Error::malformed(
+            r.offset(),
+            "section size mismatch: operators after function end",
+        ));
+    }
+    t.finish(func_index)
+}
+
+fn compile_fc(
+    sub: u32,
+    off: usize,
+    r: &mut Reader<'_>,
+    m: &ModuleInner,
+    v: &mut Validator<'_>,
+    t: &mut Translator,
+    live: bool,
+) -> R<()> {
+    use ValType::{F32, F64, I32, I64};
+    match sub {
+        0..=7 => {
+            let (a, b, f): (ValType, ValType, fn(S, S) -> Instr) = match sub {
+                0 => (F32, I32, Instr::I32TruncSatF32S),
+                1 => (F32, I32, Instr::I32TruncSatF32U),
+                2 => (F64, I32, Instr::I32TruncSatF64S),
+                3 => (F64, I32, Instr::I32TruncSatF64U),
+                4 => (F32, I64, Instr::I64TruncSatF32S),
+                5 => (F32, I64, Instr::I64TruncSatF32U),
+                6 => (F64, I64, Instr::I64TruncSatF64S),
+                _ => (F64, I64, Instr::I64TruncSatF64U),
+            };
+            v.pop_expect(off, a)?;
+            v.push(b);
+            if live {
+                t.unop(f, Cmp::None);
+            }
+        }
+        8 => {
+            let seg = r.u32()?;
+            zero_byte(r)?;
+            need_memory(m, off)?;
+            data_index(m, off, seg)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                t.consume(3, |s| Instr::MemoryInit(s[0], s[1], s[2], seg));
+            }
+        }
+        9 => {
+            let seg = r.u32()?;
+            data_index(m, off, seg)?;
+            if live {
+                t.emit_plain(Instr::DataDrop(seg));
+            }
+        }
+        10 => {
+            zero_byte(r)?;
+            zero_byte(r)?;
+            need_memory(m, off)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                t.consume(3, |s| Instr::MemoryCopy(s[0], s[1], s[2]));
+            }
+        }
+        11 => {
+            zero_byte(r)?;
+            need_memory(m, off)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                t.consume(3, |s| Instr::MemoryFill(s[0], s[1], s[2]));
+            }
+        }
+        12 => {
+            let seg = r.u32()?;
+            let table = r.u32()?;
+            let et = elem_type(m, off, seg)?;
+            let tt = table_type(m, off, table)?;
+            if et != tt {
+                return Err(Error::invalid(off, "type mismatch"));
+            }
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                let x = t.add_extra(&[seg, table]);
+                t.consume(3, |s| Instr::TableInit(s[0], s[1], s[2], x));
+            }
+        }
+        13 => {
+            let seg = r.u32()?;
+            elem_type(m, off, seg)?;
+            if live {
+                t.emit_plain(Instr::ElemDrop(seg));
+            }
+        }
+        14 => {
+            let dt = r.u32()?;
+            let st = r.u32()?;
+            let a = table_type(m, off, dt)?;
+            let b = table_type(m, off, st)?;
+            if a != b {
+                return Err(Error::invalid(off, "type mismatch"));
+            }
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                let x = t.add_extra(&[dt, st]);
+                t.consume(3, |s| Instr::TableCopy(s[0], s[1], s[2], x));
+            }
+        }
+        15 => {
+            let ti = r.u32()?;
+            let et = table_type(m, off, ti)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, et)?;
+            v.push(I32);
+            if live {
+                t.produce(2, |d, s| Instr::TableGrow(d, s[0], s[1], ti));
+            }
+        }
+        16 => {
+            let ti = r.u32()?;
+            table_type(m, off, ti)?;
+            v.push(I32);
+            if live {
+                t.produce(0, |d, _| Instr::TableSize(d, ti));
+            }
+        }
+        17 => {
+            let ti = r.u32()?;
+            let et = table_type(m, off, ti)?;
+            v.pop_expect(off, I32)?;
+            v.pop_expect(off, et)?;
+            v.pop_expect(off, I32)?;
+            if live {
+                t.consume(3, |s| Instr::TableFill(s[0], s[1], s[2], ti));
+            }
+        }
+        _ => return Err(Error::malformed(off, "illegal opcode")),
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Engine, configuration and resource limits.
+
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use crate::types::FuncType;
+
+/// Resource limits applied to every store of an engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum linear memory size, in units of 64 KiB (also for memories with 1-byte pages).
+    pub max_memory_pages: u32,
+    /// Maximum number of elements of one table.
+    pub max_table_elements: u32,
+    /// Maximum wasm call depth (frames) of one host-to-guest call.
+    pub max_call_depth: u32,
+    /// Maximum value stack size, in 64-bit cells, of one host-to-guest call.
+    pub max_value_stack: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+            max_call_depth: 16_384,
+            max_value_stack: 1 << 20,
+        }
+    }
+}
+
+/// Engine configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub(crate) consume_fuel: bool,
+    pub(crate) limits: Limits,
+}
+
+impl Config {
+    /// Enable fuel metering: guest code charges fuel on function entry and loop iterations and
+    /// traps with [`crate::TrapCode::OutOfFuel`] when it runs out. Off costs nothing.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+    /// Set resource limits.
+    pub fn limits(&mut self, limits: Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+}
+
+pub(crate) struct EngineInner {
+    pub config: Config,
+    types: RefCell<BTreeMap<FuncType, u32>>,
+    type_list: RefCell<Vec<FuncType>>,
+}
+
+/// Shared compilation context: configuration and the function type registry.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Rc<EngineInner>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default())
+    }
+}
+
+impl core::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// A new engine with the given configuration.
+    pub fn new(config: &Config) -> Self {
+        Engine {
+            inner: Rc::new(EngineInner {
+                config: config.clone(),
+                types: RefCell::new(BTreeMap::new()),
+                type_list: RefCell::new(Vec::new()),
+            }),
+        }
+    }
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+    /// Intern a function type; equal types get equal ids (used by `call_indirect` and linking).
+    pub(crate) fn intern(&self, ty: &FuncType) -> u32 {
+        if let Some(id) = self.inner.types.borrow().get(ty) {
+            return *id;
+        }
+        let mut list = self.inner.type_list.borrow_mut();
+        let id = list.len() as u32;
+        list.push(ty.clone());
+        self.inner.types.borrow_mut().insert(ty.clone(), id);
+        id
+    }
+    pub(crate) fn same(&self, other: &Engine) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}

@@ -1,0 +1,109 @@
+//! Load, link and instantiation errors.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::Trap;
+
+/// What went wrong, broadly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The bytes are not a well-formed WebAssembly binary.
+    Malformed,
+    /// The module is well-formed but does not validate.
+    Invalid,
+    /// The module uses something this interpreter does not support (for example SIMD).
+    Unsupported,
+    /// An import could not be resolved or has the wrong type.
+    Unlinkable,
+    /// Instantiation trapped (out-of-bounds segment, start function trap).
+    Trap,
+    /// A resource limit (memory, table, stack) was exceeded.
+    Limit,
+    /// Misuse of the embedding API (wrong export name, type mismatch, ...).
+    Api,
+}
+
+/// An error from loading, linking or instantiating a module.
+#[derive(Debug, Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    offset: Option<usize>,
+    message: String,
+    trap: Option<Trap>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, offset: Option<usize>, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            offset,
+            message: message.into(),
+            trap: None,
+        }
+    }
+    pub(crate) fn malformed(offset: usize, message: &str) -> Self {
+        Self::new(ErrorKind::Malformed, Some(offset), message)
+    }
+    pub(crate) fn invalid(offset: usize, message: &str) -> Self {
+        Self::new(ErrorKind::Invalid, Some(offset), message)
+    }
+    pub(crate) fn api(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Api, None, message)
+    }
+    pub(crate) fn unlinkable(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unlinkable, None, message)
+    }
+    pub(crate) fn limit(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Limit, None, message)
+    }
+    /// The broad category of the error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// Byte offset into the module binary, when the error comes from decoding or validation.
+    pub fn offset(&self) -> Option<usize> {
+        self.offset
+    }
+    /// The human readable message (without the offset).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The trap, when instantiation trapped.
+    pub fn trap(&self) -> Option<&Trap> {
+        self.trap.as_ref()
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(trap: Trap) -> Self {
+        let message = alloc::format!("{trap}");
+        Error {
+            kind: ErrorKind::Trap,
+            offset: None,
+            message,
+            trap: Some(trap),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ErrorKind::Malformed => "malformed module",
+            ErrorKind::Invalid => "invalid module",
+            ErrorKind::Unsupported => "unsupported feature",
+            ErrorKind::Unlinkable => "link error",
+            ErrorKind::Trap => "instantiation trapped",
+            ErrorKind::Limit => "limit exceeded",
+            ErrorKind::Api => "error",
+        };
+        match self.offset {
+            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message),
+            None => write!(f, "{what}: {}", self.message),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}

@@ -1,0 +1,872 @@
+//! Stack bytecode to register IR. Keeps a virtual operand stack whose entries are locals,
+//! constants or temporaries; a temporary at stack height `h` lives in the canonical slot
+//! `num_locals + h`, so blocks merge without moves. Locals and constants are used in place;
+//! `local.set` folds into the producing instruction; compares fuse with the following branch.
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::ir::{CompiledFunc, Instr, S};
+
+type R<T> = Result<T, Error>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loc {
+    Local(S),
+    Temp,
+    Const(u64),
+}
+
+/// How to re-emit the last instruction with another destination (for `local.set` folding).
+#[derive(Clone, Copy)]
+enum Remake {
+    Bin(fn(S, S, S) -> Instr, S, S, Cmp),
+    Un(fn(S, S) -> Instr, S, Cmp),
+    Mem(fn(S, S, u32) -> Instr, S, u32),
+    AddImm(S, i32),
+    Global(u32),
+    Select(S, S, S),
+}
+
+/// i32 compare kinds that can fuse with a branch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    None,
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+    Eqz,
+}
+
+impl Cmp {
+    fn negate(self) -> Cmp {
+        match self {
+            Cmp::Eq => Cmp::Ne,
+            Cmp::Ne => Cmp::Eq,
+            Cmp::LtS => Cmp::GeS,
+            Cmp::LtU => Cmp::GeU,
+            Cmp::GtS => Cmp::LeS,
+            Cmp::GtU => Cmp::LeU,
+            Cmp::LeS => Cmp::GtS,
+            Cmp::LeU => Cmp::GtU,
+            Cmp::GeS => Cmp::LtS,
+            Cmp::GeU => Cmp::LtU,
+            c => c,
+        }
+    }
+    fn branch(self, a: S, b: S, t: u32) -> Instr {
+        match self {
+            Cmp::Eq => Instr::BrEq(a, b, t),
+            Cmp::Ne => Instr::BrNe(a, b, t),
+            Cmp::LtS => Instr::BrLtS(a, b, t),
+            Cmp::LtU => Instr::BrLtU(a, b, t),
+            Cmp::GtS => Instr::BrGtS(a, b, t),
+            Cmp::GtU => Instr::BrGtU(a, b, t),
+            Cmp::LeS => Instr::BrLeS(a, b, t),
+            Cmp::LeU => Instr::BrLeU(a, b, t),
+            Cmp::GeS => Instr::BrGeS(a, b, t),
+            Cmp::GeU => Instr::BrGeU(a, b, t),
+            Cmp::Eqz => Instr::BrIfEqz(a, t),
+            Cmp::None => Instr::BrIfNez(a, t),
+        }
+    }
+}
+
+/// A branch condition: a slot, or a removed compare to fuse into the branch.
+#[derive(Clone, Copy)]
+pub(crate) struct Cond {
+    cmp: Cmp,
+    a: S,
+    b: S,
+}
+
+impl Cond {
+    fn branch_if(self, t: u32) -> Instr {
+        self.cmp.branch(self.a, self.b, t)
+    }
+    fn branch_unless(self, t: u32) -> Instr {
+        match self.cmp {
+            Cmp::None => Instr::BrIfEqz(self.a, t),
+            Cmp::Eqz => Instr::BrIfNez(self.a, t),
+            c => c.negate().branch(self.a, self.b, t),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Block,
+    Loop,
+    If,
+    Else,
+    Func,
+}
+
+struct Frame {
+    kind: Kind,
+    height: usize,
+    n_params: usize,
+    n_results: usize,
+    /// Loop head.
+    target: u32,
+    /// Branch instructions to patch with the end label.
+    fixups: Vec<u32>,
+    else_fixup: Option<u32>,
+    /// First save slot index of saved `if` params.
+    save: Option<u32>,
+    dead: bool,
+    fuel_at: Option<usize>,
+}
+
+pub(crate) struct Translator {
+    stack: Vec<Loc>,
+    frames: Vec<Frame>,
+    code: Vec<Instr>,
+    offsets: Vec<u32>,
+    extra: Vec<u32>,
+    num_params: usize,
+    num_locals: usize,
+    max_height: usize,
+    num_saves: u32,
+    /// Instructions referencing save slots: (instr index, save index, is_restore).
+    save_refs: Vec<(usize, u32, bool)>,
+    last: Option<(usize, Remake)>,
+    offset: u32,
+    fuel: bool,
+    func_results: usize,
+}
+
+fn too_big(off: u32) -> Error {
+    Error::new(
+        crate::error::ErrorKind::Limit,
+        Some(off as usize),
+        "function needs more than 65535 value slots",
+    )
+}
+
+impl Translator {
+    pub fn new(num_params: usize, num_locals: usize, func_results: usize, fuel: bool) -> Self {
+        let mut t = Translator {
+            stack: Vec::new(),
+            frames: Vec::new(),
+            code: Vec::new(),
+            offsets: Vec::new(),
+            extra: Vec::new(),
+            num_params,
+            num_locals,
+            max_height: 0,
+            num_saves: 0,
+            save_refs: Vec::new(),
+            last: None,
+            offset: 0,
+            fuel,
+            func_results,
+        };
+        let fuel_at = if fuel {
+            Some(t.emit(Instr::Fuel(0)))
+        } else {
+            None
+        };
+        t.frames.push(Frame {
+            kind: Kind::Func,
+            height: 0,
+            n_params: 0,
+            n_results: func_results,
+            target: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+            save: None,
+            dead: false,
+            fuel_at,
+        });
+        t
+    }
+
+    /// Record the module offset of the wasm instruction being translated.
+    pub fn at(&mut self, off: usize) {
+        self.offset = off as u32;
+    }
+
+    fn slot(&self, h: usize) -> S {
+        (self.num_locals + h) as S
+    }
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+    fn emit(&mut self, i: Instr) -> usize {
+        self.last = None;
+        self.code.push(i);
+        self.offsets.push(self.offset);
+        self.code.len() - 1
+    }
+    fn emit_staged(&mut self, i: Instr, r: Remake) {
+        let idx = self.emit(i);
+        self.last = Some((idx, r));
+    }
+    fn push_temp(&mut self) {
+        self.stack.push(Loc::Temp);
+        if self.stack.len() > self.max_height {
+            self.max_height = self.stack.len();
+        }
+    }
+    pub fn push_local(&mut self, l: u32) {
+        self.stack.push(Loc::Local(l as S));
+    }
+    pub fn push_const(&mut self, v: u64) {
+        self.stack.push(Loc::Const(v));
+        if self.stack.len() > self.max_height {
+            self.max_height = self.stack.len();
+        }
+    }
+    fn emit_const(&mut self, dst: S, v: u64) {
+        if v <= u32::MAX as u64 {
+            self.emit(Instr::Const32(dst, v as u32));
+        } else {
+            self.emit(Instr::Const64(dst, v as u32, (v >> 32) as u32));
+        }
+    }
+    /// A slot holding the value of the entry at height `h` (materializing constants in place).
+    fn read_slot(&mut self, h: usize) -> S {
+        match self.stack.get(h).copied() {
+            Some(Loc::Local(l)) => l,
+            Some(Loc::Const(v)) => {
+                let s = self.slot(h);
+                self.emit_const(s, v);
+                s
+            }
+            _ => self.slot(h),
+        }
+    }
+    /// Emit a move of the entry at height `h` into `dst` (no-op if already there).
+    fn move_to(&mut self, h: usize, dst: S) {
+        match self.stack.get(h).copied() {
+            Some(Loc::Local(l)) => {
+                if l != dst {
+                    self.emit(Instr::Copy(dst, l));
+                }
+            }
+            Some(Loc::Const(v)) => self.emit_const(dst, v),
+            _ => {
+                let s = self.slot(h);
+                if s != dst {
+                    self.emit(Instr::Copy(dst, s));
+                }
+            }
+        }
+    }
+    /// Make the entry at height `h` a temporary in its canonical slot.
+    fn materialize(&mut self, h: usize) {
+        let s = self.slot(h);
+        self.move_to(h, s);
+        if let Some(e) = self.stack.get_mut(h) {
+            *e = Loc::Temp;
+        }
+    }
+    fn pop_slot(&mut self) -> S {
+        let h = self.stack.len().saturating_sub(1);
+        let s = self.read_slot(h);
+        self.stack.pop();
+        s
+    }
+    fn dst(&self) -> S {
+        self.slot(self.stack.len())
+    }
+    /// Copy every entry that aliases local `l` into its own slot before `l` is overwritten.
+    fn preserve_local(&mut self, l: S) {
+        for h in 0..self.stack.len() {
+            if self.stack.get(h) == Some(&Loc::Local(l)) {
+                self.materialize(h);
+            }
+        }
+    }
+    fn preserve_all_locals(&mut self) {
+        for h in 0..self.stack.len() {
+            if matches!(self.stack.get(h), Some(Loc::Local(_))) {
+                self.materialize(h);
+            }
+        }
+    }
+
+    // ---- straight-line operators ----
+
+    pub fn unop(&mut self, f: fn(S, S) -> Instr, cmp: Cmp) {
+        let a = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(f(d, a), Remake::Un(f, a, cmp));
+        self.push_temp();
+    }
+    pub fn binop(&mut self, f: fn(S, S, S) -> Instr, cmp: Cmp) {
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(f(d, a, b), Remake::Bin(f, a, b, cmp));
+        self.push_temp();
+    }
+    /// `i32.add`/`i32.sub` with a constant operand become `x + imm`.
+    pub fn i32_add_sub(&mut self, sub: bool) {
+        let n = self.stack.len();
+        let top = self.stack.get(n.wrapping_sub(1)).copied();
+        let below = self.stack.get(n.wrapping_sub(2)).copied();
+        let imm = match (top, below) {
+            (Some(Loc::Const(c)), _) => Some((c as u32 as i32, false)),
+            (_, Some(Loc::Const(c))) if !sub => Some((c as u32 as i32, true)),
+            _ => None,
+        };
+        match imm {
+            Some((c, const_below)) => {
+                let x = if const_below {
+                    let x = self.pop_slot();
+                    self.stack.pop();
+                    x
+                } else {
+                    self.stack.pop();
+                    self.pop_slot()
+                };
+                let c = if sub { c.wrapping_neg() } else { c };
+                let d = self.dst();
+                self.emit_staged(Instr::I32AddImm(d, x, c), Remake::AddImm(x, c));
+                self.push_temp();
+            }
+            None if sub => self.binop(Instr::I32Sub, Cmp::None),
+            None => self.binop(Instr::I32Add, Cmp::None),
+        }
+    }
+    /// Reinterpretations do not change the cell.
+    pub fn nop_convert(&mut self) {}
+    pub fn drop_(&mut self) {
+        self.stack.pop();
+    }
+    pub fn select(&mut self) {
+        let c = self.pop_slot();
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(Instr::Select(d, a, b, c), Remake::Select(a, b, c));
+        self.push_temp();
+    }
+    pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
+        let base = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(f(d, base, offset), Remake::Mem(f, base, offset));
+        self.push_temp();
+    }
+    pub fn store(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
+        let v = self.pop_slot();
+        let base = self.pop_slot();
+        self.emit(f(v, base, offset));
+    }
+    pub fn global_get(&mut self, g: u32) {
+        let d = self.dst();
+        self.emit_staged(Instr::GlobalGet(d, g), Remake::Global(g));
+        self.push_temp();
+    }
+    pub fn global_set(&mut self, g: u32) {
+        let s = self.pop_slot();
+        self.emit(Instr::GlobalSet(s, g));
+    }
+    /// An instruction producing one value into `dst` from popped operand slots.
+    pub fn produce(&mut self, n_in: usize, f: impl FnOnce(S, &[S]) -> Instr) {
+        let mut ins = [0 as S; 3];
+        for i in (0..n_in.min(3)).rev() {
+            if let Some(s) = ins.get_mut(i) {
+                *s = self.pop_slot();
+            }
+        }
+        let d = self.dst();
+        let i = f(d, ins.get(..n_in.min(3)).unwrap_or(&[]));
+        self.emit(i);
+        self.push_temp();
+    }
+    /// An instruction consuming `n_in` operands and producing nothing.
+    pub fn consume(&mut self, n_in: usize, f: impl FnOnce(&[S]) -> Instr) {
+        let mut ins = [0 as S; 3];
+        for i in (0..n_in.min(3)).rev() {
+            if let Some(s) = ins.get_mut(i) {
+                *s = self.pop_slot();
+            }
+        }
+        let i = f(ins.get(..n_in.min(3)).unwrap_or(&[]));
+        self.emit(i);
+    }
+    pub fn emit_plain(&mut self, i: Instr) {
+        self.emit(i);
+    }
+    pub fn add_extra(&mut self, vals: &[u32]) -> u32 {
+        let idx = self.extra.len() as u32;
+        self.extra.extend_from_slice(vals);
+        idx
+    }
+
+    pub fn local_set(&mut self, l: u32, tee: bool) {
+        let l = l as S;
+        let h = self.stack.len().saturating_sub(1);
+        let top = self.stack.get(h).copied();
+        let aliased = self.stack.iter().take(h).any(|e| *e == Loc::Local(l));
+        let mut done = false;
+        if top == Some(Loc::Temp)
+            && !aliased
+            && let Some((idx, r)) = self.last
+            && idx + 1 == self.code.len()
+        {
+            let i = match r {
+                Remake::Bin(f, a, b, _) => f(l, a, b),
+                Remake::Un(f, a, _) => f(l, a),
+                Remake::Mem(f, a, o) => f(l, a, o),
+                Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
+                Remake::Global(g) => Instr::GlobalGet(l, g),
+                Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
+            };
+            if let Some(slot) = self.code.get_mut(idx) {
+                *slot = i;
+                done = true;
+            }
+            self.last = None;
+        }
+        if !done {
+            self.preserve_local(l);
+            self.move_to(h, l);
+        }
+        self.stack.pop();
+        if tee {
+            self.stack.push(Loc::Local(l));
+        }
+    }
+    /// Whether the innermost frame was entered in unreachable code.
+    pub fn dead(&self) -> bool {
+        self.frames.last().is_some_and(|f| f.dead)
+    }
+
+    /// Pops a branch condition, taking back a just-emitted compare for fusion.
+    fn pop_cond(&mut self) -> Cond {
+        let h = self.stack.len().saturating_sub(1);
+        let is_temp = self.stack.get(h) == Some(&Loc::Temp);
+        if is_temp
+            && let Some((idx, r)) = self.last
+            && idx + 1 == self.code.len()
+        {
+            let fused = match r {
+                Remake::Bin(_, a, b, cmp) if cmp != Cmp::None => Some(Cond { cmp, a, b }),
+                Remake::Un(_, a, Cmp::Eqz) => Some(Cond {
+                    cmp: Cmp::Eqz,
+                    a,
+                    b: 0,
+                }),
+                _ => None,
+            };
+            if let Some(c) = fused {
+                self.code.pop();
+                self.offsets.pop();
+                self.last = None;
+                self.stack.pop();
+                return c;
+            }
+        }
+        let a = self.pop_slot();
+        Cond {
+            cmp: Cmp::None,
+            a,
+            b: 0,
+        }
+    }
+
+    // ---- control ----
+
+    fn push_frame(&mut self, kind: Kind, np: usize, nr: usize, dead: bool) -> &mut Frame {
+        let height = self.stack.len().saturating_sub(np);
+        self.frames.push(Frame {
+            kind,
+            height,
+            n_params: np,
+            n_results: nr,
+            target: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+            save: None,
+            dead,
+            fuel_at: None,
+        });
+        let n = self.frames.len() - 1;
+        &mut self.frames[n]
+    }
+
+    pub fn dead_block(&mut self) {
+        self.push_frame(Kind::Block, 0, 0, true);
+    }
+
+    pub fn block(&mut self, np: usize, nr: usize) {
+        self.preserve_all_locals();
+        self.push_frame(Kind::Block, np, nr, false);
+    }
+
+    pub fn loop_(&mut self, np: usize, nr: usize) {
+        self.preserve_all_locals();
+        let n = self.stack.len();
+        for h in n.saturating_sub(np)..n {
+            self.materialize(h);
+        }
+        self.last = None;
+        let target = self.pc();
+        let fuel_at = if self.fuel {
+            Some(self.emit(Instr::Fuel(0)))
+        } else {
+            None
+        };
+        let f = self.push_frame(Kind::Loop, np, nr, false);
+        f.target = target;
+        f.fuel_at = fuel_at;
+    }
+
+    pub fn if_(&mut self, np: usize, nr: usize) {
+        let cond = self.pop_cond();
+        self.preserve_all_locals();
+        let n = self.stack.len();
+        let mut save = None;
+        if np > 0 {
+            let first = self.num_saves;
+            for (i, h) in (n.saturating_sub(np)..n).enumerate() {
+                self.materialize(h);
+                let s = self.slot(h);
+                let idx = self.emit(Instr::Copy(0, s));
+                self.save_refs.push((idx, first + i as u32, false));
+            }
+            self.num_saves += np as u32;
+            save = Some(first);
+        }
+        let br = self.emit(cond.branch_unless(0)) as u32;
+        let f = self.push_frame(Kind::If, np, nr, false);
+        f.else_fixup = Some(br);
+        f.save = save;
+    }
+
+    fn restore_params(&mut self, height: usize, np: usize, save: Option<u32>) {
+        self.stack.truncate(height);
+        for i in 0..np {
+            if let Some(first) = save {
+                let dst = self.slot(height + i);
+                let idx = self.emit(Instr::Copy(dst, 0));
+                self.save_refs.push((idx, first + i as u32, true));
+            }
+            self.push_temp();
+        }
+    }
+
+    /// Move the top `n` values to the canonical slots starting at `height`.
+    fn transfer(&mut self, height: usize, n: usize) {
+        let len = self.stack.len();
+        for i in 0..n {
+            let src_h = (len + i).saturating_sub(n);
+            let dst = self.slot(height + i);
+            self.move_to(src_h, dst);
+        }
+    }
+
+    fn materialize_results(&mut self, height: usize, nr: usize) {
+        self.transfer(height, nr);
+        let len = self.stack.len();
+        self.stack.truncate(len.saturating_sub(nr));
+        self.stack.truncate(height);
+        for _ in 0..nr {
+            self.push_temp();
+        }
+    }
+
+    pub fn else_(&mut self, reachable: bool) {
+        let Some(f) = self.frames.last() else { return };
+        if f.dead {
+            return;
+        }
+        let (height, np, nr, save) = (f.height, f.n_params, f.n_results, f.save);
+        if reachable {
+            self.materialize_results(height, nr);
+            let br = self.emit(Instr::Br(0)) as u32;
+            if let Some(f) = self.frames.last_mut() {
+                f.fixups.push(br);
+            }
+        }
+        let here = self.pc();
+        self.last = None;
+        if let Some(f) = self.frames.last_mut() {
+            if let Some(e) = f.else_fixup.take()
+                && let Some(i) = self.code.get_mut(e as usize)
+            {
+                i.set_target(here);
+            }
+            f.kind = Kind::Else;
+        }
+        self.restore_params(height, np, save);
+    }
+
+    /// Returns true when this closed the function body.
+    pub fn end(&mut self, reachable: bool) -> bool {
+        let Some(f) = self.frames.last() else {
+            return true;
+        };
+        if f.dead {
+            self.frames.pop();
+            return false;
+        }
+        if f.kind == Kind::Func {
+            let fuel_at = f.fuel_at;
+            if reachable {
+                self.ret();
+            }
+            if let Some(at) = fuel_at {
+                let cost = self.code.len() as u32;
+                if let Some(Instr::Fuel(c)) = self.code.get_mut(at) {
+                    *c = cost.max(1);
+                }
+            }
+            self.frames.pop();
+            return true;
+        }
+        let (height, np, nr, save, kind) = (f.height, f.n_params, f.n_results, f.save, f.kind);
+        if reachable {
+            self.materialize_results(height, nr);
+        }
+        if kind == Kind::If && np > 0 {
+            // Implicit else: pass the saved params through.
+            let br = self.emit(Instr::Br(0)) as u32;
+            let here = self.pc();
+            if let Some(f) = self.frames.last_mut() {
+                f.fixups.push(br);
+                if let Some(e) = f.else_fixup.take()
+                    && let Some(i) = self.code.get_mut(e as usize)
+                {
+                    i.set_target(here);
+                }
+            }
+            self.restore_params(height, np, save);
+        }
+        let here = self.pc();
+        self.last = None;
+        if let Some(f) = self.frames.pop() {
+            for fx in f.fixups.iter().chain(f.else_fixup.iter()) {
+                if let Some(i) = self.code.get_mut(*fx as usize) {
+                    i.set_target(here);
+                }
+            }
+            if let Some(at) = f.fuel_at {
+                let cost = here.saturating_sub(at as u32);
+                if let Some(Instr::Fuel(c)) = self.code.get_mut(at) {
+                    *c = cost.max(1);
+                }
+            }
+        }
+        self.stack.truncate(height);
+        for _ in 0..nr {
+            self.push_temp();
+        }
+        false
+    }
+
+    /// Emit a return of the top `func_results` values (the stack is left as is).
+    pub fn ret(&mut self) {
+        let nr = self.func_results;
+        let len = self.stack.len();
+        if nr == 1 {
+            let s = self.read_slot(len.saturating_sub(1));
+            self.emit(Instr::Return(s, 1));
+        } else {
+            let base = len.saturating_sub(nr);
+            for h in base..len {
+                let s = self.slot(h);
+                self.move_to(h, s);
+            }
+            let s = self.slot(base);
+            self.emit(Instr::Return(s, nr as u16));
+        }
+    }
+
+    fn frame_index(&self, depth: u32) -> usize {
+        self.frames.len().saturating_sub(1 + depth as usize)
+    }
+
+    /// Emit what a taken branch to `depth` does (moves + jump), without touching the stack.
+    fn branch_to(&mut self, depth: u32) {
+        let fi = self.frame_index(depth);
+        let Some(f) = self.frames.get(fi) else { return };
+        if f.kind == Kind::Func {
+            self.ret();
+            return;
+        }
+        let (height, kind, target) = (f.height, f.kind, f.target);
+        let n = if kind == Kind::Loop {
+            f.n_params
+        } else {
+            f.n_results
+        };
+        self.transfer(height, n);
+        if kind == Kind::Loop {
+            self.emit(Instr::Br(target));
+        } else {
+            let br = self.emit(Instr::Br(0)) as u32;
+            if let Some(f) = self.frames.get_mut(fi) {
+                f.fixups.push(br);
+            }
+        }
+    }
+
+    /// Whether a branch to `depth` needs moves or a return sequence.
+    fn branch_is_simple(&self, depth: u32) -> bool {
+        let Some(f) = self.frames.get(self.frame_index(depth)) else {
+            return false;
+        };
+        if f.kind == Kind::Func {
+            return false;
+        }
+        let n = if f.kind == Kind::Loop {
+            f.n_params
+        } else {
+            f.n_results
+        };
+        let len = self.stack.len();
+        len.checked_sub(n) == Some(f.height)
+            && self.stack.iter().skip(f.height).all(|e| *e == Loc::Temp)
+    }
+
+    fn jump_with(&mut self, depth: u32, make: impl FnOnce(u32) -> Instr) {
+        let fi = self.frame_index(depth);
+        let Some(f) = self.frames.get(fi) else { return };
+        if f.kind == Kind::Loop {
+            let t = f.target;
+            self.emit(make(t));
+        } else {
+            let br = self.emit(make(0)) as u32;
+            if let Some(f) = self.frames.get_mut(fi) {
+                f.fixups.push(br);
+            }
+        }
+    }
+
+    pub fn br(&mut self, depth: u32) {
+        self.branch_to(depth);
+    }
+
+    pub fn br_if(&mut self, depth: u32) {
+        let cond = self.pop_cond();
+        if self.branch_is_simple(depth) {
+            self.jump_with(depth, |t| cond.branch_if(t));
+        } else {
+            let skip = self.emit(cond.branch_unless(0));
+            self.branch_to(depth);
+            let here = self.pc();
+            if let Some(i) = self.code.get_mut(skip) {
+                i.set_target(here);
+            }
+            self.last = None;
+        }
+    }
+
+    pub fn br_table(&mut self, targets: &[u32], default: u32) {
+        let idx = self.pop_slot();
+        self.emit(Instr::BrTable(idx, targets.len() as u32));
+        let first_entry = self.code.len();
+        for _ in 0..=targets.len() {
+            self.emit(Instr::BrTableEntry(0));
+        }
+        let mut stubs: Vec<(u32, u32)> = Vec::new();
+        for (i, depth) in targets.iter().chain(core::iter::once(&default)).enumerate() {
+            let entry = first_entry + i;
+            if self.branch_is_simple(*depth) {
+                let fi = self.frame_index(*depth);
+                if let Some(f) = self.frames.get_mut(fi) {
+                    if f.kind == Kind::Loop {
+                        let t = f.target;
+                        if let Some(e) = self.code.get_mut(entry) {
+                            e.set_target(t);
+                        }
+                    } else {
+                        f.fixups.push(entry as u32);
+                    }
+                }
+            } else {
+                let stub = match stubs.iter().find(|(d, _)| d == depth) {
+                    Some((_, pc)) => *pc,
+                    None => {
+                        let pc = self.pc();
+                        self.branch_to(*depth);
+                        stubs.push((*depth, pc));
+                        pc
+                    }
+                };
+                if let Some(e) = self.code.get_mut(entry) {
+                    e.set_target(stub);
+                }
+            }
+        }
+        self.last = None;
+    }
+
+    pub fn unreachable(&mut self) {
+        self.emit(Instr::Unreachable);
+    }
+
+    pub fn call(&mut self, func: u32, np: usize, nr: usize) {
+        let len = self.stack.len();
+        let base = len.saturating_sub(np);
+        let mut args = Vec::with_capacity(np);
+        for h in base..len {
+            args.push(self.read_slot(h) as u32);
+        }
+        self.stack.truncate(base);
+        let extra = self.add_extra(&args);
+        let d = self.dst();
+        self.emit(Instr::Call(func, d, extra));
+        for _ in 0..nr {
+            self.push_temp();
+        }
+    }
+
+    pub fn call_indirect(&mut self, type_id: u32, table: u32, np: usize, nr: usize) {
+        let idx = self.pop_slot();
+        let len = self.stack.len();
+        let base = len.saturating_sub(np);
+        let mut args = Vec::with_capacity(np + 2);
+        args.push(type_id);
+        args.push(table);
+        for h in base..len {
+            args.push(self.read_slot(h) as u32);
+        }
+        self.stack.truncate(base);
+        let extra = self.add_extra(&args);
+        let d = self.dst();
+        self.emit(Instr::CallIndirect(idx, d, extra));
+        for _ in 0..nr {
+            self.push_temp();
+        }
+    }
+
+    pub fn finish(mut self, func_index: u32) -> R<CompiledFunc> {
+        let temps_end = self.num_locals + self.max_height;
+        let frame_size = temps_end + self.num_saves as usize;
+        if frame_size > u16::MAX as usize {
+            return Err(too_big(self.offset));
+        }
+        for (idx, save, restore) in core::mem::take(&mut self.save_refs) {
+            let save_slot = (temps_end + save as usize) as S;
+            if let Some(Instr::Copy(d, s)) = self.code.get_mut(idx) {
+                if restore {
+                    *s = save_slot;
+                } else {
+                    *d = save_slot;
+                }
+            }
+        }
+        Ok(CompiledFunc {
+            code: self.code.into_boxed_slice(),
+            offsets: self.offsets.into_boxed_slice(),
+            extra: self.extra.into_boxed_slice(),
+            frame_size: frame_size as u32,
+            num_params: self.num_params as u32,
+            num_locals: self.num_locals as u32,
+            func_index,
+        })
+    }
+}

@@ -1,0 +1,278 @@
+//! End-to-end tests of the embedding API: host imports, typed calls, memory, traps, fuel,
+//! limits and stack exhaustion.
+
+use embwit_runtime::*;
+
+fn wasm(src: &str) -> Vec<u8> {
+    wat::parse_str(src).expect("valid wat")
+}
+
+const FIB: &str = r#"(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "loop_sum") (param i32) (result i64)
+    (local i64)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0)))
+    (local.get 1))
+  (func (export "spin") (loop (br 0)))
+  (func $rec (export "rec") (param i32) (result i32)
+    (i32.add (call $rec (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+)"#;
+
+#[test]
+fn fib_and_loops() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm(FIB)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::<()>::new(&engine);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+    let sum = inst.get_typed_func::<i32, i64>(&store, "loop_sum").unwrap();
+    assert_eq!(sum.call(&mut store, 100_000).unwrap(), 5_000_050_000);
+}
+
+#[test]
+fn host_functions_and_reentrancy() {
+    let src = r#"(module
+      (import "env" "add" (func $add (param i32 i32) (result i32)))
+      (import "env" "dyn" (func $dyn (param i32) (result i64)))
+      (import "env" "reenter" (func $reenter (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "double") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+      (func (export "run") (param i32) (result i64)
+        (i64.add (i64.extend_i32_s (call $add (local.get 0) (i32.const 5)))
+                 (call $dyn (call $reenter (local.get 0)))))
+      (data (i32.const 8) "hello"))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm(src)).unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::<u32>::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "add",
+            |mut caller: Caller<'_, u32>, a: i32, b: i32| -> Result<i32, Trap> {
+                *caller.data_mut() += 1;
+                Ok(a + b)
+            },
+        )
+        .unwrap();
+    linker
+        .func_new(
+            "env",
+            "dyn",
+            FuncType::new([ValType::I32], [ValType::I64]),
+            |_caller, params, results| {
+                results[0] = Val::I64(params[0].i32().unwrap() as i64 * 1000);
+                Ok(())
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "env",
+            "reenter",
+            |mut caller: Caller<'_, u32>, x: i32| -> Result<i32, Trap> {
+                let mem = caller.get_memory("memory").unwrap();
+                let mut buf = [0u8; 5];
+                mem.read(&caller, 8, &mut buf).unwrap();
+                assert_eq!(&buf, b"hello");
+                let f = caller.get_func("double").unwrap();
+                let mut out = [Val::I32(0)];
+                f.call(&mut caller, &[Val::I32(x)], &mut out)?;
+                Ok(out[0].i32().unwrap())
+            },
+        )
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 7).unwrap(), 12 + 14_000);
+    assert_eq!(*store.data(), 1);
+}
+
+#[test]
+fn traps_leave_store_usable() {
+    let src = r#"(module
+      (memory 1)
+      (func (export "oob") (result i32) (i32.load (i32.const 65535)))
+      (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+      (func (export "unreachable") unreachable)
+      (func (export "ok") (result i32) (i32.const 42)))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm(src)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let oob = inst.get_typed_func::<(), i32>(&store, "oob").unwrap();
+    let t = oob.call(&mut store, ()).unwrap_err();
+    assert_eq!(t.code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(t.func_index(), Some(0));
+    assert!(t.code_offset().is_some());
+    let div = inst.get_typed_func::<i32, i32>(&store, "div").unwrap();
+    assert_eq!(
+        div.call(&mut store, 0).unwrap_err().code(),
+        Some(TrapCode::IntegerDivisionByZero)
+    );
+    assert_eq!(div.call(&mut store, 1).unwrap(), 1);
+    let u = inst
+        .get_typed_func::<(), ()>(&store, "unreachable")
+        .unwrap();
+    assert_eq!(
+        u.call(&mut store, ()).unwrap_err().code(),
+        Some(TrapCode::Unreachable)
+    );
+    // A second instance in the same store still works.
+    let inst2 = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let ok = inst2.get_typed_func::<(), i32>(&store, "ok").unwrap();
+    assert_eq!(ok.call(&mut store, ()).unwrap(), 42);
+}
+
+#[test]
+fn fuel_exhaustion() {
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wasm(FIB)).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(10_000).unwrap();
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let spin = inst.get_typed_func::<(), ()>(&store, "spin").unwrap();
+    assert_eq!(
+        spin.call(&mut store, ()).unwrap_err().code(),
+        Some(TrapCode::OutOfFuel)
+    );
+    assert_eq!(store.get_fuel().unwrap(), 0);
+    store.set_fuel(1_000_000).unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 10).unwrap(), 55);
+    assert!(store.get_fuel().unwrap() < 1_000_000);
+    // Fuel disabled: the accessors say so.
+    let plain = Engine::default();
+    let s2 = Store::new(&plain, ());
+    assert!(s2.get_fuel().is_err());
+}
+
+#[test]
+fn stack_exhaustion_traps() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm(FIB)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let rec = inst.get_typed_func::<i32, i32>(&store, "rec").unwrap();
+    assert_eq!(
+        rec.call(&mut store, 0).unwrap_err().code(),
+        Some(TrapCode::StackOverflow)
+    );
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 15).unwrap(), 610);
+}
+
+#[test]
+fn limits_apply() {
+    let mut config = Config::default();
+    config.limits(Limits {
+        max_memory_pages: 2,
+        max_table_elements: 10,
+        max_call_depth: 50,
+        max_value_stack: 1 << 16,
+    });
+    let engine = Engine::new(&config);
+    let big = wasm("(module (memory 3))");
+    let module = Module::new(&engine, &big).unwrap();
+    let mut store = Store::new(&engine, ());
+    assert!(
+        Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .is_err()
+    );
+    let grow = wasm(
+        r#"(module (memory 1) (table 5 funcref)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+        (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))"#,
+    );
+    let module = Module::new(&engine, &grow).unwrap();
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let g = inst.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(g.call(&mut store, 1).unwrap(), 1);
+    assert_eq!(g.call(&mut store, 1).unwrap(), -1);
+    let tg = inst.get_typed_func::<i32, i32>(&store, "tgrow").unwrap();
+    assert_eq!(tg.call(&mut store, 5).unwrap(), 5);
+    assert_eq!(tg.call(&mut store, 1).unwrap(), -1);
+    let module = Module::new(&engine, &wasm(FIB)).unwrap();
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = inst.get_typed_func::<i32, i32>(&store, "fib").unwrap();
+    assert_eq!(fib.call(&mut store, 10).unwrap(), 55);
+    let rec = inst.get_typed_func::<i32, i32>(&store, "rec").unwrap();
+    assert_eq!(
+        rec.call(&mut store, 0).unwrap_err().code(),
+        Some(TrapCode::StackOverflow)
+    );
+}
+
+#[test]
+fn small_pages() {
+    let src = r#"(module (memory (export "m") 1024 (pagesize 1))
+      (func (export "size") (result i32) (memory.size))
+      (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))"#;
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wasm(src)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let size = inst.get_typed_func::<(), i32>(&store, "size").unwrap();
+    assert_eq!(size.call(&mut store, ()).unwrap(), 1024);
+    let st = inst
+        .get_typed_func::<(i32, i32), ()>(&store, "store")
+        .unwrap();
+    st.call(&mut store, (1023, 7)).unwrap();
+    assert_eq!(
+        st.call(&mut store, (1024, 7)).unwrap_err().code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        inst.get_memory(&store, "m").unwrap().data(&store).len(),
+        1024
+    );
+}
+
+#[test]
+fn hostile_bytes_error() {
+    let engine = Engine::default();
+    let good = wasm(FIB);
+    for cut in 0..good.len() {
+        let _ = Module::new(&engine, &good[..cut]);
+    }
+    let mut x: u32 = 12345;
+    for _ in 0..2000 {
+        let mut b = good.clone();
+        for _ in 0..4 {
+            x = x.wrapping_mul(1103515245).wrapping_add(12345);
+            let i = (x as usize >> 8) % b.len();
+            b[i] = (x >> 16) as u8;
+        }
+        let _ = Module::new(&engine, &b);
+    }
+    let e = Module::new(&engine, b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\x0f").unwrap_err();
+    assert!(e.offset().is_some());
+    assert!(!e.to_string().is_empty());
+}
