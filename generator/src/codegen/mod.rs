@@ -9,8 +9,10 @@
 //! [`generate`] is the single entry point: it validates the world once, then runs the backend that
 //! [`backend`] registers for the language.
 
+pub mod c;
 pub mod names;
 pub mod rust;
+pub mod zig;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -63,8 +65,8 @@ fn registry(lang: Lang) -> Option<Box<dyn Backend>> {
     match lang {
         Lang::Rust => Some(Box::new(rust::RustGuest)),
         Lang::Host => None,
-        Lang::C => None,
-        Lang::Zig => None,
+        Lang::C => Some(Box::new(c::C)),
+        Lang::Zig => Some(Box::new(zig::Zig)),
     }
 }
 

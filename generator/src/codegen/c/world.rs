@@ -1,0 +1,221 @@
+//! The parts of a world that the C and Zig backends walk in the same way: which interfaces are
+//! imported and exported, the name prefix each one gets, which resources the applet itself defines,
+//! and how the `component-type` custom section is spelled in assembler.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::super::names;
+use anyhow::{Result, bail};
+use heck::ToSnakeCase;
+use wit_parser::{
+    Function, FunctionKind, InterfaceId, Resolve, Type, TypeDefKind, TypeId, TypeOwner, WorldId,
+    WorldItem, WorldKey,
+};
+
+/// One interface or the world's own functions, as seen from one side (import or export).
+pub struct Scope {
+    /// `None` for functions declared directly in the world.
+    pub key: Option<WorldKey>,
+    /// `None` for functions declared directly in the world.
+    pub interface: Option<InterfaceId>,
+    /// snake_case prefix of every C name in this scope (`embwit_gpio_pins`, `exports_...`).
+    pub prefix: String,
+    /// The functions, in declaration order.
+    pub functions: Vec<Function>,
+    /// Docs of the interface, if any.
+    pub docs: Option<String>,
+    /// The WIT name, for comments (`embwit:gpio/pins@0.1.0`).
+    pub wit_name: String,
+}
+
+/// The shape of one world, shared by the C and Zig backends.
+pub struct WorldShape {
+    /// snake_case world name: the prefix of world-wide helper names.
+    pub name: String,
+    /// Imported interfaces (and world-level imported functions last).
+    pub imports: Vec<Scope>,
+    /// Exported interfaces (and world-level exported functions last).
+    pub exports: Vec<Scope>,
+    /// Prefix of each interface that owns types (imports win over exports).
+    pub type_prefix: HashMap<InterfaceId, String>,
+    /// Resources the applet defines (declared in an exported interface).
+    pub exported_resources: BTreeSet<TypeId>,
+    /// Every type used by the world's interfaces and functions, in a stable order.
+    pub types: Vec<TypeId>,
+}
+
+impl WorldShape {
+    /// Collects the shape of `world`. Fails on features the C and Zig backends do not support yet
+    /// (async functions, futures, streams, maps, fixed-length lists).
+    pub fn new(resolve: &Resolve, world_id: WorldId) -> Result<Self> {
+        names::check_supported(resolve, world_id)?;
+        let world = &resolve.worlds[world_id];
+        let name = world.name.to_snake_case();
+        let mut shape = WorldShape {
+            name: name.clone(),
+            imports: Vec::new(),
+            exports: Vec::new(),
+            type_prefix: HashMap::new(),
+            exported_resources: BTreeSet::new(),
+            types: Vec::new(),
+        };
+        for (exported, items) in [(false, &world.imports), (true, &world.exports)] {
+            let mut world_funcs = Vec::new();
+            for (key, item) in items.iter() {
+                match item {
+                    WorldItem::Interface { id, .. } => {
+                        let iface = &resolve.interfaces[*id];
+                        let base = match (key, iface.package) {
+                            (WorldKey::Interface(_), Some(pkg)) => {
+                                let pkg = &resolve.packages[pkg].name;
+                                format!(
+                                    "{}_{}_{}",
+                                    pkg.namespace.to_snake_case(),
+                                    pkg.name.to_snake_case(),
+                                    iface.name.as_deref().unwrap_or("iface").to_snake_case()
+                                )
+                            }
+                            _ => format!("{name}_{}", resolve.name_world_key(key).to_snake_case()),
+                        };
+                        let prefix = if exported {
+                            format!("exports_{base}")
+                        } else {
+                            base
+                        };
+                        shape.type_prefix.entry(*id).or_insert(prefix.clone());
+                        if exported {
+                            for ty in iface.types.values() {
+                                if matches!(resolve.types[*ty].kind, TypeDefKind::Resource) {
+                                    shape.exported_resources.insert(*ty);
+                                }
+                            }
+                        }
+                        let scope = Scope {
+                            key: Some(key.clone()),
+                            interface: Some(*id),
+                            prefix,
+                            functions: iface.functions.values().cloned().collect(),
+                            docs: iface.docs.contents.clone(),
+                            wit_name: resolve.name_world_key(key),
+                        };
+                        if exported {
+                            shape.exports.push(scope);
+                        } else {
+                            shape.imports.push(scope);
+                        }
+                    }
+                    WorldItem::Function(f) => world_funcs.push(f.clone()),
+                    WorldItem::Type { id, .. } => shape.types.push(*id),
+                }
+            }
+            if !world_funcs.is_empty() {
+                let scope = Scope {
+                    key: None,
+                    interface: None,
+                    prefix: if exported {
+                        format!("exports_{name}")
+                    } else {
+                        name.clone()
+                    },
+                    functions: world_funcs,
+                    docs: None,
+                    wit_name: world.name.clone(),
+                };
+                if exported {
+                    shape.exports.push(scope);
+                } else {
+                    shape.imports.push(scope);
+                }
+            }
+        }
+        // Types: every named type of every interface, then everything the functions mention.
+        let mut types = std::mem::take(&mut shape.types);
+        for scope in shape.imports.iter().chain(&shape.exports) {
+            if let Some(id) = scope.interface {
+                types.extend(resolve.interfaces[id].types.values().copied());
+            }
+            for f in &scope.functions {
+                if is_async(f) {
+                    bail!(
+                        "function `{}` in `{}` is async; the C and Zig backends support the \
+                         synchronous ABI only",
+                        f.name,
+                        scope.wit_name
+                    );
+                }
+                for ty in f.parameter_and_result_types() {
+                    if let Type::Id(id) = ty {
+                        types.push(id);
+                    }
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for id in types {
+            if seen.insert(id) {
+                shape.types.push(id);
+            }
+        }
+        Ok(shape)
+    }
+
+    /// Prefix for names of a type owned by `owner`.
+    pub fn owner_prefix(&self, owner: TypeOwner) -> String {
+        match owner {
+            TypeOwner::Interface(id) => self
+                .type_prefix
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("{}_iface{}", self.name, id.index())),
+            TypeOwner::World(_) | TypeOwner::None => self.name.clone(),
+        }
+    }
+}
+
+/// True for the async function kinds, which these backends reject.
+pub fn is_async(f: &Function) -> bool {
+    matches!(
+        f.kind,
+        FunctionKind::AsyncFreestanding
+            | FunctionKind::AsyncMethod(_)
+            | FunctionKind::AsyncStatic(_)
+    )
+}
+
+/// The resource a method, static function or constructor belongs to.
+pub fn func_resource(f: &Function) -> Option<TypeId> {
+    match f.kind {
+        FunctionKind::Method(id)
+        | FunctionKind::AsyncMethod(id)
+        | FunctionKind::Static(id)
+        | FunctionKind::AsyncStatic(id)
+        | FunctionKind::Constructor(id)
+        | FunctionKind::MethodGetter(id)
+        | FunctionKind::MethodSetter(id)
+        | FunctionKind::StaticGetter(id)
+        | FunctionKind::StaticSetter(id) => Some(id),
+        FunctionKind::Freestanding
+        | FunctionKind::AsyncFreestanding
+        | FunctionKind::Getter
+        | FunctionKind::Setter => None,
+    }
+}
+
+/// Follows `type a = b` aliases to the type that defines the structure.
+pub fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
+    while let TypeDefKind::Type(Type::Id(next)) = resolve.types[id].kind {
+        id = next;
+    }
+    id
+}
+
+/// Renders `bytes` as assembler `.byte` lines, 16 per line.
+pub fn asm_bytes(bytes: &[u8], line_prefix: &str, line_suffix: &str) -> Vec<String> {
+    bytes
+        .chunks(16)
+        .map(|chunk| {
+            let list: Vec<String> = chunk.iter().map(|b| b.to_string()).collect();
+            format!("{line_prefix}.byte {}{line_suffix}", list.join(","))
+        })
+        .collect()
+}
