@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 #[path = "../kernels.rs"]
 pub mod kernels;
 
+mod embwit_runner;
 pub mod report;
 mod wasmi_runner;
 
+pub use embwit_runner::EmbwitRunner;
 pub use wasmi_runner::WasmiRunner;
 
 /// The workload module (all of `kernels.rs`, exported by name).

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::kernels::WORKLOADS;
-use crate::{NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
+use crate::{EmbwitRunner, NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
 
 /// Runs the benchmark with command-line `args` (without the program name); flags other than
 /// `--quick` are ignored (so `cargo bench` can pass `--bench`).
@@ -23,6 +23,13 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 
     let mut runners: Vec<Box<dyn Runner>> = Vec::new();
+    match EmbwitRunner::new(WORKLOADS_WASM) {
+        Ok(r) => runners.push(Box::new(r)),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     runners.push(Box::new(
         WasmiRunner::new(WORKLOADS_WASM).expect("wasmi loads the workloads"),
     ));

@@ -1,11 +1,12 @@
 //! The engines agree on every workload for small inputs, and the shared kernels are right.
 use embwit_bench::kernels::{self, WORKLOADS};
-use embwit_bench::{NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
+use embwit_bench::{EmbwitRunner, NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
 
 fn runners() -> Vec<Box<dyn Runner>> {
     vec![
         Box::new(NativeRunner),
         Box::new(WasmiRunner::new(WORKLOADS_WASM).unwrap()),
+        Box::new(EmbwitRunner::new(WORKLOADS_WASM).unwrap()),
     ]
 }
 
