@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Every `cargo test` goes through `run_tests`, so the closing line can count them all.
+TEST_LOG=$(mktemp)
+trap 'rm -f "$TEST_LOG"' EXIT
+run_tests() { cargo test "$@" 2>&1 | tee -a "$TEST_LOG"; }
+
 step "toolchain: wasm and MCU targets (RUSTUP_AUTO_INSTALL=0 here, so install them explicitly)"
 rustup target add wasm32-unknown-unknown wasm32-wasip1 thumbv7em-none-eabihf riscv32imc-unknown-none-elf
 
@@ -21,4 +26,7 @@ for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
 done
 
 step "tests"
-cargo test --workspace
+run_tests --workspace
+
+# The closing line: every Rust test that ran, summed over all `cargo test` runs above.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "\nembwit: %d passed, %d failed\n", p, f }' "$TEST_LOG"
