@@ -215,10 +215,16 @@ fn store_op(op: u8) -> Option<MemOp> {
     })
 }
 
-fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<u32> {
-    let align = r.u32()?;
+/// A memarg: returns (offset, memory index).
+fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<(u32, u32)> {
+    let mut align = r.u32()?;
+    let mut mem = 0;
+    if align & 0x40 != 0 && m.engine.config().multi_memory {
+        align &= !0x40;
+        mem = r.u32()?;
+    }
     let offset = r.u32()?;
-    if m.memories.is_empty() {
+    if mem as usize >= m.memories.len() {
         return Err(Error::invalid(off, "unknown memory"));
     }
     if align > max_align {
@@ -227,7 +233,18 @@ fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<
             "alignment must not be larger than natural",
         ));
     }
-    Ok(offset)
+    Ok((offset, mem))
+}
+
+/// A memory index immediate: a zero byte in Wasm 2.0, a LEB index with multi-memory.
+fn mem_index(r: &mut Reader<'_>, m: &ModuleInner, off: usize) -> R<u32> {
+    let mem = if m.engine.config().multi_memory {
+        r.u32()?
+    } else {
+        zero_byte(r).map(|_| 0)?
+    };
+    need_memory(m, off, mem)?;
+    Ok(mem)
 }
 
 fn zero_byte(r: &mut Reader<'_>) -> R<()> {
@@ -238,11 +255,22 @@ fn zero_byte(r: &mut Reader<'_>) -> R<()> {
     Ok(())
 }
 
-fn need_memory(m: &ModuleInner, off: usize) -> R<()> {
-    if m.memories.is_empty() {
+fn need_memory(m: &ModuleInner, off: usize, mem: u32) -> R<()> {
+    if mem as usize >= m.memories.len() {
         Err(Error::invalid(off, "unknown memory"))
     } else {
         Ok(())
+    }
+}
+
+/// Run `f` with memory `mem` current (no-op wrapper for memory 0).
+fn with_mem(t: &mut Translator, mem: u32, f: impl FnOnce(&mut Translator)) {
+    if mem != 0 {
+        t.emit_plain(Instr::UseMem(mem));
+    }
+    f(t);
+    if mem != 0 {
+        t.emit_plain(Instr::UseMem(0));
     }
 }
 
@@ -373,7 +401,7 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 let depth = r.u32()?;
                 pop!(ValType::I32);
                 let l = v.label(off, depth)?;
-                v.check_top(off, l.label_types())?;
+                v.check_top(off, l.label_types(), false)?;
                 if live {
                     t.br_if(depth);
                 }
@@ -393,9 +421,9 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                     if l.label_types().len() != arity {
                         return Err(Error::invalid(off, "type mismatch"));
                     }
-                    v.check_top(off, l.label_types())?;
+                    v.check_top(off, l.label_types(), true)?;
                 }
-                v.check_top(off, dl.label_types())?;
+                v.check_top(off, dl.label_types(), true)?;
                 if live {
                     t.br_table(&targets, default);
                 }
@@ -550,38 +578,38 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
             0x28..=0x35 => {
                 let (align, ty, f) =
                     load_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
-                let offset = memarg(&mut r, m, off, align)?;
+                let (offset, mem) = memarg(&mut r, m, off, align)?;
                 pop!(ValType::I32);
                 v.push(ty);
                 if live {
-                    t.load(f, offset);
+                    with_mem(&mut t, mem, |t| t.load(f, offset));
                 }
             }
             0x36..=0x3e => {
                 let (align, ty, f) =
                     store_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
-                let offset = memarg(&mut r, m, off, align)?;
+                let (offset, mem) = memarg(&mut r, m, off, align)?;
                 pop!(ty);
                 pop!(ValType::I32);
                 if live {
-                    t.store(f, offset);
+                    with_mem(&mut t, mem, |t| t.store(f, offset));
                 }
             }
             0x3f => {
-                zero_byte(&mut r)?;
-                need_memory(m, off)?;
+                let mem = mem_index(&mut r, m, off)?;
                 v.push(ValType::I32);
                 if live {
-                    t.produce(0, |d, _| Instr::MemorySize(d));
+                    with_mem(&mut t, mem, |t| t.produce(0, |d, _| Instr::MemorySize(d)));
                 }
             }
             0x40 => {
-                zero_byte(&mut r)?;
-                need_memory(m, off)?;
+                let mem = mem_index(&mut r, m, off)?;
                 pop!(ValType::I32);
                 v.push(ValType::I32);
                 if live {
-                    t.produce(1, |d, s| Instr::MemoryGrow(d, s[0]));
+                    with_mem(&mut t, mem, |t| {
+                        t.produce(1, |d, s| Instr::MemoryGrow(d, s[0]))
+                    });
                 }
             }
             0x41 => {
@@ -723,14 +751,15 @@ fn compile_fc(
         }
         8 => {
             let seg = r.u32()?;
-            zero_byte(r)?;
-            need_memory(m, off)?;
+            let mem = mem_index(r, m, off)?;
             data_index(m, off, seg)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             if live {
-                t.consume(3, |s| Instr::MemoryInit(s[0], s[1], s[2], seg));
+                with_mem(t, mem, |t| {
+                    t.consume(3, |s| Instr::MemoryInit(s[0], s[1], s[2], seg))
+                });
             }
         }
         9 => {
@@ -741,24 +770,31 @@ fn compile_fc(
             }
         }
         10 => {
-            zero_byte(r)?;
-            zero_byte(r)?;
-            need_memory(m, off)?;
+            let dm = mem_index(r, m, off)?;
+            let sm = mem_index(r, m, off)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             if live {
-                t.consume(3, |s| Instr::MemoryCopy(s[0], s[1], s[2]));
+                if dm == sm {
+                    with_mem(t, dm, |t| {
+                        t.consume(3, |s| Instr::MemoryCopy(s[0], s[1], s[2]))
+                    });
+                } else {
+                    let x = t.add_extra(&[dm, sm]);
+                    t.consume(3, |s| Instr::MemoryCopyMulti(s[0], s[1], s[2], x));
+                }
             }
         }
         11 => {
-            zero_byte(r)?;
-            need_memory(m, off)?;
+            let mem = mem_index(r, m, off)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             if live {
-                t.consume(3, |s| Instr::MemoryFill(s[0], s[1], s[2]));
+                with_mem(t, mem, |t| {
+                    t.consume(3, |s| Instr::MemoryFill(s[0], s[1], s[2]))
+                });
             }
         }
         12 => {

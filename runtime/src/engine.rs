@@ -36,6 +36,7 @@ impl Default for Limits {
 pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) limits: Limits,
+    pub(crate) multi_memory: bool,
 }
 
 impl Config {
@@ -43,6 +44,12 @@ impl Config {
     /// traps with [`crate::TrapCode::OutOfFuel`] when it runs out. Off costs nothing.
     pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
         self.consume_fuel = enable;
+        self
+    }
+    /// Accept modules with several memories (the multi-memory proposal; off by default, as
+    /// Wasm 2.0 allows one memory).
+    pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
+        self.multi_memory = enable;
         self
     }
     /// Set resource limits.

@@ -275,12 +275,16 @@ pub(crate) fn instantiate<T>(
     }
     // Active data segments.
     for (i, seg) in m.datas.iter().enumerate() {
-        let Some((_, offset)) = &seg.active else {
+        let Some((mem_idx, offset)) = &seg.active else {
             continue;
         };
         let di = data.datas.get(i).copied().unwrap_or(u32::MAX) as usize;
         let off = eval(store, &data.globals, &data.funcs, offset) as u32 as usize;
-        let mi = data.memories.first().copied().unwrap_or(u32::MAX) as usize;
+        let mi = data
+            .memories
+            .get(*mem_idx as usize)
+            .copied()
+            .unwrap_or(u32::MAX) as usize;
         let mem = store
             .inner
             .memories

@@ -75,6 +75,10 @@ pub(crate) enum Instr {
     MemoryFill(S, S, S),
     /// dst, src, len
     MemoryCopy(S, S, S),
+    /// dst, src, len, `extra` index: [dst memory, src memory] (multi-memory)
+    MemoryCopyMulti(S, S, S, u32),
+    /// Make memory `m` current (multi-memory: wraps an operation on a memory other than 0).
+    UseMem(u32),
     /// dst, src, len, data segment
     MemoryInit(S, S, S, u32),
     DataDrop(u32),

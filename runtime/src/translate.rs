@@ -218,6 +218,9 @@ impl Translator {
     }
     pub fn push_local(&mut self, l: u32) {
         self.stack.push(Loc::Local(l as S));
+        if self.stack.len() > self.max_height {
+            self.max_height = self.stack.len();
+        }
     }
     pub fn push_const(&mut self, v: u64) {
         self.stack.push(Loc::Const(v));
@@ -435,7 +438,7 @@ impl Translator {
         }
         self.stack.pop();
         if tee {
-            self.stack.push(Loc::Local(l));
+            self.push_local(l as u32);
         }
     }
     /// Whether the innermost frame was entered in unreachable code.

@@ -82,7 +82,7 @@ impl<'a> Validator<'a> {
         let a = self.pop(off)?;
         match a {
             Some(a) if a != t => Err(mismatch(off)),
-            _ => Ok(Some(t)),
+            a => Ok(a),
         }
     }
     pub fn pop_many(&mut self, off: usize, ts: &[ValType]) -> R<()> {
@@ -148,13 +148,18 @@ impl<'a> Validator<'a> {
         }
     }
     /// Checks that the top of the stack matches `ts` without consuming it (for `br_if`, `br_table`).
-    pub fn check_top(&mut self, off: usize, ts: &[ValType]) -> R<()> {
+    /// `keep_actual`: push back what was popped (br_table) rather than `ts` (br_if).
+    pub fn check_top(&mut self, off: usize, ts: &[ValType], keep_actual: bool) -> R<()> {
         let mut popped = Vec::new();
         for t in ts.iter().rev() {
             popped.push(self.pop_expect(off, *t)?);
         }
-        while let Some(t) = popped.pop() {
-            self.push_opt(t);
+        if keep_actual {
+            while let Some(t) = popped.pop() {
+                self.push_opt(t);
+            }
+        } else {
+            self.push_many(ts);
         }
         Ok(())
     }

@@ -503,6 +503,46 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                     _ => trap!(TrapCode::MemoryOutOfBounds),
                 }
             }
+            UseMem(m) => {
+                mem = cur
+                    .inst
+                    .memories
+                    .get(m as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX) as usize;
+            }
+            MemoryCopyMulti(d, s, n, x) => {
+                let (dst, src, len) = (
+                    r!(d) as u32 as u64,
+                    r!(s) as u32 as u64,
+                    r!(n) as u32 as u64,
+                );
+                let mem_of = |i: usize| -> usize {
+                    let m = cur.code.extra.get(i).copied().unwrap_or(u32::MAX);
+                    cur.inst
+                        .memories
+                        .get(m as usize)
+                        .copied()
+                        .unwrap_or(u32::MAX) as usize
+                };
+                let (dm, sm) = (mem_of(x as usize), mem_of(x as usize + 1));
+                let bytes: Vec<u8> = match st
+                    .memories
+                    .get(sm)
+                    .and_then(|m| range(src, len, m.data.len()).and_then(|rg| m.data.get(rg)))
+                {
+                    Some(b) => b.to_vec(),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                };
+                match st
+                    .memories
+                    .get_mut(dm)
+                    .and_then(|m| range(dst, len, m.data.len()).and_then(|rg| m.data.get_mut(rg)))
+                {
+                    Some(out) => out.copy_from_slice(&bytes),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            }
             MemoryInit(d, s, n, seg) => {
                 let (dst, src, len) = (
                     r!(d) as u32 as u64,
