@@ -113,8 +113,9 @@ pub(crate) fn call_cells<T>(
     let mut ex = store.inner.exec_pool.pop().unwrap_or_default();
     ex.frames.clear();
     let result = (|| {
-        exec::push_frame(&mut ex, &limits, &code, func, 0, 0).map_err(Trap::from)?;
-        if let Some(s) = ex.stack.get_mut(..np) {
+        let base = code.consts.len();
+        exec::push_frame(&mut ex, &limits, &code, func, base, base).map_err(Trap::from)?;
+        if let Some(s) = ex.stack.get_mut(base..base + np) {
             s.copy_from_slice(buf.get(..np).unwrap_or(&[]));
         }
         store.inner.nesting += 1;
@@ -122,8 +123,9 @@ pub(crate) fn call_cells<T>(
         store.inner.nesting -= 1;
         r
     })();
+    let base = code.consts.len();
     if result.is_ok()
-        && let (Some(src), Some(dst)) = (ex.stack.get(..nr), buf.get_mut(..nr))
+        && let (Some(src), Some(dst)) = (ex.stack.get(base..base + nr), buf.get_mut(..nr))
     {
         dst.copy_from_slice(src);
     }

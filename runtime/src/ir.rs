@@ -7,7 +7,8 @@
 
 use alloc::boxed::Box;
 
-/// A frame slot index.
+/// A frame slot: a signed 16-bit offset from the frame base stored as `u16` (negative offsets
+/// address the function's constant pool, just below the base).
 pub(crate) type S = u16;
 
 /// Build the IR enum plus nothing else: variants are tuple-like so their constructors double as
@@ -272,6 +273,8 @@ pub(crate) struct CompiledFunc {
     /// Byte offset in the module of the wasm instruction each IR instruction came from.
     pub offsets: Box<[u32]>,
     pub extra: Box<[u32]>,
+    /// Constant pool, in memory order: the last entry is slot -1.
+    pub consts: Box<[u64]>,
     /// Slots needed by a frame.
     pub frame_size: u32,
     pub num_params: u32,

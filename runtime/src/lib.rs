@@ -48,3 +48,22 @@ pub use store::{AsContext, AsContextMut, Store};
 pub use trap::{Trap, TrapCode};
 pub use types::{ExternKind, FuncType, GlobalType, MemoryType, TableType, TypeLimits, ValType};
 pub use values::{ExternRef, Val};
+
+#[cfg(test)]
+mod ir_dump {
+    #[test]
+    fn dump() {
+        let Ok(path) = std::env::var("EMBWIT_DUMP_IR") else {
+            return;
+        };
+        let bytes = std::fs::read(path).unwrap();
+        let engine = crate::Engine::default();
+        let m = crate::Module::new(&engine, &bytes).unwrap();
+        for (i, c) in m.inner.code.iter().enumerate() {
+            std::println!("func {} frame {} locals {}", i, c.frame_size, c.num_locals);
+            for (pc, ins) in c.code.iter().enumerate() {
+                std::println!("  {pc:4}: {ins:?}");
+            }
+        }
+    }
+}

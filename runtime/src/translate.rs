@@ -141,13 +141,20 @@ pub(crate) struct Translator {
     offset: u32,
     fuel: bool,
     func_results: usize,
+    /// Constant pool: constant `k` lives in slot `-(k + 1)`, below the frame base.
+    consts: Vec<u64>,
 }
+
+/// Constants pooled per function (the rest are materialized by instructions).
+const MAX_CONSTS: usize = 4096;
+/// Largest frame (locals, temporaries, saved params); slots are signed 16-bit offsets.
+const MAX_FRAME: usize = i16::MAX as usize;
 
 fn too_big(off: u32) -> Error {
     Error::new(
         crate::error::ErrorKind::Limit,
         Some(off as usize),
-        "function needs more than 65535 value slots",
+        "function needs more than 32767 value slots",
     )
 }
 
@@ -168,6 +175,7 @@ impl Translator {
             offset: 0,
             fuel,
             func_results,
+            consts: Vec::new(),
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -239,13 +247,30 @@ impl Translator {
     fn read_slot(&mut self, h: usize) -> S {
         match self.stack.get(h).copied() {
             Some(Loc::Local(l)) => l,
-            Some(Loc::Const(v)) => {
-                let s = self.slot(h);
-                self.emit_const(s, v);
-                s
-            }
+            Some(Loc::Const(v)) => match self.const_slot(v) {
+                Some(s) => s,
+                None => {
+                    let s = self.slot(h);
+                    self.emit_const(s, v);
+                    s
+                }
+            },
             _ => self.slot(h),
         }
+    }
+    /// The (negative) frame slot of a pooled constant; `None` when the pool is full.
+    fn const_slot(&mut self, v: u64) -> Option<S> {
+        let k = match self.consts.iter().position(|c| *c == v) {
+            Some(k) => k,
+            None => {
+                if self.consts.len() >= MAX_CONSTS {
+                    return None;
+                }
+                self.consts.push(v);
+                self.consts.len() - 1
+            }
+        };
+        Some((-(k as i32) - 1) as i16 as u16)
     }
     /// Emit a move of the entry at height `h` into `dst` (no-op if already there).
     fn move_to(&mut self, h: usize, dst: S) {
@@ -849,7 +874,7 @@ impl Translator {
     pub fn finish(mut self, func_index: u32) -> R<CompiledFunc> {
         let temps_end = self.num_locals + self.max_height;
         let frame_size = temps_end + self.num_saves as usize;
-        if frame_size > u16::MAX as usize {
+        if frame_size > MAX_FRAME {
             return Err(too_big(self.offset));
         }
         for (idx, save, restore) in core::mem::take(&mut self.save_refs) {
@@ -867,6 +892,11 @@ impl Translator {
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
             frame_size: frame_size as u32,
+            consts: {
+                let mut c = self.consts;
+                c.reverse();
+                c.into_boxed_slice()
+            },
             num_params: self.num_params as u32,
             num_locals: self.num_locals as u32,
             func_index,

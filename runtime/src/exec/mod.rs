@@ -98,8 +98,9 @@ pub(crate) fn push_frame(
     if ex.frames.len() >= limits.max_call_depth as usize {
         return Err(TrapCode::StackOverflow);
     }
+    let nc = code.consts.len();
     let top = base + code.frame_size as usize;
-    if top > limits.max_value_stack as usize {
+    if top > limits.max_value_stack as usize || base < nc {
         return Err(TrapCode::StackOverflow);
     }
     if ex.stack.len() < top {
@@ -112,6 +113,9 @@ pub(crate) fn push_frame(
     let hi = base + code.num_locals as usize;
     if let Some(s) = ex.stack.get_mut(lo..hi) {
         s.fill(0);
+    }
+    if let Some(s) = ex.stack.get_mut(base - nc..base) {
+        s.copy_from_slice(&code.consts);
     }
     ex.frames.push(Frame {
         func,
@@ -147,13 +151,13 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
     }
     macro_rules! r {
         ($s:expr) => {
-            ex.stack[base + $s as usize]
+            ex.stack[(base as isize + ($s as u16 as i16) as isize) as usize]
         };
     }
     macro_rules! w {
         ($s:expr, $v:expr) => {{
             let v = $v;
-            ex.stack[base + $s as usize] = v;
+            ex.stack[(base as isize + ($s as u16 as i16) as isize) as usize] = v;
         }};
     }
     macro_rules! i32b {
@@ -277,14 +281,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
     macro_rules! call {
         ($callee:expr, $dst:expr, $args:expr) => {{
             let callee: u32 = $callee;
-            let ret = base + $dst as usize;
+            let ret = (base as isize + ($dst as u16 as i16) as isize) as usize;
             match st.funcs.get(callee as usize) {
                 Some(FuncEntity::Wasm { instance, code, .. }) => {
                     let code = code.clone();
                     let Some(inst) = st.instances.get(*instance as usize).cloned() else {
                         trap!(TrapCode::Unreachable)
                     };
-                    let nb = base + cur.code.frame_size as usize;
+                    let nb = base + cur.code.frame_size as usize + code.consts.len();
                     let np = code.num_params as usize;
                     if let Some(f) = ex.frames.last_mut() {
                         f.pc = pc as u32;
@@ -294,7 +298,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                     }
                     for k in 0..np {
                         let s = cur.code.extra.get($args as usize + k).copied().unwrap_or(0);
-                        ex.stack[nb + k] = ex.stack[base + s as usize];
+                        ex.stack[nb + k] = r!(s);
                     }
                     cur = Callee { code, inst };
                     base = nb;
@@ -307,7 +311,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                     ex.host_buf.clear();
                     for k in 0..np {
                         let s = cur.code.extra.get($args as usize + k).copied().unwrap_or(0);
-                        ex.host_buf.push(ex.stack[base + s as usize]);
+                        ex.host_buf.push(r!(s));
                     }
                     ex.host_buf.resize(np.max(nr), 0);
                     if let Some(f) = ex.frames.last_mut() {
@@ -369,7 +373,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 let Some(fr) = ex.frames.pop() else {
                     return Ok(Exit::Done);
                 };
-                let s = base + src as usize;
+                let s = (base as isize + (src as i16) as isize) as usize;
                 let n = n as usize;
                 if n == 1 {
                     ex.stack[fr.ret] = ex.stack[s];
