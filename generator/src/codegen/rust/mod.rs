@@ -559,7 +559,7 @@ macro_rules! {name} {{
     }};
 }}
 #[doc(inline)]
-pub use crate::{name} as export;
+pub use {name} as export;
 "#,
             items = self.macro_items
         )

@@ -1508,4 +1508,4 @@ macro_rules! __export_applet_base_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_applet_base_impl as export;
+pub use __export_applet_base_impl as export;

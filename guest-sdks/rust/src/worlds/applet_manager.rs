@@ -4422,4 +4422,4 @@ macro_rules! __export_applet_manager_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_applet_manager_impl as export;
+pub use __export_applet_manager_impl as export;

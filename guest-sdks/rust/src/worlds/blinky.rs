@@ -3146,4 +3146,4 @@ macro_rules! __export_blinky_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_blinky_impl as export;
+pub use __export_blinky_impl as export;

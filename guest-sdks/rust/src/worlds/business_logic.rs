@@ -3893,4 +3893,4 @@ macro_rules! __export_business_logic_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_business_logic_impl as export;
+pub use __export_business_logic_impl as export;

@@ -4304,4 +4304,4 @@ macro_rules! __export_inference_stage_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_inference_stage_impl as export;
+pub use __export_inference_stage_impl as export;

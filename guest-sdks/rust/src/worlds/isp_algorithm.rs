@@ -3087,4 +3087,4 @@ macro_rules! __export_isp_algorithm_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_isp_algorithm_impl as export;
+pub use __export_isp_algorithm_impl as export;

@@ -3662,4 +3662,4 @@ macro_rules! __export_isp_stage_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_isp_stage_impl as export;
+pub use __export_isp_stage_impl as export;

@@ -2709,4 +2709,4 @@ macro_rules! __export_normalize_stage_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_normalize_stage_impl as export;
+pub use __export_normalize_stage_impl as export;

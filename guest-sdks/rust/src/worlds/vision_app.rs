@@ -9005,4 +9005,4 @@ macro_rules! __export_vision_app_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_vision_app_impl as export;
+pub use __export_vision_app_impl as export;

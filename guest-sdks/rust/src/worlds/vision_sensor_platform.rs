@@ -9001,4 +9001,4 @@ macro_rules! __export_vision_sensor_platform_impl {
     };
 }
 #[doc(inline)]
-pub use crate::__export_vision_sensor_platform_impl as export;
+pub use __export_vision_sensor_platform_impl as export;
