@@ -7,8 +7,10 @@
 
 use alloc::boxed::Box;
 
-/// A frame slot: a signed 16-bit offset from the frame base stored as `u16` (negative offsets
-/// address the function's constant pool, just below the base).
+/// A frame slot. While translating: a signed 16-bit offset from the frame base (negative
+/// offsets address the function's constant pool, just below the base); after
+/// [`crate::translate`] finishes: an index into the frame starting at the constant pool, checked
+/// to be below `consts.len() + frame_size`.
 pub(crate) type S = u16;
 
 /// Build the IR enum plus nothing else: variants are tuple-like so their constructors double as
@@ -246,6 +248,228 @@ pub(crate) enum Instr {
 }
 
 impl Instr {
+    /// Visit every slot operand (used to re-base slots and to check them against the frame).
+    pub(crate) fn for_each_slot(&mut self, mut f: impl FnMut(&mut S)) {
+        use Instr::*;
+        match self {
+            Unreachable => {}
+            Fuel(..) | Br(..) | BrTableEntry(..) | UseMem(..) | DataDrop(..) | ElemDrop(..) => {}
+            BrIfNez(s0, _)
+            | BrIfEqz(s0, _)
+            | BrTable(s0, _)
+            | Const32(s0, _)
+            | GlobalGet(s0, _)
+            | GlobalSet(s0, _)
+            | RefFunc(s0, _)
+            | TableSize(s0, _) => {
+                f(s0);
+            }
+            BrEq(s0, s1, _)
+            | BrNe(s0, s1, _)
+            | BrLtS(s0, s1, _)
+            | BrLtU(s0, s1, _)
+            | BrGtS(s0, s1, _)
+            | BrGtU(s0, s1, _)
+            | BrLeS(s0, s1, _)
+            | BrLeU(s0, s1, _)
+            | BrGeS(s0, s1, _)
+            | BrGeU(s0, s1, _)
+            | CallIndirect(s0, s1, _)
+            | Load32(s0, s1, _)
+            | Load64(s0, s1, _)
+            | Load8S32(s0, s1, _)
+            | Load8U(s0, s1, _)
+            | Load16S32(s0, s1, _)
+            | Load16U(s0, s1, _)
+            | Load8S64(s0, s1, _)
+            | Load16S64(s0, s1, _)
+            | Load32S64(s0, s1, _)
+            | Store8(s0, s1, _)
+            | Store16(s0, s1, _)
+            | Store32(s0, s1, _)
+            | Store64(s0, s1, _)
+            | TableGet(s0, s1, _)
+            | TableSet(s0, s1, _) => {
+                f(s0);
+                f(s1);
+            }
+            Return(s0, _) => {
+                f(s0);
+            }
+            Call(_, s1, _) => {
+                f(s1);
+            }
+            Copy(s0, s1)
+            | MemoryGrow(s0, s1)
+            | I32Eqz(s0, s1)
+            | I32Clz(s0, s1)
+            | I32Ctz(s0, s1)
+            | I32Popcnt(s0, s1)
+            | I32Extend8S(s0, s1)
+            | I32Extend16S(s0, s1)
+            | I64Eqz(s0, s1)
+            | I64Clz(s0, s1)
+            | I64Ctz(s0, s1)
+            | I64Popcnt(s0, s1)
+            | I64Extend8S(s0, s1)
+            | I64Extend16S(s0, s1)
+            | I64Extend32S(s0, s1)
+            | F32Abs(s0, s1)
+            | F32Neg(s0, s1)
+            | F32Ceil(s0, s1)
+            | F32Floor(s0, s1)
+            | F32Trunc(s0, s1)
+            | F32Nearest(s0, s1)
+            | F32Sqrt(s0, s1)
+            | F64Abs(s0, s1)
+            | F64Neg(s0, s1)
+            | F64Ceil(s0, s1)
+            | F64Floor(s0, s1)
+            | F64Trunc(s0, s1)
+            | F64Nearest(s0, s1)
+            | F64Sqrt(s0, s1)
+            | I32WrapI64(s0, s1)
+            | I32TruncF32S(s0, s1)
+            | I32TruncF32U(s0, s1)
+            | I32TruncF64S(s0, s1)
+            | I32TruncF64U(s0, s1)
+            | I64ExtendI32S(s0, s1)
+            | I64ExtendI32U(s0, s1)
+            | I64TruncF32S(s0, s1)
+            | I64TruncF32U(s0, s1)
+            | I64TruncF64S(s0, s1)
+            | I64TruncF64U(s0, s1)
+            | F32ConvertI32S(s0, s1)
+            | F32ConvertI32U(s0, s1)
+            | F32ConvertI64S(s0, s1)
+            | F32ConvertI64U(s0, s1)
+            | F32DemoteF64(s0, s1)
+            | F64ConvertI32S(s0, s1)
+            | F64ConvertI32U(s0, s1)
+            | F64ConvertI64S(s0, s1)
+            | F64ConvertI64U(s0, s1)
+            | F64PromoteF32(s0, s1)
+            | I32TruncSatF32S(s0, s1)
+            | I32TruncSatF32U(s0, s1)
+            | I32TruncSatF64S(s0, s1)
+            | I32TruncSatF64U(s0, s1)
+            | I64TruncSatF32S(s0, s1)
+            | I64TruncSatF32U(s0, s1)
+            | I64TruncSatF64S(s0, s1)
+            | I64TruncSatF64U(s0, s1) => {
+                f(s0);
+                f(s1);
+            }
+            Const64(s0, _, _) => {
+                f(s0);
+            }
+            Select(s0, s1, s2, s3) => {
+                f(s0);
+                f(s1);
+                f(s2);
+                f(s3);
+            }
+            MemorySize(s0) => {
+                f(s0);
+            }
+            MemoryFill(s0, s1, s2)
+            | MemoryCopy(s0, s1, s2)
+            | I32Add(s0, s1, s2)
+            | I32Sub(s0, s1, s2)
+            | I32Mul(s0, s1, s2)
+            | I32DivS(s0, s1, s2)
+            | I32DivU(s0, s1, s2)
+            | I32RemS(s0, s1, s2)
+            | I32RemU(s0, s1, s2)
+            | I32And(s0, s1, s2)
+            | I32Or(s0, s1, s2)
+            | I32Xor(s0, s1, s2)
+            | I32Shl(s0, s1, s2)
+            | I32ShrS(s0, s1, s2)
+            | I32ShrU(s0, s1, s2)
+            | I32Rotl(s0, s1, s2)
+            | I32Rotr(s0, s1, s2)
+            | I32Eq(s0, s1, s2)
+            | I32Ne(s0, s1, s2)
+            | I32LtS(s0, s1, s2)
+            | I32LtU(s0, s1, s2)
+            | I32GtS(s0, s1, s2)
+            | I32GtU(s0, s1, s2)
+            | I32LeS(s0, s1, s2)
+            | I32LeU(s0, s1, s2)
+            | I32GeS(s0, s1, s2)
+            | I32GeU(s0, s1, s2)
+            | I64Add(s0, s1, s2)
+            | I64Sub(s0, s1, s2)
+            | I64Mul(s0, s1, s2)
+            | I64DivS(s0, s1, s2)
+            | I64DivU(s0, s1, s2)
+            | I64RemS(s0, s1, s2)
+            | I64RemU(s0, s1, s2)
+            | I64And(s0, s1, s2)
+            | I64Or(s0, s1, s2)
+            | I64Xor(s0, s1, s2)
+            | I64Shl(s0, s1, s2)
+            | I64ShrS(s0, s1, s2)
+            | I64ShrU(s0, s1, s2)
+            | I64Rotl(s0, s1, s2)
+            | I64Rotr(s0, s1, s2)
+            | I64Eq(s0, s1, s2)
+            | I64Ne(s0, s1, s2)
+            | I64LtS(s0, s1, s2)
+            | I64LtU(s0, s1, s2)
+            | I64GtS(s0, s1, s2)
+            | I64GtU(s0, s1, s2)
+            | I64LeS(s0, s1, s2)
+            | I64LeU(s0, s1, s2)
+            | I64GeS(s0, s1, s2)
+            | I64GeU(s0, s1, s2)
+            | F32Add(s0, s1, s2)
+            | F32Sub(s0, s1, s2)
+            | F32Mul(s0, s1, s2)
+            | F32Div(s0, s1, s2)
+            | F32Min(s0, s1, s2)
+            | F32Max(s0, s1, s2)
+            | F32Copysign(s0, s1, s2)
+            | F32Eq(s0, s1, s2)
+            | F32Ne(s0, s1, s2)
+            | F32Lt(s0, s1, s2)
+            | F32Gt(s0, s1, s2)
+            | F32Le(s0, s1, s2)
+            | F32Ge(s0, s1, s2)
+            | F64Add(s0, s1, s2)
+            | F64Sub(s0, s1, s2)
+            | F64Mul(s0, s1, s2)
+            | F64Div(s0, s1, s2)
+            | F64Min(s0, s1, s2)
+            | F64Max(s0, s1, s2)
+            | F64Copysign(s0, s1, s2)
+            | F64Eq(s0, s1, s2)
+            | F64Ne(s0, s1, s2)
+            | F64Lt(s0, s1, s2)
+            | F64Gt(s0, s1, s2)
+            | F64Le(s0, s1, s2)
+            | F64Ge(s0, s1, s2) => {
+                f(s0);
+                f(s1);
+                f(s2);
+            }
+            MemoryCopyMulti(s0, s1, s2, _)
+            | MemoryInit(s0, s1, s2, _)
+            | TableGrow(s0, s1, s2, _)
+            | TableFill(s0, s1, s2, _)
+            | TableCopy(s0, s1, s2, _)
+            | TableInit(s0, s1, s2, _) => {
+                f(s0);
+                f(s1);
+                f(s2);
+            }
+            I32AddImm(s0, s1, _) => {
+                f(s0);
+                f(s1);
+            }
+        }
+    }
     /// Rewrite the branch target of a branch instruction (no-op for others).
     pub(crate) fn set_target(&mut self, t: u32) {
         use Instr::*;

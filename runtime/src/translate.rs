@@ -143,12 +143,21 @@ pub(crate) struct Translator {
     func_results: usize,
     /// Constant pool: constant `k` lives in slot `-(k + 1)`, below the frame base.
     consts: Vec<u64>,
+    /// Ranges of `extra` holding slots (call arguments): (start, len).
+    slot_ranges: Vec<(usize, usize)>,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
 const MAX_CONSTS: usize = 4096;
 /// Largest frame (locals, temporaries, saved params); slots are signed 16-bit offsets.
 const MAX_FRAME: usize = i16::MAX as usize;
+
+/// Re-base slot `s` by `nc`; true if `width` slots from it lie within `total`.
+fn rebase(s: &mut S, nc: i32, total: usize, width: usize) -> bool {
+    let v = *s as i16 as i32 + nc;
+    *s = v as u16;
+    v >= 0 && v as usize + width <= total
+}
 
 fn too_big(off: u32) -> Error {
     Error::new(
@@ -176,6 +185,7 @@ impl Translator {
             fuel,
             func_results,
             consts: Vec::new(),
+            slot_ranges: Vec::new(),
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -845,6 +855,7 @@ impl Translator {
         }
         self.stack.truncate(base);
         let extra = self.add_extra(&args);
+        self.slot_ranges.push((extra as usize, args.len()));
         let d = self.dst();
         self.emit(Instr::Call(func, d, extra));
         for _ in 0..nr {
@@ -864,6 +875,7 @@ impl Translator {
         }
         self.stack.truncate(base);
         let extra = self.add_extra(&args);
+        self.slot_ranges.push((extra as usize + 2, args.len() - 2));
         let d = self.dst();
         self.emit(Instr::CallIndirect(idx, d, extra));
         for _ in 0..nr {
@@ -886,6 +898,47 @@ impl Translator {
                     *d = save_slot;
                 }
             }
+        }
+        // Re-base every slot so the constant pool starts at index 0 of the frame, and check
+        // each against the frame: the executor relies on this (see `exec`).
+        let nc = self.consts.len() as i32;
+        let total = nc as usize + frame_size;
+        let mut ok = true;
+        let mut bad = None;
+        for (i, ins) in self.code.iter_mut().enumerate() {
+            let before = *ins;
+            let mut good = true;
+            match ins {
+                // Reads `n` slots from `s`.
+                Instr::Return(s, n) => good &= rebase(s, nc, total, *n as usize),
+                // Results are written by the (bounds-checked) return path: width 0.
+                Instr::Call(_, d, _) => good &= rebase(d, nc, total, 0),
+                Instr::CallIndirect(i, d, _) => {
+                    good &= rebase(i, nc, total, 1);
+                    good &= rebase(d, nc, total, 0);
+                }
+                _ => ins.for_each_slot(|s| good &= rebase(s, nc, total, 1)),
+            }
+            if !good && bad.is_none() {
+                bad = Some((i, before));
+            }
+            ok &= good;
+        }
+        for (start, len) in core::mem::take(&mut self.slot_ranges) {
+            for x in self.extra.iter_mut().skip(start).take(len) {
+                let mut s = *x as S;
+                ok &= rebase(&mut s, nc, total, 1);
+                *x = s as u32;
+            }
+        }
+        if !ok {
+            return Err(Error::new(
+                crate::error::ErrorKind::Limit,
+                Some(self.offset as usize),
+                alloc::format!(
+                    "internal error: slot outside the frame: {bad:?} nc={nc} total={total}"
+                ),
+            ));
         }
         Ok(CompiledFunc {
             code: self.code.into_boxed_slice(),

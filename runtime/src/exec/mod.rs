@@ -67,19 +67,20 @@ fn range(start: u64, len: u64, size: usize) -> Option<core::ops::Range<usize>> {
     Some(start as usize..end as usize)
 }
 
-struct Callee {
-    code: Rc<CompiledFunc>,
-    inst: Rc<InstanceData>,
+struct Callee<'a> {
+    code: &'a CompiledFunc,
+    inst: &'a InstanceData,
 }
 
-fn load_frame(funcs: &[FuncEntity], instances: &[Rc<InstanceData>], func: u32) -> Option<Callee> {
+fn load_frame<'a>(
+    funcs: &'a [FuncEntity],
+    instances: &'a [Rc<InstanceData>],
+    func: u32,
+) -> Option<Callee<'a>> {
     match funcs.get(func as usize)? {
         FuncEntity::Wasm { instance, code, .. } => {
-            let inst = instances.get(*instance as usize)?.clone();
-            Some(Callee {
-                code: code.clone(),
-                inst,
-            })
+            let inst = instances.get(*instance as usize)?;
+            Some(Callee { code, inst })
         }
         FuncEntity::Host { .. } => None,
     }
@@ -111,11 +112,16 @@ pub(crate) fn push_frame(
     }
     let lo = base + code.num_params as usize;
     let hi = base + code.num_locals as usize;
+    // Element-wise loops: these ranges are short, and a `memcpy`/`memset` call costs more.
     if let Some(s) = ex.stack.get_mut(lo..hi) {
-        s.fill(0);
+        for x in s {
+            *x = 0;
+        }
     }
     if let Some(s) = ex.stack.get_mut(base - nc..base) {
-        s.copy_from_slice(&code.consts);
+        for (x, c) in s.iter_mut().zip(code.consts.iter()) {
+            *x = *c;
+        }
     }
     ex.frames.push(Frame {
         func,
@@ -139,6 +145,8 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         fuel,
         ..
     } = st;
+    let funcs: &[FuncEntity] = funcs;
+    let instances: &[Rc<InstanceData>] = instances;
     let mut no_mem = MemoryEntity::empty();
     loop {
         let Some(top) = ex.frames.last().copied() else {
@@ -150,7 +158,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         let mut pc = top.pc as usize;
         let base = top.base;
         let nc = cur.code.consts.len();
-        let off = nc as isize;
+
         let code: &[Instr] = &cur.code.code;
         let mut mem_idx = cur.inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
         let lo = base.wrapping_sub(nc);
@@ -176,13 +184,13 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         }
         macro_rules! r {
             ($s:expr) => {
-                frame[(off + ($s as u16 as i16) as isize) as usize]
+                frame[$s as usize]
             };
         }
         macro_rules! w {
             ($s:expr, $v:expr) => {{
                 let v = $v;
-                frame[(off + ($s as u16 as i16) as isize) as usize] = v;
+                frame[$s as usize] = v;
             }};
         }
         macro_rules! i32b {
@@ -896,7 +904,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 let Some(fr) = ex.frames.pop() else {
                     return Ok(Exit::Done);
                 };
-                let s = (base as isize + (src as i16) as isize) as usize;
+                let s = lo + src as usize;
                 let n = n as usize;
                 if n == 1 {
                     ex.stack[fr.ret] = ex.stack[s];
@@ -905,10 +913,10 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 }
             }
             Action::Call(callee, dst, args) => {
-                let ret = (base as isize + (dst as i16) as isize) as usize;
+                let ret = lo + dst as usize;
                 let arg = |k: usize| -> usize {
                     let s = cur.code.extra.get(args as usize + k).copied().unwrap_or(0);
-                    (base as isize + (s as u16 as i16) as isize) as usize
+                    lo + s as usize
                 };
                 if let Some(f) = ex.frames.last_mut() {
                     f.pc = pc as u32;
