@@ -14,6 +14,18 @@ run_tests() { cargo test "$@" 2>&1 | tee -a "$TEST_LOG"; }
 step "toolchain: wasm and MCU targets (RUSTUP_AUTO_INSTALL=0 here, so install them explicitly)"
 rustup target add wasm32-unknown-unknown wasm32-wasip1 thumbv7em-none-eabihf riscv32imc-unknown-none-elf
 
+step "toolchains: clang-19 + lld-19 (apt) and Zig 0.17.1 (PyPI) for the C and Zig guest tests"
+if ! command -v clang-19 >/dev/null || ! command -v wasm-ld-19 >/dev/null; then
+  sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update && $sudo_ apt-get install -y clang-19 lld-19
+fi
+if [ "$(.venv/bin/python -m ziglang version 2>/dev/null)" != "0.17.1" ]; then
+  python3 -m venv .venv && .venv/bin/pip install -q 'ziglang==0.17.1'
+fi
+export ZIG_GLOBAL_CACHE_DIR="${ZIG_GLOBAL_CACHE_DIR:-$PWD/.zig-cache}"
+# The C/Zig binding tests skip (loudly) without these toolchains; here a missing one fails.
+export EMBWIT_REQUIRE_TOOLCHAINS=1
+
 step "format"
 cargo fmt --all -- --check
 

@@ -123,3 +123,129 @@ fn generated_zig_compiles_for_every_world() {
     }
     eprintln!("compiled {count} Zig worlds");
 }
+
+/// Turns a core module into a component with `wit-component` (validated), and checks with
+/// `wit_component::targets` that the component conforms to `world`. Returns the component size.
+fn check_component(label: &str, module: &[u8], resolve: &Resolve, world: WorldId) -> usize {
+    let component = wit_component::ComponentEncoder::default()
+        .module(module)
+        .unwrap_or_else(|e| panic!("{label}: wit-component rejects the module: {e:#}"))
+        .validate(true)
+        .encode()
+        .unwrap_or_else(|e| panic!("{label}: wit-component cannot encode: {e:#}"));
+    wit_component::targets(resolve, world, &component, false)
+        .unwrap_or_else(|e| panic!("{label}: component does not target its world: {e:#}"));
+    component.len()
+}
+
+fn blinky_world() -> (Resolve, WorldId) {
+    let loaded = embwit_gen::load::load_dir(&repo_root().join("wit")).unwrap();
+    let world = embwit_gen::load::find_world(&loaded.resolve, "blinky").unwrap();
+    (loaded.resolve, world)
+}
+
+#[test]
+fn c_blinky_is_a_valid_blinky_component() {
+    let tc = Toolchains::detect();
+    let (resolve, world) = blinky_world();
+    let root = repo_root();
+    for cc in tc.c_compilers("c_blinky_is_a_valid_blinky_component") {
+        let dir = scratch_dir(&format!("blinky-c-{}", cc.name().replace(' ', "-")));
+        let out = dir.join("blinky.wasm");
+        cc.link(
+            &[
+                root.join("examples/blinky/c/blinky.c"),
+                root.join("guest-sdks/c/bindings/blinky.c"),
+            ],
+            &[
+                root.join("guest-sdks/c/include"),
+                root.join("guest-sdks/c/bindings"),
+            ],
+            &out,
+        );
+        let module = std::fs::read(&out).unwrap();
+        let size = check_component(
+            &format!("C blinky ({})", cc.name()),
+            &module,
+            &resolve,
+            world,
+        );
+        eprintln!(
+            "C blinky with {}: core module {} B, component {size} B",
+            cc.name(),
+            module.len()
+        );
+    }
+}
+
+#[test]
+fn zig_blinky_is_a_valid_blinky_component() {
+    let tc = Toolchains::detect();
+    let Some(zig) = tc.zig("zig_blinky_is_a_valid_blinky_component") else {
+        return;
+    };
+    let (resolve, world) = blinky_world();
+    let dir = scratch_dir("blinky-zig");
+    let mut cmd = zig.command(&["build", "--prefix"]);
+    cmd.arg(dir.join("out"))
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .current_dir(repo_root().join("examples/blinky/zig"));
+    toolchains::run(cmd, "zig build of examples/blinky/zig");
+    let module = std::fs::read(dir.join("out/bin/blinky.wasm")).unwrap();
+    let size = check_component("Zig blinky", &module, &resolve, world);
+    eprintln!(
+        "Zig blinky: core module {} B, component {size} B",
+        module.len()
+    );
+}
+
+/// The worlds the SDKs ship: every world of `wit/` that exports something (the applet worlds),
+/// which must also be the list in guest-sdks/zig/build.zig.
+#[test]
+fn guest_sdk_bindings_are_fresh() {
+    let root = repo_root();
+    let loaded = embwit_gen::load::load_dir(&root.join("wit")).unwrap();
+    let resolve = &loaded.resolve;
+    let build_zig = std::fs::read_to_string(root.join("guest-sdks/zig/build.zig")).unwrap();
+    let regen = std::fs::read_to_string(root.join("guest-sdks/regen.sh")).unwrap();
+    let mut stale = Vec::new();
+    let mut shipped = 0;
+    for pkg in &loaded.packages {
+        for (name, world) in &resolve.packages[*pkg].worlds {
+            if resolve.worlds[*world].exports.is_empty() {
+                continue;
+            }
+            shipped += 1;
+            let snake = name.replace('-', "_");
+            assert!(
+                build_zig.contains(&format!("\"{snake}\"")),
+                "guest-sdks/zig/build.zig does not list world `{snake}`"
+            );
+            assert!(
+                regen
+                    .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+                    .any(|w| w == name),
+                "guest-sdks/regen.sh does not list world `{name}`"
+            );
+            for (lang, dir) in [
+                (embwit_gen::codegen::Lang::C, "guest-sdks/c/bindings"),
+                (embwit_gen::codegen::Lang::Zig, "guest-sdks/zig/src"),
+            ] {
+                let files = embwit_gen::codegen::generate(resolve, *world, lang)
+                    .unwrap_or_else(|e| panic!("{lang} {name}: {e:#}"));
+                stale.extend(
+                    files
+                        .differences(&root.join(dir))
+                        .into_iter()
+                        .map(|f| format!("{dir}/{f}")),
+                );
+            }
+        }
+    }
+    assert!(shipped > 0, "no applet world found in wit/");
+    assert!(
+        stale.is_empty(),
+        "stale generated SDK files (run guest-sdks/regen.sh): {stale:?}"
+    );
+}
