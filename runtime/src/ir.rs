@@ -470,6 +470,24 @@ impl Instr {
             }
         }
     }
+    /// The branch target, for branch instructions.
+    pub(crate) fn target(&self) -> Option<u32> {
+        use Instr::*;
+        match *self {
+            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) => Some(x),
+            BrEq(_, _, x)
+            | BrNe(_, _, x)
+            | BrLtS(_, _, x)
+            | BrLtU(_, _, x)
+            | BrGtS(_, _, x)
+            | BrGtU(_, _, x)
+            | BrLeS(_, _, x)
+            | BrLeU(_, _, x)
+            | BrGeS(_, _, x)
+            | BrGeU(_, _, x) => Some(x),
+            _ => None,
+        }
+    }
     /// Rewrite the branch target of a branch instruction (no-op for others).
     pub(crate) fn set_target(&mut self, t: u32) {
         use Instr::*;

@@ -7,7 +7,7 @@
 //! The embedding API ([`Engine`], [`Store`], [`Linker`], [`Instance`], [`Func`], ...) follows
 //! wasmi/wasmtime.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 extern crate alloc;
@@ -65,5 +65,33 @@ mod ir_dump {
                 std::println!("  {pc:4}: {ins:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    /// `EMBWIT_PROBE=file.wasm:export:arg:reps cargo test --release --lib probe`: run an export
+    /// repeatedly (for instruction-count comparisons with `perf stat`).
+    #[test]
+    fn probe() {
+        let Ok(spec) = std::env::var("EMBWIT_PROBE") else {
+            return;
+        };
+        let parts: std::vec::Vec<&str> = spec.split(':').collect();
+        let bytes = std::fs::read(parts[0]).unwrap();
+        let engine = crate::Engine::default();
+        let m = crate::Module::new(&engine, &bytes).unwrap();
+        let mut store = crate::Store::new(&engine, ());
+        let inst = crate::Linker::new(&engine)
+            .instantiate(&mut store, &m)
+            .unwrap();
+        let f = inst.get_typed_func::<u32, u32>(&store, parts[1]).unwrap();
+        let arg: u32 = parts[2].parse().unwrap();
+        let reps: u32 = parts[3].parse().unwrap();
+        let mut acc = 0u32;
+        for _ in 0..reps {
+            acc = acc.wrapping_add(f.call(&mut store, arg).unwrap());
+        }
+        std::println!("probe result {acc}");
     }
 }

@@ -884,6 +884,8 @@ impl Translator {
     }
 
     pub fn finish(mut self, func_index: u32) -> R<CompiledFunc> {
+        // A final terminator: execution can never run past the end of the code.
+        self.emit(Instr::Unreachable);
         let temps_end = self.num_locals + self.max_height;
         let frame_size = temps_end + self.num_saves as usize;
         if frame_size > MAX_FRAME {
@@ -931,12 +933,24 @@ impl Translator {
                 *x = s as u32;
             }
         }
+        // Every branch lands inside the code, and `br_table` entries exist.
+        let len = self.code.len();
+        for (i, ins) in self.code.iter().enumerate() {
+            let good = match *ins {
+                Instr::BrTable(_, n) => i + 1 + (n as usize) < len,
+                _ => ins.target().is_none_or(|t| (t as usize) < len),
+            };
+            if !good && bad.is_none() {
+                bad = Some((i, *ins));
+            }
+            ok &= good;
+        }
         if !ok {
             return Err(Error::new(
                 crate::error::ErrorKind::Limit,
                 Some(self.offset as usize),
                 alloc::format!(
-                    "internal error: slot outside the frame: {bad:?} nc={nc} total={total}"
+                    "internal error: operand outside the frame or code: {bad:?} nc={nc} total={total}"
                 ),
             ));
         }

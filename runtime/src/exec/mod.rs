@@ -1,6 +1,7 @@
 //! The executor: a dispatch loop over the register IR. Wasm calls push a frame on an explicit
 //! frame stack (no native recursion); host calls leave the loop so the generic driver in
 //! [`crate::func`] can call the closure and resume.
+#![allow(unsafe_code)]
 
 mod float;
 
@@ -182,15 +183,26 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 return Err(Trap::code_at($c, cur.code.func_index, off));
             }};
         }
+        // Slot access without bounds checks. `frame` is exactly
+        // `stack[base - consts.len() .. base + frame_size]` (taken above), and
+        // `Translator::finish`, the only producer of `CompiledFunc`, rejects any function whose
+        // instructions have a slot operand at or above `consts.len() + frame_size`. So every
+        // slot read or written here is in bounds.
         macro_rules! r {
-            ($s:expr) => {
-                frame[$s as usize]
-            };
+            ($s:expr) => {{
+                let i = $s as usize;
+                debug_assert!(i < frame.len());
+                // SAFETY: `i` is a slot operand of `code`, checked `< frame.len()` at load (above).
+                unsafe { *frame.get_unchecked(i) }
+            }};
         }
         macro_rules! w {
             ($s:expr, $v:expr) => {{
                 let v = $v;
-                frame[$s as usize] = v;
+                let i = $s as usize;
+                debug_assert!(i < frame.len());
+                // SAFETY: as for `r!`: `i` was checked `< frame.len()` at load.
+                unsafe { *frame.get_unchecked_mut(i) = v };
             }};
         }
         macro_rules! i32b {
