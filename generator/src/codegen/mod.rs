@@ -10,6 +10,7 @@
 //! [`backend`] registers for the language.
 
 pub mod c;
+pub mod host;
 pub mod names;
 pub mod rust;
 pub mod zig;
@@ -64,7 +65,7 @@ impl fmt::Display for Lang {
 fn registry(lang: Lang) -> Option<Box<dyn Backend>> {
     match lang {
         Lang::Rust => Some(Box::new(rust::RustGuest)),
-        Lang::Host => None,
+        Lang::Host => Some(Box::new(host::HostGlue)),
         Lang::C => Some(Box::new(c::C)),
         Lang::Zig => Some(Box::new(zig::Zig)),
     }
