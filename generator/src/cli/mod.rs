@@ -4,6 +4,7 @@
 mod check;
 mod doc;
 mod gen_cmd;
+mod run;
 mod worlds;
 
 use std::fmt;
@@ -29,6 +30,8 @@ enum Command {
     Worlds(worlds::Args),
     /// Write a Markdown reference of every package from its doc comments.
     Doc(doc::Args),
+    /// Run a WebAssembly module on the bundled interpreter (WASI preview1 subset).
+    Run(run::Args),
     /// Generate bindings for one world (Rust/C/Zig guests, Rust host glue).
     Gen(gen_cmd::Args),
 }
@@ -38,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Worlds(args) => worlds::run(args),
         Command::Doc(args) => doc::run(args),
+        Command::Run(args) => run::run(args),
         Command::Gen(args) => gen_cmd::run(args),
     }
 }
