@@ -1,6 +1,5 @@
 //! Engine, configuration and resource limits.
 
-use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
@@ -61,8 +60,8 @@ impl Config {
 
 pub(crate) struct EngineInner {
     pub config: Config,
-    types: RefCell<BTreeMap<FuncType, u32>>,
-    type_list: RefCell<Vec<FuncType>>,
+    /// Interned function types; the id is the index (linear search: modules have few types).
+    types: RefCell<Vec<FuncType>>,
 }
 
 /// Shared compilation context: configuration and the function type registry.
@@ -91,8 +90,7 @@ impl Engine {
         Engine {
             inner: Rc::new(EngineInner {
                 config: config.clone(),
-                types: RefCell::new(BTreeMap::new()),
-                type_list: RefCell::new(Vec::new()),
+                types: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -101,14 +99,12 @@ impl Engine {
     }
     /// Intern a function type; equal types get equal ids (used by `call_indirect` and linking).
     pub(crate) fn intern(&self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.inner.types.borrow().get(ty) {
-            return *id;
+        let mut types = self.inner.types.borrow_mut();
+        if let Some(id) = types.iter().position(|t| t == ty) {
+            return id as u32;
         }
-        let mut list = self.inner.type_list.borrow_mut();
-        let id = list.len() as u32;
-        list.push(ty.clone());
-        self.inner.types.borrow_mut().insert(ty.clone(), id);
-        id
+        types.push(ty.clone());
+        (types.len() - 1) as u32
     }
     pub(crate) fn same(&self, other: &Engine) -> bool {
         Rc::ptr_eq(&self.inner, &other.inner)

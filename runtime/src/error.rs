@@ -30,6 +30,8 @@ pub struct Error {
     kind: ErrorKind,
     offset: Option<usize>,
     message: String,
+    /// (module, name) the message is about; formatted only by `Display`.
+    subject: Option<alloc::boxed::Box<(String, String)>>,
     trap: Option<Trap>,
 }
 
@@ -39,6 +41,7 @@ impl Error {
             kind,
             offset,
             message: message.into(),
+            subject: None,
             trap: None,
         }
     }
@@ -57,6 +60,12 @@ impl Error {
     pub(crate) fn limit(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Limit, None, message)
     }
+    /// An error about import/export `module` `name` (module may be empty).
+    pub(crate) fn about(kind: ErrorKind, message: &str, module: &str, name: &str) -> Self {
+        let mut e = Self::new(kind, None, message);
+        e.subject = Some(alloc::boxed::Box::new((module.into(), name.into())));
+        e
+    }
     /// The broad category of the error.
     pub fn kind(&self) -> ErrorKind {
         self.kind
@@ -69,7 +78,7 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.message
     }
-    /// The trap, when instantiation trapped.
+    /// The trap, when instantiation trapped (its `Display` adds the location).
     pub fn trap(&self) -> Option<&Trap> {
         self.trap.as_ref()
     }
@@ -77,11 +86,16 @@ impl Error {
 
 impl From<Trap> for Error {
     fn from(trap: Trap) -> Self {
-        let message = alloc::format!("{trap}");
+        let message: String = match (trap.code(), trap.host_message()) {
+            (Some(c), _) => c.message().into(),
+            (None, Some(m)) => m.into(),
+            (None, None) => "trap".into(),
+        };
         Error {
             kind: ErrorKind::Trap,
             offset: None,
             message,
+            subject: None,
             trap: Some(trap),
         }
     }
@@ -99,8 +113,13 @@ impl fmt::Display for Error {
             ErrorKind::Api => "error",
         };
         match self.offset {
-            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message),
-            None => write!(f, "{what}: {}", self.message),
+            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message)?,
+            None => write!(f, "{what}: {}", self.message)?,
+        }
+        match self.subject.as_deref() {
+            Some((m, n)) if m.is_empty() => write!(f, " `{n}`"),
+            Some((m, n)) => write!(f, " `{m}` `{n}`"),
+            None => Ok(()),
         }
     }
 }

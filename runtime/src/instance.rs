@@ -1,11 +1,10 @@
 //! Instantiation: resolving imports, allocating entities, running segment initializers and the
 //! start function (Wasm 2.0 order: elements, then data, then start).
 
-use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::extern_::{Extern, Global, Memory, Table, new_memory};
 use crate::module::{ConstExpr, ElemMode, ImportDesc, Module};
 use crate::store::{AsContext, FuncEntity, GlobalEntity, InstanceData, Store, TableEntity};
@@ -47,7 +46,7 @@ impl Instance {
     ) -> Result<crate::TypedFunc<P, R>, Error> {
         let f = self
             .get_func(&store, name)
-            .ok_or_else(|| Error::api(format!("no exported function `{name}`")))?;
+            .ok_or_else(|| Error::about(ErrorKind::Api, "no exported function", "", name))?;
         f.typed(&store)
     }
     /// Exported memory `name`.
@@ -105,10 +104,12 @@ pub(crate) fn instantiate<T>(
     let mut globals = Vec::new();
     for (imp, ext) in m.imports.iter().zip(imports) {
         let bad = || {
-            Error::unlinkable(format!(
-                "incompatible import type for `{}` `{}`",
-                imp.module, imp.name
-            ))
+            Error::about(
+                ErrorKind::Unlinkable,
+                "incompatible import type for",
+                &imp.module,
+                &imp.name,
+            )
         };
         let st = &store.inner;
         match (&imp.desc, ext) {

@@ -1,12 +1,10 @@
 //! Name-based import resolution.
 
-use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::extern_::Extern;
 use crate::func::{HostFn, IntoFunc, untyped_host};
 use crate::instance::{Instance, instantiate};
@@ -33,7 +31,8 @@ impl<T> Clone for Definition<T> {
 /// Resolves imports by `(module, name)`. Later definitions shadow earlier ones.
 pub struct Linker<T> {
     engine: Engine,
-    defs: BTreeMap<(String, String), Definition<T>>,
+    /// Definitions by (module, name); a linear list keeps the code small.
+    defs: Vec<(String, String, Definition<T>)>,
 }
 
 impl<T> Clone for Linker<T> {
@@ -50,12 +49,29 @@ impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Self {
         Linker {
             engine: engine.clone(),
-            defs: BTreeMap::new(),
+            defs: Vec::new(),
         }
     }
     /// The linker's engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+    fn lookup(&self, module: &str, name: &str) -> Option<&Definition<T>> {
+        self.defs
+            .iter()
+            .find(|(m, n, _)| m == module && n == name)
+            .map(|(_, _, d)| d)
+    }
+    /// Add or replace (shadow) a definition.
+    fn insert(&mut self, module: &str, name: &str, def: Definition<T>) {
+        match self
+            .defs
+            .iter_mut()
+            .find(|(m, n, _)| m == module && n == name)
+        {
+            Some(slot) => slot.2 = def,
+            None => self.defs.push((module.to_string(), name.to_string(), def)),
+        }
     }
     /// Define a typed host function.
     pub fn func_wrap<P, R>(
@@ -65,10 +81,7 @@ impl<T: 'static> Linker<T> {
         f: impl IntoFunc<T, P, R>,
     ) -> Result<&mut Self, Error> {
         let (ty, h) = f.into_func();
-        self.defs.insert(
-            (module.to_string(), name.to_string()),
-            Definition::Host(ty, h),
-        );
+        self.insert(module, name, Definition::Host(ty, h));
         Ok(self)
     }
     /// Define an untyped host function of type `ty`.
@@ -80,10 +93,7 @@ impl<T: 'static> Linker<T> {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static,
     ) -> Result<&mut Self, Error> {
         let h = untyped_host(ty.clone(), f);
-        self.defs.insert(
-            (module.to_string(), name.to_string()),
-            Definition::Host(ty, h),
-        );
+        self.insert(module, name, Definition::Host(ty, h));
         Ok(self)
     }
     /// Define an item already in a store.
@@ -93,10 +103,7 @@ impl<T: 'static> Linker<T> {
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self, Error> {
-        self.defs.insert(
-            (module.to_string(), name.to_string()),
-            Definition::Extern(item.into()),
-        );
+        self.insert(module, name, Definition::Extern(item.into()));
         Ok(self)
     }
     /// Define every export of `instance` under module name `module`.
@@ -107,14 +114,13 @@ impl<T: 'static> Linker<T> {
         instance: Instance,
     ) -> Result<&mut Self, Error> {
         for (name, ext) in instance.exports(&store) {
-            self.defs
-                .insert((module.to_string(), name), Definition::Extern(ext));
+            self.insert(module, &name, Definition::Extern(ext));
         }
         Ok(self)
     }
     /// Look up a definition that is already a store item.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        match self.defs.get(&(module.to_string(), name.to_string()))? {
+        match self.lookup(module, name)? {
             Definition::Extern(e) => Some(*e),
             Definition::Host(..) => None,
         }
@@ -128,18 +134,24 @@ impl<T: 'static> Linker<T> {
         let store = store.as_context_mut();
         let mut imports = Vec::new();
         for imp in &module.inner.imports {
-            let key = (imp.module.clone(), imp.name.clone());
-            let def = self.defs.get(&key).ok_or_else(|| {
-                Error::unlinkable(format!("unknown import `{}` `{}`", imp.module, imp.name))
+            let def = self.lookup(&imp.module, &imp.name).ok_or_else(|| {
+                Error::about(
+                    ErrorKind::Unlinkable,
+                    "unknown import",
+                    &imp.module,
+                    &imp.name,
+                )
             })?;
             let ext = match def {
                 Definition::Extern(e) => *e,
                 Definition::Host(ty, h) => {
                     if !matches!(imp.desc, ImportDesc::Func(_)) {
-                        return Err(Error::unlinkable(format!(
-                            "incompatible import type for `{}` `{}`",
-                            imp.module, imp.name
-                        )));
+                        return Err(Error::about(
+                            ErrorKind::Unlinkable,
+                            "incompatible import type for",
+                            &imp.module,
+                            &imp.name,
+                        ));
                     }
                     Extern::Func(crate::Func(store.add_host(h.clone(), ty.clone())))
                 }

@@ -906,9 +906,7 @@ impl Translator {
         let nc = self.consts.len() as i32;
         let total = nc as usize + frame_size;
         let mut ok = true;
-        let mut bad = None;
-        for (i, ins) in self.code.iter_mut().enumerate() {
-            let before = *ins;
+        for ins in self.code.iter_mut() {
             let mut good = true;
             match ins {
                 // Reads `n` slots from `s`.
@@ -920,9 +918,6 @@ impl Translator {
                     good &= rebase(d, nc, total, 0);
                 }
                 _ => ins.for_each_slot(|s| good &= rebase(s, nc, total, 1)),
-            }
-            if !good && bad.is_none() {
-                bad = Some((i, before));
             }
             ok &= good;
         }
@@ -940,18 +935,13 @@ impl Translator {
                 Instr::BrTable(_, n) => i + 1 + (n as usize) < len,
                 _ => ins.target().is_none_or(|t| (t as usize) < len),
             };
-            if !good && bad.is_none() {
-                bad = Some((i, *ins));
-            }
             ok &= good;
         }
         if !ok {
             return Err(Error::new(
                 crate::error::ErrorKind::Limit,
                 Some(self.offset as usize),
-                alloc::format!(
-                    "internal error: operand outside the frame or code: {bad:?} nc={nc} total={total}"
-                ),
+                "internal error: IR operand outside the frame or the code",
             ));
         }
         Ok(CompiledFunc {
