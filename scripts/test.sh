@@ -37,6 +37,10 @@ for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
   cargo build -p embwit-runtime --no-default-features --target "$target"
 done
 
+step "size: a no_std firmware embedding the interpreter (load+validate+translate+run), opt-level z"
+# Prints .text/.rodata/.data/.bss for both MCU targets; fails if thumbv7em .text exceeds 64 KiB.
+runtime/size/measure.sh --max-text 65536
+
 step "tests"
 run_tests --workspace
 
