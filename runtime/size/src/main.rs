@@ -23,8 +23,8 @@ static MODULE: [u8; 76] = [
     0x03, 0x02, 0x01, 0x01, // functions
     0x05, 0x03, 0x01, 0x00, 0x01, // memory
     0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x01, // export
-    0x0a, 0x17, 0x01, 0x15, 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x00, 0x20, 0x00, 0x36, 0x02,
-    0x00, 0x41, 0x00, 0x28, 0x02, 0x00, 0x41, 0x01, 0x6a, 0x0b, // code
+    0x0a, 0x17, 0x01, 0x15, 0x00, 0x20, 0x00, 0x10, 0x00, 0x41, 0x00, 0x20, 0x00, 0x36, 0x02, 0x00,
+    0x41, 0x00, 0x28, 0x02, 0x00, 0x41, 0x01, 0x6a, 0x0b, // code
 ];
 
 /// The firmware's state seen by host functions.
@@ -38,14 +38,22 @@ fn run_applet() -> Result<i32, ()> {
     let mut store = Store::new(&engine, Board { led: 0 });
     let mut linker = Linker::<Board>::new(&engine);
     linker
-        .func_wrap("env", "led", |mut caller: Caller<'_, Board>, on: i32| -> Result<(), Trap> {
-            caller.data_mut().led = on as u32;
-            Ok(())
-        })
+        .func_wrap(
+            "env",
+            "led",
+            |mut caller: Caller<'_, Board>, on: i32| -> Result<(), Trap> {
+                caller.data_mut().led = on as u32;
+                Ok(())
+            },
+        )
         .map_err(|_| ())?;
     let instance = linker.instantiate(&mut store, &module).map_err(|_| ())?;
-    let run = instance.get_typed_func::<i32, i32>(&store, "run").map_err(|_| ())?;
-    let result = run.call(&mut store, core::hint::black_box(41)).map_err(|_| ())?;
+    let run = instance
+        .get_typed_func::<i32, i32>(&store, "run")
+        .map_err(|_| ())?;
+    let result = run
+        .call(&mut store, core::hint::black_box(41))
+        .map_err(|_| ())?;
     Ok(result + store.data().led as i32)
 }
 
@@ -77,7 +85,10 @@ const ARENA: usize = 64 * 1024 + 16 * 1024;
 unsafe impl Sync for Bump {}
 
 #[global_allocator]
-static HEAP: Bump = Bump { arena: UnsafeCell::new([0; ARENA]), next: UnsafeCell::new(0) };
+static HEAP: Bump = Bump {
+    arena: UnsafeCell::new([0; ARENA]),
+    next: UnsafeCell::new(0),
+};
 
 // SAFETY: `alloc` hands out disjoint, suitably aligned ranges of the arena (or null when it is
 // exhausted); `dealloc` never reuses memory, so no range is ever handed out twice.
