@@ -81,16 +81,14 @@ impl<T> AsContextMut for Caller<'_, T> {
 }
 
 /// Call store function `func` with argument cells in `buf`; results replace them.
-pub(crate) fn call_cells<T>(
-    store: &mut Store<T>,
-    func: u32,
-    buf: &mut Vec<u64>,
-) -> Result<(), Trap> {
+pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, buf: &mut [u64]) -> Result<(), Trap> {
     let (np, nr) = match store.inner.funcs.get(func as usize) {
         Some(f) => (f.ty().params().len(), f.ty().results().len()),
         None => return Err(Trap::new("function does not belong to this store")),
     };
-    buf.resize(np.max(nr), 0);
+    if buf.len() < np.max(nr) {
+        return Err(Trap::new("argument buffer too small"));
+    }
     let code = match store.inner.funcs.get(func as usize) {
         Some(FuncEntity::Host { host, .. }) => {
             let h = store.hosts.get(*host as usize).cloned();
@@ -225,6 +223,7 @@ impl Func {
             ));
         }
         let mut buf: Vec<u64> = params.iter().map(|v| v.to_cell()).collect();
+        buf.resize(params.len().max(results.len()), 0);
         call_cells(store, self.0, &mut buf)?;
         for ((r, t), c) in results.iter_mut().zip(ty.results()).zip(buf.iter()) {
             *r = Val::from_cell(*t, *c);
@@ -291,10 +290,11 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Call the function.
     pub fn call(&self, mut store: impl AsContextMut, params: P) -> Result<R, Trap> {
         let store = store.as_context_mut();
-        let mut buf: Vec<u64> = Vec::with_capacity(P::LEN.max(R::LEN));
-        buf.resize(P::LEN, 0);
+        // Lists have at most 16 values (the `WasmTyList` impls): no allocation per call.
+        let mut buf = [0u64; 16];
+        let n = P::LEN.max(R::LEN).min(buf.len());
         params.store_cells(&mut buf);
-        call_cells(store, self.func.0, &mut buf)?;
+        call_cells(store, self.func.0, &mut buf[..n])?;
         Ok(R::load_cells(&buf))
     }
     /// The untyped function.

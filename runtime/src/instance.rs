@@ -309,8 +309,7 @@ pub(crate) fn instantiate<T>(
             .get(start as usize)
             .copied()
             .ok_or_else(|| Error::api("bad start"))?;
-        let mut buf = Vec::new();
-        crate::func::call_cells(store, f, &mut buf)?;
+        crate::func::call_cells(store, f, &mut [])?;
     }
     Ok(Instance(inst_idx))
 }

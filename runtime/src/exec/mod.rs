@@ -113,15 +113,25 @@ pub(crate) fn push_frame(
     }
     let lo = base + code.num_params as usize;
     let hi = base + code.num_locals as usize;
-    // Element-wise loops: these ranges are short, and a `memcpy`/`memset` call costs more.
+    // These ranges are usually a few cells: handle short ones inline rather than calling
+    // `memset`/`memcpy` (LLVM turns plain loops into those calls).
     if let Some(s) = ex.stack.get_mut(lo..hi) {
-        for x in s {
-            *x = 0;
+        match s {
+            [] => {}
+            [a] => *a = 0,
+            [a, b] => (*a, *b) = (0, 0),
+            [a, b, c] => (*a, *b, *c) = (0, 0, 0),
+            [a, b, c, d] => (*a, *b, *c, *d) = (0, 0, 0, 0),
+            s => s.fill(0),
         }
     }
     if let Some(s) = ex.stack.get_mut(base - nc..base) {
-        for (x, c) in s.iter_mut().zip(code.consts.iter()) {
-            *x = *c;
+        match (s, &code.consts[..]) {
+            ([], _) => {}
+            ([a], [x]) => *a = *x,
+            ([a, b], [x, y]) => (*a, *b) = (*x, *y),
+            ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
+            (s, c) => s.copy_from_slice(c),
         }
     }
     ex.frames.push(Frame {
