@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::host::{bindings, with_wasmi};
+use common::host::{ENGINES, Run, bindings, with_engine};
 
 use bindings::exports::embwit::roundtrip::guest_fns as guest;
 use embwit_host::Trap;
@@ -44,18 +44,24 @@ fn module(body: &str) -> Vec<u8> {
 fn expect_trap<T: std::fmt::Debug>(
     wasm: &[u8],
     expected: &str,
-    call: impl FnOnce(&mut embwit_host::wasmi::Instance<'_, common::host::Host>) -> Result<T, Trap>,
+    call: impl Fn(&mut dyn Run) -> Result<T, Trap>,
 ) {
-    let (r, _) = with_wasmi(wasm, call);
-    let err = r.expect_err("the hostile guest must trap");
-    assert!(
-        err.message().contains(expected),
-        "trap `{}` does not mention `{expected}`",
-        err.message()
-    );
-    let (ok, host) = with_wasmi(wasm, |g| guest::call_echo_bool(g, true));
-    assert_eq!(ok, Ok(true), "the module works again after the trap");
-    assert_eq!(host.calls, ["bool"]);
+    for engine in ENGINES {
+        let (r, _) = with_engine(engine, wasm, &call);
+        let err = r.expect_err("the hostile guest must trap");
+        assert!(
+            err.message().contains(expected),
+            "{engine:?}: trap `{}` does not mention `{expected}`",
+            err.message()
+        );
+        let (ok, host) = with_engine(engine, wasm, |g| guest::call_echo_bool(g, true));
+        assert_eq!(
+            ok,
+            Ok(true),
+            "{engine:?}: the module works again after the trap"
+        );
+        assert_eq!(host.calls, ["bool"]);
+    }
 }
 
 #[test]
@@ -238,7 +244,9 @@ fn standard_names_link() {
     (i32.const 16))
 )"#;
     let wasm = wat::parse_str(wat).unwrap();
-    let (r, host) = with_wasmi(&wasm, |g| guest::call_echo_string(g, "standard"));
-    assert_eq!(r, Ok("standard".to_string()));
-    assert_eq!(host.calls, ["string"]);
+    for engine in ENGINES {
+        let (r, host) = with_engine(engine, &wasm, |g| guest::call_echo_string(g, "standard"));
+        assert_eq!(r, Ok("standard".to_string()), "{engine:?}");
+        assert_eq!(host.calls, ["string"]);
+    }
 }

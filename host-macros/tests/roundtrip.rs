@@ -4,12 +4,11 @@
 
 mod common;
 
-use common::host::{Host, bindings, with_wasmi};
+use common::host::{ENGINES, Engine, Run, bindings, with_engine};
 
 use bindings::embwit::roundtrip::types::{Color, Deep, Everything, Perms, Point, Shape};
 use bindings::exports::embwit::roundtrip::guest_fns as guest;
-use embwit_host::wasmi::Instance;
-use embwit_host::{Guest, Resource};
+use embwit_host::Resource;
 
 fn everything(s: &str, n: usize) -> Everything {
     Everything {
@@ -53,7 +52,7 @@ fn deep() -> Deep {
 }
 
 /// Every value crosses host -> guest -> host -> guest -> host unchanged.
-fn all_types(g: &mut Instance<'_, Host>) {
+fn all_types(g: &mut dyn Run) {
     assert!(guest::call_echo_bool(g, true).unwrap());
     assert!(!guest::call_echo_bool(g, false).unwrap());
     let ints = (
@@ -147,10 +146,10 @@ fn all_types(g: &mut Instance<'_, Host>) {
 
 /// Host-defined resources: constructors, methods, statics, borrows, own transfers both ways,
 /// drops.
-fn resources(g: &mut Instance<'_, Host>) -> (u32, u32, u32, u32) {
+fn resources(g: &mut dyn Run) -> (u32, u32, u32, u32) {
     let counters = guest::call_counters(g, 7).unwrap();
     let rep = {
-        let host = g.data();
+        let host = g.host();
         host.counters.push(Some(3));
         host.counters.len() as u32 - 1
     };
@@ -160,15 +159,14 @@ fn resources(g: &mut Instance<'_, Host>) -> (u32, u32, u32, u32) {
     (
         counters,
         back.rep(),
-        g.data().counters[rep as usize].unwrap(),
+        g.host().counters[rep as usize].unwrap(),
         peek,
     )
 }
 
-#[test]
-fn wit_bindgen_guest_on_wasmi() {
-    let wasm = common::guest("wit-bindgen");
-    let ((), host) = with_wasmi(&wasm, all_types);
+/// Runs the whole round trip for one guest on one engine.
+fn round_trip(engine: Engine, wasm: &[u8]) {
+    let ((), host) = with_engine(engine, wasm, all_types);
     for call in [
         "bool",
         "ints",
@@ -186,9 +184,12 @@ fn wit_bindgen_guest_on_wasmi() {
         "deep",
         "many",
     ] {
-        assert!(host.calls.contains(&call), "host never saw `{call}`");
+        assert!(
+            host.calls.contains(&call),
+            "{engine:?}: host never saw `{call}`"
+        );
     }
-    let ((counters, back, value, peek), host) = with_wasmi(&wasm, resources);
+    let ((counters, back, value, peek), host) = with_engine(engine, wasm, resources);
     // a = 7, +5 = 12; b = 10; c = a + b = 22; c += value(c) -> 44; consumed.
     assert_eq!(counters, 44);
     assert_eq!(back, 3, "the guest hands the same counter back");
@@ -196,4 +197,12 @@ fn wit_bindgen_guest_on_wasmi() {
     assert_eq!(peek, 4, "the guest read the lent counter");
     // `a` was dropped explicitly, `b` at the end of `counters`; `c` was consumed by the host.
     assert_eq!(host.dropped, vec![0, 1]);
+}
+
+#[test]
+fn wit_bindgen_guest() {
+    let wasm = common::guest("wit-bindgen");
+    for engine in ENGINES {
+        round_trip(engine, &wasm);
+    }
 }

@@ -5,7 +5,7 @@
 //! registering host functions with a core signature, and calling exports. [`abi`] holds the
 //! canonical-ABI helpers with every check the ABI requires, so a bad guest value becomes a
 //! [`Trap`] naming the problem instead of a host panic. [`resource`] holds the per-instance handle
-//! table. Adapters for concrete interpreters live behind features (`wasmi`).
+//! table. Adapters for concrete interpreters live behind features (`embwit-runtime`, `wasmi`).
 #![no_std]
 
 extern crate alloc;
@@ -16,6 +16,8 @@ pub mod resource;
 mod trap;
 mod val;
 
+#[cfg(feature = "embwit-runtime")]
+pub mod embwit_runtime;
 #[cfg(feature = "wasmi")]
 pub mod wasmi;
 

@@ -149,18 +149,70 @@ impl host_fns::Host for Host {
     }
 }
 
-/// Instantiates `wasm` on wasmi with the glue linked, runs `body`, and checks that no handle
-/// is left in the instance's table when `body` succeeded.
-pub fn with_wasmi<R>(wasm: &[u8], body: impl FnOnce(&mut Instance<'_, Host>) -> R) -> (R, Host) {
-    let engine = wasmi::Engine::default();
-    let module = wasmi::Module::new(&engine, wasm).expect("valid guest");
-    let mut linker = wasmi::Linker::<State<Host>>::new(&engine);
-    bindings::add_to_linker(&mut linker, |h: &mut Host| h).expect("link");
-    let mut store = wasmi::Store::new(&engine, State::new(Host::default()));
-    let instance = linker
-        .instantiate_and_start(&mut store, &module)
-        .expect("instantiate");
-    let mut inst = Instance::new(&mut store, instance);
-    let r = body(&mut inst);
-    (r, std::mem::take(&mut store.data_mut().data))
+/// The engines the glue is tested on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// wasmi 2.0.
+    Wasmi,
+    /// embwit's bundled interpreter.
+    Embwit,
+}
+
+/// Both engines.
+pub const ENGINES: [Engine; 2] = [Engine::Wasmi, Engine::Embwit];
+
+/// A running guest on some engine: the glue's export context plus the host state.
+pub trait Run: embwit_host::ExportCtx {
+    /// The host state.
+    fn host(&mut self) -> &mut Host;
+}
+
+impl Run for embwit_host::wasmi::Instance<'_, Host> {
+    fn host(&mut self) -> &mut Host {
+        self.data()
+    }
+}
+
+impl Run for embwit_host::embwit_runtime::Instance<'_, Host> {
+    fn host(&mut self) -> &mut Host {
+        self.data()
+    }
+}
+
+/// Instantiates `wasm` on `engine` with the glue linked, runs `body`, and returns its result
+/// with the final host state.
+pub fn with_engine<R>(
+    engine: Engine,
+    wasm: &[u8],
+    body: impl FnOnce(&mut dyn Run) -> R,
+) -> (R, Host) {
+    match engine {
+        Engine::Wasmi => {
+            let engine = wasmi::Engine::default();
+            let module = wasmi::Module::new(&engine, wasm).expect("valid guest");
+            let mut linker = wasmi::Linker::<State<Host>>::new(&engine);
+            bindings::add_to_linker(&mut linker, |h: &mut Host| h).expect("link");
+            let mut store = wasmi::Store::new(&engine, State::new(Host::default()));
+            let instance = linker
+                .instantiate_and_start(&mut store, &module)
+                .expect("instantiate");
+            let mut inst = Instance::new(&mut store, instance);
+            let r = body(&mut inst);
+            (r, std::mem::take(&mut store.data_mut().data))
+        }
+        Engine::Embwit => {
+            use embwit_host::embwit_runtime as rt;
+            let engine = embwit_runtime::Engine::new(&embwit_runtime::Config::default());
+            let module = embwit_runtime::Module::new(&engine, wasm).expect("valid guest");
+            let mut linker = embwit_runtime::Linker::<rt::State<Host>>::new(&engine);
+            bindings::add_to_linker(&mut linker, |h: &mut Host| h).expect("link");
+            let mut store = embwit_runtime::Store::new(&engine, rt::State::new(Host::default()));
+            let instance = linker
+                .instantiate(&mut store, &module)
+                .expect("instantiate");
+            let mut inst = rt::Instance::new(&mut store, instance);
+            let r = body(&mut inst);
+            (r, std::mem::take(&mut store.data_mut().data))
+        }
+    }
 }
