@@ -276,62 +276,52 @@ impl aliases::Host for Host {
     }
 }
 
-/// Builds the guest with freshly generated bindings and makes it a component.
-fn guest_component() -> Vec<u8> {
+/// Builds a guest crate of `tests/` (`guest`) with freshly generated bindings for `world` of
+/// corpus case `case` beside its `lib.rs`, and makes the module a component.
+fn guest_component(case: &str, world: &str, guest: &str) -> Vec<u8> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = embwit_gen::load::load_dir(&root.join("tests/wit/corpus/types")).unwrap();
-    let world = embwit_gen::load::find_world(&loaded.resolve, "all-types").unwrap();
+    let loaded = embwit_gen::load::load_dir(&root.join("tests/wit/corpus").join(case)).unwrap();
+    let world = embwit_gen::load::find_world(&loaded.resolve, world).unwrap();
     let files =
         embwit_gen::codegen::generate(&loaded.resolve, world, embwit_gen::codegen::Lang::Rust)
             .unwrap();
 
-    // A copy of the guest crate with the generated bindings beside its lib.rs.
+    // A copy of the guest crate (so the source tree stays clean) with the bindings added.
     let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let krate = tmp.join("wasmtime-guest");
+    let krate = tmp.join(guest);
     std::fs::create_dir_all(krate.join("src")).unwrap();
-    let guest = root.join("tests/wasmtime-guest");
+    let source = root.join("tests").join(guest);
     let sdk = root.join("../guest-sdks/rust").canonicalize().unwrap();
-    let manifest = std::fs::read_to_string(guest.join("Cargo.toml"))
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml"))
         .unwrap()
         .replace("../../../guest-sdks/rust", sdk.to_str().unwrap());
-    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(guest.join("src/lib.rs"), krate.join("src/lib.rs")).unwrap();
-    std::fs::write(
-        krate.join("src/all_types.rs"),
-        files
-            .get("all_types.rs")
-            .expect("the backend writes all_types.rs"),
-    )
-    .unwrap();
+    let package = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("name = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("the guest manifest names its package")
+        .replace('-', "_");
+    std::fs::write(krate.join("Cargo.toml"), &manifest).unwrap();
+    std::fs::copy(source.join("src/lib.rs"), krate.join("src/lib.rs")).unwrap();
+    for (path, contents) in files.iter() {
+        std::fs::write(krate.join("src").join(path), contents).unwrap();
+    }
 
     let target_dir = tmp.join("embwit-guests");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.args([
-        "build",
-        "--quiet",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-    ])
-    .arg("--manifest-path")
-    .arg(krate.join("Cargo.toml"))
-    .arg("--target-dir")
-    .arg(&target_dir);
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-    ] {
+    cmd.args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown"])
+        .arg("--manifest-path")
+        .arg(krate.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir);
+    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR"] {
         cmd.env_remove(var);
     }
-    assert!(
-        cmd.status().unwrap().success(),
-        "building the wasmtime guest failed"
-    );
-    let module =
-        std::fs::read(target_dir.join("wasm32-unknown-unknown/release/embwit_wasmtime_guest.wasm"))
-            .unwrap();
+    assert!(cmd.status().unwrap().success(), "building {guest} failed");
+    let module = std::fs::read(
+        target_dir.join(format!("wasm32-unknown-unknown/release/{package}.wasm")),
+    )
+    .unwrap();
     wit_component::ComponentEncoder::default()
         .validate(true)
         .module(&module)
@@ -342,7 +332,7 @@ fn guest_component() -> Vec<u8> {
 
 #[test]
 fn embwit_guest_runs_on_wasmtime_component_model() -> wasmtime::Result<()> {
-    let component_bytes = guest_component();
+    let component_bytes = guest_component("types", "all-types", "wasmtime-guest");
     let mut config = Config::new();
     config.wasm_component_model(true);
     let engine = Engine::new(&config)?;
@@ -570,4 +560,181 @@ fn embwit_guest_runs_on_wasmtime_component_model() -> wasmtime::Result<()> {
         assert!(called.contains(name), "import `{name}` was never called");
     }
     Ok(())
+}
+
+/// World `corpus:resources/resources`: host-defined `bucket`s used by the guest (constructor,
+/// methods, static function, own/borrow parameters, borrows in a record, lists and options of
+/// handles) and guest-defined `counter`s used by the host (constructor, methods, static
+/// function, own and borrow handles, lists of borrows, a handle in a returned record).
+mod resources_world {
+    use std::collections::BTreeMap;
+
+    use wasmtime::component::{Component, HasSelf, Linker, Resource, ResourceTable};
+    use wasmtime::{Config, Engine, Result, Store};
+
+    wasmtime::component::bindgen!({
+        path: "tests/wit/corpus/resources",
+        world: "resources",
+        with: { "corpus:resources/store.bucket": Bucket },
+        imports: { default: trappable },
+    });
+
+    use corpus::resources::store;
+
+    /// The host's representation of a `bucket`.
+    pub struct Bucket {
+        name: String,
+        map: BTreeMap<String, Vec<u8>>,
+    }
+
+    #[derive(Default)]
+    struct Host {
+        table: ResourceTable,
+        /// Names of the live buckets, in creation order.
+        live: Vec<(u32, String)>,
+        drops: Vec<String>,
+    }
+
+    impl Host {
+        fn open(&mut self, name: String) -> Result<Resource<Bucket>> {
+            let r = self.table.push(Bucket {
+                name: name.clone(),
+                map: BTreeMap::new(),
+            })?;
+            self.live.push((r.rep(), name));
+            Ok(r)
+        }
+        fn forget(&mut self, rep: u32) {
+            self.live.retain(|(r, _)| *r != rep);
+        }
+    }
+
+    impl store::HostBucket for Host {
+        fn new(&mut self, name: String) -> Result<Resource<Bucket>> {
+            self.open(name)
+        }
+        fn get(&mut self, b: Resource<Bucket>, key: String) -> Result<Option<Vec<u8>>> {
+            assert!(!b.owned(), "methods get a borrow");
+            Ok(self.table.get(&b)?.map.get(&key).cloned())
+        }
+        fn set(&mut self, b: Resource<Bucket>, key: String, value: Vec<u8>) -> Result<()> {
+            self.table.get_mut(&b)?.map.insert(key, value);
+            Ok(())
+        }
+        fn fork(&mut self, b: Resource<Bucket>, name: String) -> Result<Resource<Bucket>> {
+            let map = self.table.get(&b)?.map.clone();
+            let r = self.open(name)?;
+            self.table.get_mut(&r)?.map = map;
+            Ok(r)
+        }
+        fn list_all(&mut self) -> Result<Vec<String>> {
+            Ok(self.live.iter().map(|(_, n)| n.clone()).collect())
+        }
+        fn merge(&mut self, b: Resource<Bucket>, other: Resource<Bucket>) -> Result<()> {
+            assert!(!other.owned(), "`other` is a borrow");
+            let entries = self.table.get(&other)?.map.clone();
+            self.table.get_mut(&b)?.map.extend(entries);
+            Ok(())
+        }
+        fn absorb(&mut self, _b: Resource<Bucket>, other: Resource<Bucket>) -> Result<u32> {
+            assert!(other.owned(), "`other` is passed as own");
+            let rep = other.rep();
+            let gone = self.table.delete(other)?;
+            self.forget(rep);
+            self.drops.push(gone.name);
+            Ok(gone.map.len() as u32)
+        }
+        fn drop(&mut self, b: Resource<Bucket>) -> Result<()> {
+            let rep = b.rep();
+            let gone = self.table.delete(b)?;
+            self.forget(rep);
+            self.drops.push(gone.name);
+            Ok(())
+        }
+    }
+
+    impl store::Host for Host {
+        fn copy(&mut self, req: store::CopyRequest, into: Resource<Bucket>) -> Result<u32> {
+            let mut copied = 0;
+            for key in req.keys {
+                if let Some(v) = self.table.get(&req.source)?.map.get(&key).cloned() {
+                    self.table.get_mut(&into)?.map.insert(key, v);
+                    copied += 1;
+                }
+            }
+            Ok(copied)
+        }
+        fn open_many(&mut self, names: Vec<String>) -> Result<Vec<Resource<Bucket>>> {
+            names.into_iter().map(|n| self.open(n)).collect()
+        }
+        fn maybe_open(&mut self, name: Option<String>) -> Result<Option<Resource<Bucket>>> {
+            name.map(|n| self.open(n)).transpose()
+        }
+    }
+
+    fn borrow(r: &Resource<Bucket>) -> Resource<Bucket> {
+        Resource::new_borrow(r.rep())
+    }
+
+    #[test]
+    fn embwit_guest_resources_run_on_wasmtime_component_model() -> Result<()> {
+        let bytes = super::guest_component("resources", "resources", "wasmtime-guest-resources");
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        let engine = Engine::new(&config)?;
+        let component = Component::new(&engine, &bytes)?;
+        let mut linker = Linker::<Host>::new(&engine);
+        Resources::add_to_linker::<_, HasSelf<_>>(&mut linker, |h| h)?;
+        let mut store = Store::new(&engine, Host::default());
+        let w = Resources::instantiate(&mut store, &component, &linker)?;
+        let c = w.corpus_resources_counters();
+        let counter = c.counter();
+
+        // Guest-defined resources, driven by the host.
+        let r = counter.call_constructor(&mut store, 5)?;
+        assert_eq!(counter.call_increment(&mut store, r, 3)?, 8);
+        assert_eq!(counter.call_value(&mut store, r)?, 8);
+        let r2 = counter.call_constructor(&mut store, 100)?;
+        let sum = counter.call_sum(&mut store, r, r2)?;
+        assert_eq!(counter.call_value(&mut store, sum)?, 108);
+        let made = c.call_make(&mut store, 3)?;
+        assert_eq!(made.len(), 3);
+        assert_eq!(c.call_totals(&mut store, &made)?, 30);
+        let snap = c.call_take_snapshot(&mut store, "snap", r)?;
+        assert_eq!(snap.name, "snap");
+        assert_eq!(counter.call_value(&mut store, snap.counter)?, 8);
+        assert_eq!(c.call_take(&mut store, r2)?, 100);
+        // `r2` was moved into the guest and dropped there: using it again traps.
+        assert!(counter.call_value(&mut store, r2).is_err());
+        let mut store = Store::new(&engine, Host::default());
+        let w = Resources::instantiate(&mut store, &component, &linker)?;
+        let c = w.corpus_resources_counters();
+        let counter = c.counter();
+        let sum = counter.call_constructor(&mut store, 108)?;
+
+        // A host bucket lent to a guest method.
+        let bucket = store.data_mut().open("saved".into())?;
+        counter.call_save(&mut store, sum, borrow(&bucket), "k")?;
+        assert_eq!(
+            store.data().table.get(&bucket)?.map.get("k"),
+            Some(&108i64.to_le_bytes().to_vec())
+        );
+
+        // The guest uses every bucket function; the digest encodes what it saw.
+        let p = store.data_mut().open("p".into())?;
+        store.data_mut().table.get_mut(&p)?.map.insert("b".into(), b"2".to_vec());
+        let q = store.data_mut().open("q".into())?;
+        let digest = c.call_buckets(&mut store, &[borrow(&p), borrow(&q)])?;
+        // none: 1, get("a"): 1 byte, list-all: saved p q fresh forked x y (m absorbed) = 7,
+        // 2 borrowed, open-many: 2, copy: 1 of 2 keys, absorb: `m` was empty.
+        assert_eq!(digest, 1_000_000 + 100_000 + 7 * 10_000 + 2_000 + 200 + 10);
+        // Everything the guest opened was dropped (or absorbed) by the time the call returned.
+        let live: Vec<&str> = store.data().live.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(live, ["saved", "p", "q"]);
+        let mut drops = store.data().drops.clone();
+        drops.sort();
+        assert_eq!(drops, ["forked", "fresh", "m", "x", "y"]);
+        sum.resource_drop(&mut store)?;
+        Ok(())
+    }
 }

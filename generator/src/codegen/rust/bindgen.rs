@@ -457,16 +457,18 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                     if self.gen_.is_exported_resource(r) {
                         results.push(format!("{path}Borrow::lift({} as u32 as usize)", op(0)));
                     } else {
-                        // A `&R` needs a place holding the handle that outlives the call.
+                        // A `&R` needs a place holding the handle that outlives the call. The
+                        // canonical ABI lends the handle for the call only: dropping the place
+                        // when the export returns gives it back (`[resource-drop]` of a borrow).
                         let n = self.tmp();
                         if self.block_stack.is_empty() {
                             let _ = writeln!(self.decls, "let handle{n};");
                             let _ = writeln!(
                                 self.src,
-                                "handle{n} = ::core::mem::ManuallyDrop::new({path}::from_handle({} as u32));",
+                                "handle{n} = {path}::from_handle({} as u32);",
                                 op(0)
                             );
-                            results.push(format!("&*handle{n}"));
+                            results.push(format!("&handle{n}"));
                         } else {
                             // Inside a list or variant arm: one boxed slot per borrow, kept in a
                             // function-level vector until the call has returned.
@@ -479,7 +481,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                                 "let borrow{n} = handles{n}.hold({path}::from_handle({} as u32));",
                                 op(0)
                             );
-                            results.push(format!("&**borrow{n}"));
+                            results.push(format!("&*borrow{n}"));
                         }
                     }
                 }

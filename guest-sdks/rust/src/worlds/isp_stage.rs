@@ -3185,12 +3185,10 @@ pub mod exports {
                 pub unsafe fn _export_process_cabi<T: Guest>(arg0: i32) -> *mut u8 {
                     unsafe {
                         let handle1;
-                        handle1 = ::core::mem::ManuallyDrop::new(
-                            super::super::super::super::embwit::image::frames::Frame::from_handle(
-                                arg0 as u32,
-                            ),
+                        handle1 = super::super::super::super::embwit::image::frames::Frame::from_handle(
+                            arg0 as u32,
                         );
-                        let result2 = T::process(&*handle1);
+                        let result2 = T::process(&handle1);
                         #[repr(align(4))]
                         struct RetArea3([::core::mem::MaybeUninit<u8>; 52]);
                         static mut RET_AREA3: RetArea3 = RetArea3(
@@ -3522,16 +3520,17 @@ pub mod _rt {
         }
     }
     /// Places for handles borrowed inside lists and variant arms of an export's arguments: each
-    /// `&T` given to the applet points into one of them, and they live until the call returns. The
-    /// handles are borrowed, so dropping the slots frees the boxes without dropping the resources.
-    pub struct BorrowSlots<T>(Vec<*mut ::core::mem::ManuallyDrop<T>>);
+    /// `&T` given to the applet points into one of them. They live until the export returns, and
+    /// dropping them gives the borrowed handles back (`[resource-drop]`, as the canonical ABI
+    /// requires before the call ends).
+    pub struct BorrowSlots<T>(Vec<*mut T>);
     impl<T> BorrowSlots<T> {
         pub fn new() -> Self {
             BorrowSlots(Vec::new())
         }
         /// Keeps `value` (a borrowed handle) until the slots are dropped; returns where it is.
-        pub fn hold(&mut self, value: T) -> *const ::core::mem::ManuallyDrop<T> {
-            let slot = Box::into_raw(Box::new(::core::mem::ManuallyDrop::new(value)));
+        pub fn hold(&mut self, value: T) -> *const T {
+            let slot = Box::into_raw(Box::new(value));
             self.0.push(slot);
             slot
         }

@@ -8876,16 +8876,17 @@ pub mod _rt {
         }
     }
     /// Places for handles borrowed inside lists and variant arms of an export's arguments: each
-    /// `&T` given to the applet points into one of them, and they live until the call returns. The
-    /// handles are borrowed, so dropping the slots frees the boxes without dropping the resources.
-    pub struct BorrowSlots<T>(Vec<*mut ::core::mem::ManuallyDrop<T>>);
+    /// `&T` given to the applet points into one of them. They live until the export returns, and
+    /// dropping them gives the borrowed handles back (`[resource-drop]`, as the canonical ABI
+    /// requires before the call ends).
+    pub struct BorrowSlots<T>(Vec<*mut T>);
     impl<T> BorrowSlots<T> {
         pub fn new() -> Self {
             BorrowSlots(Vec::new())
         }
         /// Keeps `value` (a borrowed handle) until the slots are dropped; returns where it is.
-        pub fn hold(&mut self, value: T) -> *const ::core::mem::ManuallyDrop<T> {
-            let slot = Box::into_raw(Box::new(::core::mem::ManuallyDrop::new(value)));
+        pub fn hold(&mut self, value: T) -> *const T {
+            let slot = Box::into_raw(Box::new(value));
             self.0.push(slot);
             slot
         }
