@@ -704,8 +704,14 @@ impl Bindgen for FunctionBindgen<'_, '_> {
             }
             Instruction::Flush { amt } => {
                 for i in 0..*amt {
-                    let r = self.let_("flush", op(i));
-                    results.push(r);
+                    // Temporaries are already evaluated; only expressions need binding.
+                    let value = op(i);
+                    if value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        results.push(value);
+                    } else {
+                        let r = self.let_("flush", value);
+                        results.push(r);
+                    }
                 }
             }
             Instruction::Malloc { .. } => unreachable!("Malloc is only used by hosts"),

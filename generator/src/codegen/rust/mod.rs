@@ -192,7 +192,8 @@ impl Gen<'_> {
                     out.push_str(&m.docs);
                 }
                 let _ = writeln!(out, "pub mod {child} {{");
-                let _ = writeln!(out, "use {}_rt;", "super::".repeat(path.len()));
+                let up = vec!["super"; path.len()].join("::");
+                let _ = writeln!(out, "use {up}::_rt;\nuse {up} as _root;");
                 if let Some(m) = module {
                     out.push_str(&m.code);
                 }

@@ -65,12 +65,17 @@ impl Gen<'_> {
         }
     }
 
-    /// A path from `from` to `module` (`super::super::a::b` style, or empty when equal).
+    /// A path from `from` to `module`, ending in `::` (empty when equal). Nested modules reach
+    /// the world root through their `_root` alias.
     pub fn path_to(&self, from: &[String], module: &[String]) -> String {
         if from == module {
             return String::new();
         }
-        let mut s = "super::".repeat(from.len());
+        let mut s = if from.is_empty() {
+            String::new()
+        } else {
+            "_root::".to_string()
+        };
         for seg in module {
             s.push_str(seg);
             s.push_str("::");

@@ -17,8 +17,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -26,9 +28,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -70,7 +73,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -106,7 +109,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -119,8 +122,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -154,7 +156,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -167,8 +169,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -200,7 +201,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -213,8 +214,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -223,8 +223,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -348,13 +349,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -399,8 +400,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -433,8 +433,7 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
@@ -445,10 +444,11 @@ pub mod embwit {
         /// component as detached payload); an unsigned component is never accepted.
         pub mod manager {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type Capability = super::super::super::embwit::applet::grants::Capability;
-            pub type Budget = super::super::super::embwit::applet::grants::Budget;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type Capability = _root::embwit::applet::grants::Capability;
+            pub type Budget = _root::embwit::applet::grants::Budget;
             /// Lifecycle state of an installed applet (GlobalPlatform-flavoured).
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -676,7 +676,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(8).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -701,15 +701,13 @@ pub mod embwit {
                                                 let l11 = *ptr2.add(16).cast::<usize>();
                                                 let string12 = _rt::string_lift(l10, l11);
                                                 let l13 = *ptr2.add(20).cast::<u8>();
-                                                let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                                let rec14 = _root::embwit::applet::grants::PinGrant {
                                                     name: string12,
-                                                    mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                    mode: _root::embwit::applet::grants::PinMode::_lift(
                                                         i32::from(l13) as u32,
                                                     ),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                    rec14,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Gpio(rec14)
                                             }
                                             1 => {
                                                 let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -717,64 +715,54 @@ pub mod embwit {
                                                 let string17 = _rt::string_lift(l15, l16);
                                                 let l18 = *ptr2.add(20).cast::<i32>();
                                                 let l19 = *ptr2.add(24).cast::<i32>();
-                                                let rec20 = super::super::super::embwit::types::common::Size {
+                                                let rec20 = _root::embwit::types::common::Size {
                                                     width: l18 as u32,
                                                     height: l19 as u32,
                                                 };
                                                 let l21 = *ptr2.add(28).cast::<i32>();
                                                 let l22 = *ptr2.add(32).cast::<i32>();
-                                                let rec23 = super::super::super::embwit::types::common::Fraction {
+                                                let rec23 = _root::embwit::types::common::Fraction {
                                                     numerator: l21 as u32,
                                                     denominator: l22 as u32,
                                                 };
                                                 let l24 = *ptr2.add(36).cast::<u8>();
                                                 let l25 = *ptr2.add(37).cast::<u8>();
-                                                let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                                let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                     name: string17,
                                                     max_size: rec20,
                                                     min_interval: rec23,
                                                     controls: _rt::bool_lift(i32::from(l24)),
                                                     pixels: _rt::bool_lift(i32::from(l25)),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                    rec26,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Sensor(rec26)
                                             }
                                             2 => {
                                                 let l27 = *ptr2.add(12).cast::<*mut u8>();
                                                 let l28 = *ptr2.add(16).cast::<usize>();
                                                 let string29 = _rt::string_lift(l27, l28);
-                                                super::super::super::embwit::applet::grants::Capability::Isp(
-                                                    string29,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Isp(string29)
                                             }
                                             3 => {
                                                 let l30 = *ptr2.add(12).cast::<*mut u8>();
                                                 let l31 = *ptr2.add(16).cast::<usize>();
                                                 let string32 = _rt::string_lift(l30, l31);
-                                                super::super::super::embwit::applet::grants::Capability::Model(
-                                                    string32,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Model(string32)
                                             }
                                             4 => {
                                                 let l33 = *ptr2.add(12).cast::<*mut u8>();
                                                 let l34 = *ptr2.add(16).cast::<usize>();
                                                 let string35 = _rt::string_lift(l33, l34);
-                                                super::super::super::embwit::applet::grants::Capability::Publish(
-                                                    string35,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Publish(string35)
                                             }
                                             5 => {
                                                 let l36 = *ptr2.add(12).cast::<*mut u8>();
                                                 let l37 = *ptr2.add(16).cast::<usize>();
                                                 let string38 = _rt::string_lift(l36, l37);
-                                                super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                                _root::embwit::applet::grants::Capability::Subscribe(
                                                     string38,
                                                 )
                                             }
-                                            6 => {
-                                                super::super::super::embwit::applet::grants::Capability::Manage
-                                            }
+                                            6 => _root::embwit::applet::grants::Capability::Manage,
                                             _ => _rt::invalid("variant discriminant out of range"),
                                         };
                                         Error::CapabilityRefused(variant39)
@@ -792,8 +780,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush43 = result42;
-                        flush43
+                        result42
                     }
                 }
             }
@@ -876,15 +863,13 @@ pub mod embwit {
                                             let l23 = *base.add(8).cast::<usize>();
                                             let string24 = _rt::string_lift(l22, l23);
                                             let l25 = *base.add(12).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec26 = _root::embwit::applet::grants::PinGrant {
                                                 name: string24,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l25) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec26)
                                         }
                                         1 => {
                                             let l27 = *base.add(4).cast::<*mut u8>();
@@ -892,64 +877,54 @@ pub mod embwit {
                                             let string29 = _rt::string_lift(l27, l28);
                                             let l30 = *base.add(12).cast::<i32>();
                                             let l31 = *base.add(16).cast::<i32>();
-                                            let rec32 = super::super::super::embwit::types::common::Size {
+                                            let rec32 = _root::embwit::types::common::Size {
                                                 width: l30 as u32,
                                                 height: l31 as u32,
                                             };
                                             let l33 = *base.add(20).cast::<i32>();
                                             let l34 = *base.add(24).cast::<i32>();
-                                            let rec35 = super::super::super::embwit::types::common::Fraction {
+                                            let rec35 = _root::embwit::types::common::Fraction {
                                                 numerator: l33 as u32,
                                                 denominator: l34 as u32,
                                             };
                                             let l36 = *base.add(28).cast::<u8>();
                                             let l37 = *base.add(29).cast::<u8>();
-                                            let rec38 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec38 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string29,
                                                 max_size: rec32,
                                                 min_interval: rec35,
                                                 controls: _rt::bool_lift(i32::from(l36)),
                                                 pixels: _rt::bool_lift(i32::from(l37)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec38,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec38)
                                         }
                                         2 => {
                                             let l39 = *base.add(4).cast::<*mut u8>();
                                             let l40 = *base.add(8).cast::<usize>();
                                             let string41 = _rt::string_lift(l39, l40);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string41,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string41)
                                         }
                                         3 => {
                                             let l42 = *base.add(4).cast::<*mut u8>();
                                             let l43 = *base.add(8).cast::<usize>();
                                             let string44 = _rt::string_lift(l42, l43);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string44,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string44)
                                         }
                                         4 => {
                                             let l45 = *base.add(4).cast::<*mut u8>();
                                             let l46 = *base.add(8).cast::<usize>();
                                             let string47 = _rt::string_lift(l45, l46);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string47,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string47)
                                         }
                                         5 => {
                                             let l48 = *base.add(4).cast::<*mut u8>();
                                             let l49 = *base.add(8).cast::<usize>();
                                             let string50 = _rt::string_lift(l48, l49);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string50,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     result52.push(variant51);
@@ -959,7 +934,7 @@ pub mod embwit {
                                 let l54 = *ptr1.add(72).cast::<i64>();
                                 let l55 = *ptr1.add(80).cast::<i32>();
                                 let l56 = *ptr1.add(84).cast::<i32>();
-                                let rec57 = super::super::super::embwit::applet::grants::Budget {
+                                let rec57 = _root::embwit::applet::grants::Budget {
                                     memory: l53 as u64,
                                     call_time_us: l54 as u64,
                                     frame_leases: l55 as u32,
@@ -985,7 +960,7 @@ pub mod embwit {
                                     0 => {
                                         let l61 = *ptr1.add(12).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l61) as u32,
                                             ),
                                         )
@@ -1010,15 +985,13 @@ pub mod embwit {
                                                 let l67 = *ptr1.add(20).cast::<usize>();
                                                 let string68 = _rt::string_lift(l66, l67);
                                                 let l69 = *ptr1.add(24).cast::<u8>();
-                                                let rec70 = super::super::super::embwit::applet::grants::PinGrant {
+                                                let rec70 = _root::embwit::applet::grants::PinGrant {
                                                     name: string68,
-                                                    mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                    mode: _root::embwit::applet::grants::PinMode::_lift(
                                                         i32::from(l69) as u32,
                                                     ),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                    rec70,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Gpio(rec70)
                                             }
                                             1 => {
                                                 let l71 = *ptr1.add(16).cast::<*mut u8>();
@@ -1026,64 +999,54 @@ pub mod embwit {
                                                 let string73 = _rt::string_lift(l71, l72);
                                                 let l74 = *ptr1.add(24).cast::<i32>();
                                                 let l75 = *ptr1.add(28).cast::<i32>();
-                                                let rec76 = super::super::super::embwit::types::common::Size {
+                                                let rec76 = _root::embwit::types::common::Size {
                                                     width: l74 as u32,
                                                     height: l75 as u32,
                                                 };
                                                 let l77 = *ptr1.add(32).cast::<i32>();
                                                 let l78 = *ptr1.add(36).cast::<i32>();
-                                                let rec79 = super::super::super::embwit::types::common::Fraction {
+                                                let rec79 = _root::embwit::types::common::Fraction {
                                                     numerator: l77 as u32,
                                                     denominator: l78 as u32,
                                                 };
                                                 let l80 = *ptr1.add(40).cast::<u8>();
                                                 let l81 = *ptr1.add(41).cast::<u8>();
-                                                let rec82 = super::super::super::embwit::applet::grants::SensorGrant {
+                                                let rec82 = _root::embwit::applet::grants::SensorGrant {
                                                     name: string73,
                                                     max_size: rec76,
                                                     min_interval: rec79,
                                                     controls: _rt::bool_lift(i32::from(l80)),
                                                     pixels: _rt::bool_lift(i32::from(l81)),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                    rec82,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Sensor(rec82)
                                             }
                                             2 => {
                                                 let l83 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l84 = *ptr1.add(20).cast::<usize>();
                                                 let string85 = _rt::string_lift(l83, l84);
-                                                super::super::super::embwit::applet::grants::Capability::Isp(
-                                                    string85,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Isp(string85)
                                             }
                                             3 => {
                                                 let l86 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l87 = *ptr1.add(20).cast::<usize>();
                                                 let string88 = _rt::string_lift(l86, l87);
-                                                super::super::super::embwit::applet::grants::Capability::Model(
-                                                    string88,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Model(string88)
                                             }
                                             4 => {
                                                 let l89 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l90 = *ptr1.add(20).cast::<usize>();
                                                 let string91 = _rt::string_lift(l89, l90);
-                                                super::super::super::embwit::applet::grants::Capability::Publish(
-                                                    string91,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Publish(string91)
                                             }
                                             5 => {
                                                 let l92 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l93 = *ptr1.add(20).cast::<usize>();
                                                 let string94 = _rt::string_lift(l92, l93);
-                                                super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                                _root::embwit::applet::grants::Capability::Subscribe(
                                                     string94,
                                                 )
                                             }
-                                            6 => {
-                                                super::super::super::embwit::applet::grants::Capability::Manage
-                                            }
+                                            6 => _root::embwit::applet::grants::Capability::Manage,
                                             _ => _rt::invalid("variant discriminant out of range"),
                                         };
                                         Error::CapabilityRefused(variant95)
@@ -1101,8 +1064,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush99 = result98;
-                        flush99
+                        result98
                     }
                 }
             }
@@ -1163,15 +1125,13 @@ pub mod embwit {
                                             let l23 = *base.add(8).cast::<usize>();
                                             let string24 = _rt::string_lift(l22, l23);
                                             let l25 = *base.add(12).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec26 = _root::embwit::applet::grants::PinGrant {
                                                 name: string24,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l25) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec26)
                                         }
                                         1 => {
                                             let l27 = *base.add(4).cast::<*mut u8>();
@@ -1179,64 +1139,54 @@ pub mod embwit {
                                             let string29 = _rt::string_lift(l27, l28);
                                             let l30 = *base.add(12).cast::<i32>();
                                             let l31 = *base.add(16).cast::<i32>();
-                                            let rec32 = super::super::super::embwit::types::common::Size {
+                                            let rec32 = _root::embwit::types::common::Size {
                                                 width: l30 as u32,
                                                 height: l31 as u32,
                                             };
                                             let l33 = *base.add(20).cast::<i32>();
                                             let l34 = *base.add(24).cast::<i32>();
-                                            let rec35 = super::super::super::embwit::types::common::Fraction {
+                                            let rec35 = _root::embwit::types::common::Fraction {
                                                 numerator: l33 as u32,
                                                 denominator: l34 as u32,
                                             };
                                             let l36 = *base.add(28).cast::<u8>();
                                             let l37 = *base.add(29).cast::<u8>();
-                                            let rec38 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec38 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string29,
                                                 max_size: rec32,
                                                 min_interval: rec35,
                                                 controls: _rt::bool_lift(i32::from(l36)),
                                                 pixels: _rt::bool_lift(i32::from(l37)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec38,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec38)
                                         }
                                         2 => {
                                             let l39 = *base.add(4).cast::<*mut u8>();
                                             let l40 = *base.add(8).cast::<usize>();
                                             let string41 = _rt::string_lift(l39, l40);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string41,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string41)
                                         }
                                         3 => {
                                             let l42 = *base.add(4).cast::<*mut u8>();
                                             let l43 = *base.add(8).cast::<usize>();
                                             let string44 = _rt::string_lift(l42, l43);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string44,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string44)
                                         }
                                         4 => {
                                             let l45 = *base.add(4).cast::<*mut u8>();
                                             let l46 = *base.add(8).cast::<usize>();
                                             let string47 = _rt::string_lift(l45, l46);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string47,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string47)
                                         }
                                         5 => {
                                             let l48 = *base.add(4).cast::<*mut u8>();
                                             let l49 = *base.add(8).cast::<usize>();
                                             let string50 = _rt::string_lift(l48, l49);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string50,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     result52.push(variant51);
@@ -1246,7 +1196,7 @@ pub mod embwit {
                                 let l54 = *ptr1.add(72).cast::<i64>();
                                 let l55 = *ptr1.add(80).cast::<i32>();
                                 let l56 = *ptr1.add(84).cast::<i32>();
-                                let rec57 = super::super::super::embwit::applet::grants::Budget {
+                                let rec57 = _root::embwit::applet::grants::Budget {
                                     memory: l53 as u64,
                                     call_time_us: l54 as u64,
                                     frame_leases: l55 as u32,
@@ -1272,7 +1222,7 @@ pub mod embwit {
                                     0 => {
                                         let l61 = *ptr1.add(12).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l61) as u32,
                                             ),
                                         )
@@ -1297,15 +1247,13 @@ pub mod embwit {
                                                 let l67 = *ptr1.add(20).cast::<usize>();
                                                 let string68 = _rt::string_lift(l66, l67);
                                                 let l69 = *ptr1.add(24).cast::<u8>();
-                                                let rec70 = super::super::super::embwit::applet::grants::PinGrant {
+                                                let rec70 = _root::embwit::applet::grants::PinGrant {
                                                     name: string68,
-                                                    mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                    mode: _root::embwit::applet::grants::PinMode::_lift(
                                                         i32::from(l69) as u32,
                                                     ),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                    rec70,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Gpio(rec70)
                                             }
                                             1 => {
                                                 let l71 = *ptr1.add(16).cast::<*mut u8>();
@@ -1313,64 +1261,54 @@ pub mod embwit {
                                                 let string73 = _rt::string_lift(l71, l72);
                                                 let l74 = *ptr1.add(24).cast::<i32>();
                                                 let l75 = *ptr1.add(28).cast::<i32>();
-                                                let rec76 = super::super::super::embwit::types::common::Size {
+                                                let rec76 = _root::embwit::types::common::Size {
                                                     width: l74 as u32,
                                                     height: l75 as u32,
                                                 };
                                                 let l77 = *ptr1.add(32).cast::<i32>();
                                                 let l78 = *ptr1.add(36).cast::<i32>();
-                                                let rec79 = super::super::super::embwit::types::common::Fraction {
+                                                let rec79 = _root::embwit::types::common::Fraction {
                                                     numerator: l77 as u32,
                                                     denominator: l78 as u32,
                                                 };
                                                 let l80 = *ptr1.add(40).cast::<u8>();
                                                 let l81 = *ptr1.add(41).cast::<u8>();
-                                                let rec82 = super::super::super::embwit::applet::grants::SensorGrant {
+                                                let rec82 = _root::embwit::applet::grants::SensorGrant {
                                                     name: string73,
                                                     max_size: rec76,
                                                     min_interval: rec79,
                                                     controls: _rt::bool_lift(i32::from(l80)),
                                                     pixels: _rt::bool_lift(i32::from(l81)),
                                                 };
-                                                super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                    rec82,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Sensor(rec82)
                                             }
                                             2 => {
                                                 let l83 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l84 = *ptr1.add(20).cast::<usize>();
                                                 let string85 = _rt::string_lift(l83, l84);
-                                                super::super::super::embwit::applet::grants::Capability::Isp(
-                                                    string85,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Isp(string85)
                                             }
                                             3 => {
                                                 let l86 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l87 = *ptr1.add(20).cast::<usize>();
                                                 let string88 = _rt::string_lift(l86, l87);
-                                                super::super::super::embwit::applet::grants::Capability::Model(
-                                                    string88,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Model(string88)
                                             }
                                             4 => {
                                                 let l89 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l90 = *ptr1.add(20).cast::<usize>();
                                                 let string91 = _rt::string_lift(l89, l90);
-                                                super::super::super::embwit::applet::grants::Capability::Publish(
-                                                    string91,
-                                                )
+                                                _root::embwit::applet::grants::Capability::Publish(string91)
                                             }
                                             5 => {
                                                 let l92 = *ptr1.add(16).cast::<*mut u8>();
                                                 let l93 = *ptr1.add(20).cast::<usize>();
                                                 let string94 = _rt::string_lift(l92, l93);
-                                                super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                                _root::embwit::applet::grants::Capability::Subscribe(
                                                     string94,
                                                 )
                                             }
-                                            6 => {
-                                                super::super::super::embwit::applet::grants::Capability::Manage
-                                            }
+                                            6 => _root::embwit::applet::grants::Capability::Manage,
                                             _ => _rt::invalid("variant discriminant out of range"),
                                         };
                                         Error::CapabilityRefused(variant95)
@@ -1388,8 +1326,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush99 = result98;
-                        flush99
+                        result98
                     }
                 }
             }
@@ -1426,7 +1363,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr1.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -1451,15 +1388,13 @@ pub mod embwit {
                                             let l11 = *ptr1.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr1.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr1.add(12).cast::<*mut u8>();
@@ -1467,64 +1402,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr1.add(20).cast::<i32>();
                                             let l19 = *ptr1.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr1.add(28).cast::<i32>();
                                             let l22 = *ptr1.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr1.add(36).cast::<u8>();
                                             let l25 = *ptr1.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr1.add(12).cast::<*mut u8>();
                                             let l28 = *ptr1.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr1.add(12).cast::<*mut u8>();
                                             let l31 = *ptr1.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr1.add(12).cast::<*mut u8>();
                                             let l34 = *ptr1.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr1.add(12).cast::<*mut u8>();
                                             let l37 = *ptr1.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -1542,8 +1467,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Every installed applet.
@@ -1603,15 +1527,13 @@ pub mod embwit {
                                     let l24 = *base.add(8).cast::<usize>();
                                     let string25 = _rt::string_lift(l23, l24);
                                     let l26 = *base.add(12).cast::<u8>();
-                                    let rec27 = super::super::super::embwit::applet::grants::PinGrant {
+                                    let rec27 = _root::embwit::applet::grants::PinGrant {
                                         name: string25,
-                                        mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                        mode: _root::embwit::applet::grants::PinMode::_lift(
                                             i32::from(l26) as u32,
                                         ),
                                     };
-                                    super::super::super::embwit::applet::grants::Capability::Gpio(
-                                        rec27,
-                                    )
+                                    _root::embwit::applet::grants::Capability::Gpio(rec27)
                                 }
                                 1 => {
                                     let l28 = *base.add(4).cast::<*mut u8>();
@@ -1619,64 +1541,54 @@ pub mod embwit {
                                     let string30 = _rt::string_lift(l28, l29);
                                     let l31 = *base.add(12).cast::<i32>();
                                     let l32 = *base.add(16).cast::<i32>();
-                                    let rec33 = super::super::super::embwit::types::common::Size {
+                                    let rec33 = _root::embwit::types::common::Size {
                                         width: l31 as u32,
                                         height: l32 as u32,
                                     };
                                     let l34 = *base.add(20).cast::<i32>();
                                     let l35 = *base.add(24).cast::<i32>();
-                                    let rec36 = super::super::super::embwit::types::common::Fraction {
+                                    let rec36 = _root::embwit::types::common::Fraction {
                                         numerator: l34 as u32,
                                         denominator: l35 as u32,
                                     };
                                     let l37 = *base.add(28).cast::<u8>();
                                     let l38 = *base.add(29).cast::<u8>();
-                                    let rec39 = super::super::super::embwit::applet::grants::SensorGrant {
+                                    let rec39 = _root::embwit::applet::grants::SensorGrant {
                                         name: string30,
                                         max_size: rec33,
                                         min_interval: rec36,
                                         controls: _rt::bool_lift(i32::from(l37)),
                                         pixels: _rt::bool_lift(i32::from(l38)),
                                     };
-                                    super::super::super::embwit::applet::grants::Capability::Sensor(
-                                        rec39,
-                                    )
+                                    _root::embwit::applet::grants::Capability::Sensor(rec39)
                                 }
                                 2 => {
                                     let l40 = *base.add(4).cast::<*mut u8>();
                                     let l41 = *base.add(8).cast::<usize>();
                                     let string42 = _rt::string_lift(l40, l41);
-                                    super::super::super::embwit::applet::grants::Capability::Isp(
-                                        string42,
-                                    )
+                                    _root::embwit::applet::grants::Capability::Isp(string42)
                                 }
                                 3 => {
                                     let l43 = *base.add(4).cast::<*mut u8>();
                                     let l44 = *base.add(8).cast::<usize>();
                                     let string45 = _rt::string_lift(l43, l44);
-                                    super::super::super::embwit::applet::grants::Capability::Model(
-                                        string45,
-                                    )
+                                    _root::embwit::applet::grants::Capability::Model(string45)
                                 }
                                 4 => {
                                     let l46 = *base.add(4).cast::<*mut u8>();
                                     let l47 = *base.add(8).cast::<usize>();
                                     let string48 = _rt::string_lift(l46, l47);
-                                    super::super::super::embwit::applet::grants::Capability::Publish(
-                                        string48,
-                                    )
+                                    _root::embwit::applet::grants::Capability::Publish(string48)
                                 }
                                 5 => {
                                     let l49 = *base.add(4).cast::<*mut u8>();
                                     let l50 = *base.add(8).cast::<usize>();
                                     let string51 = _rt::string_lift(l49, l50);
-                                    super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                    _root::embwit::applet::grants::Capability::Subscribe(
                                         string51,
                                     )
                                 }
-                                6 => {
-                                    super::super::super::embwit::applet::grants::Capability::Manage
-                                }
+                                6 => _root::embwit::applet::grants::Capability::Manage,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             result53.push(variant52);
@@ -1686,7 +1598,7 @@ pub mod embwit {
                         let l55 = *base.add(64).cast::<i64>();
                         let l56 = *base.add(72).cast::<i32>();
                         let l57 = *base.add(76).cast::<i32>();
-                        let rec58 = super::super::super::embwit::applet::grants::Budget {
+                        let rec58 = _root::embwit::applet::grants::Budget {
                             memory: l54 as u64,
                             call_time_us: l55 as u64,
                             frame_leases: l56 as u32,
@@ -1707,8 +1619,7 @@ pub mod embwit {
                         result61.push(rec60);
                     }
                     _rt::cabi_dealloc(base61, len61 * 88, 8);
-                    let flush62 = result61;
-                    flush62
+                    result61
                 }
             }
             /// The current status of one applet.
@@ -1757,7 +1668,7 @@ pub mod embwit {
                                 0 => {
                                     let l11 = *ptr2.add(12).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l11) as u32,
                                         ),
                                     )
@@ -1782,15 +1693,13 @@ pub mod embwit {
                                             let l17 = *ptr2.add(20).cast::<usize>();
                                             let string18 = _rt::string_lift(l16, l17);
                                             let l19 = *ptr2.add(24).cast::<u8>();
-                                            let rec20 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec20 = _root::embwit::applet::grants::PinGrant {
                                                 name: string18,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l19) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec20,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec20)
                                         }
                                         1 => {
                                             let l21 = *ptr2.add(16).cast::<*mut u8>();
@@ -1798,64 +1707,54 @@ pub mod embwit {
                                             let string23 = _rt::string_lift(l21, l22);
                                             let l24 = *ptr2.add(24).cast::<i32>();
                                             let l25 = *ptr2.add(28).cast::<i32>();
-                                            let rec26 = super::super::super::embwit::types::common::Size {
+                                            let rec26 = _root::embwit::types::common::Size {
                                                 width: l24 as u32,
                                                 height: l25 as u32,
                                             };
                                             let l27 = *ptr2.add(32).cast::<i32>();
                                             let l28 = *ptr2.add(36).cast::<i32>();
-                                            let rec29 = super::super::super::embwit::types::common::Fraction {
+                                            let rec29 = _root::embwit::types::common::Fraction {
                                                 numerator: l27 as u32,
                                                 denominator: l28 as u32,
                                             };
                                             let l30 = *ptr2.add(40).cast::<u8>();
                                             let l31 = *ptr2.add(41).cast::<u8>();
-                                            let rec32 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec32 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string23,
                                                 max_size: rec26,
                                                 min_interval: rec29,
                                                 controls: _rt::bool_lift(i32::from(l30)),
                                                 pixels: _rt::bool_lift(i32::from(l31)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec32)
                                         }
                                         2 => {
                                             let l33 = *ptr2.add(16).cast::<*mut u8>();
                                             let l34 = *ptr2.add(20).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string35)
                                         }
                                         3 => {
                                             let l36 = *ptr2.add(16).cast::<*mut u8>();
                                             let l37 = *ptr2.add(20).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string38,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string38)
                                         }
                                         4 => {
                                             let l39 = *ptr2.add(16).cast::<*mut u8>();
                                             let l40 = *ptr2.add(20).cast::<usize>();
                                             let string41 = _rt::string_lift(l39, l40);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string41,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string41)
                                         }
                                         5 => {
                                             let l42 = *ptr2.add(16).cast::<*mut u8>();
                                             let l43 = *ptr2.add(20).cast::<usize>();
                                             let string44 = _rt::string_lift(l42, l43);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string44,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant45)
@@ -1873,8 +1772,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush49 = result48;
-                    flush49
+                    result48
                 }
             }
             /// Re-check an installed applet's stored bytes against its manifest
@@ -1910,7 +1808,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -1935,15 +1833,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -1951,64 +1847,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2026,8 +1912,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Instantiate and start an applet (`lifecycle.init` then `start`).
@@ -2062,7 +1947,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -2087,15 +1972,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -2103,64 +1986,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2178,8 +2051,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Stop a running applet (`lifecycle.stop`, then drop the instance).
@@ -2214,7 +2086,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -2239,15 +2111,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -2255,64 +2125,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2330,8 +2190,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Move an applet to `locked`; it cannot start until unlocked.
@@ -2366,7 +2225,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -2391,15 +2250,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -2407,64 +2264,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2482,8 +2329,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Move a `locked` applet back to `installed`.
@@ -2518,7 +2364,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -2543,15 +2389,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -2559,64 +2403,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2634,8 +2468,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// Remove a stopped applet and its stored bytes.
@@ -2670,7 +2503,7 @@ pub mod embwit {
                                 0 => {
                                     let l5 = *ptr2.add(8).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -2695,15 +2528,13 @@ pub mod embwit {
                                             let l11 = *ptr2.add(16).cast::<usize>();
                                             let string12 = _rt::string_lift(l10, l11);
                                             let l13 = *ptr2.add(20).cast::<u8>();
-                                            let rec14 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec14 = _root::embwit::applet::grants::PinGrant {
                                                 name: string12,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l13) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec14,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec14)
                                         }
                                         1 => {
                                             let l15 = *ptr2.add(12).cast::<*mut u8>();
@@ -2711,64 +2542,54 @@ pub mod embwit {
                                             let string17 = _rt::string_lift(l15, l16);
                                             let l18 = *ptr2.add(20).cast::<i32>();
                                             let l19 = *ptr2.add(24).cast::<i32>();
-                                            let rec20 = super::super::super::embwit::types::common::Size {
+                                            let rec20 = _root::embwit::types::common::Size {
                                                 width: l18 as u32,
                                                 height: l19 as u32,
                                             };
                                             let l21 = *ptr2.add(28).cast::<i32>();
                                             let l22 = *ptr2.add(32).cast::<i32>();
-                                            let rec23 = super::super::super::embwit::types::common::Fraction {
+                                            let rec23 = _root::embwit::types::common::Fraction {
                                                 numerator: l21 as u32,
                                                 denominator: l22 as u32,
                                             };
                                             let l24 = *ptr2.add(36).cast::<u8>();
                                             let l25 = *ptr2.add(37).cast::<u8>();
-                                            let rec26 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec26 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string17,
                                                 max_size: rec20,
                                                 min_interval: rec23,
                                                 controls: _rt::bool_lift(i32::from(l24)),
                                                 pixels: _rt::bool_lift(i32::from(l25)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec26,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec26)
                                         }
                                         2 => {
                                             let l27 = *ptr2.add(12).cast::<*mut u8>();
                                             let l28 = *ptr2.add(16).cast::<usize>();
                                             let string29 = _rt::string_lift(l27, l28);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string29,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string29)
                                         }
                                         3 => {
                                             let l30 = *ptr2.add(12).cast::<*mut u8>();
                                             let l31 = *ptr2.add(16).cast::<usize>();
                                             let string32 = _rt::string_lift(l30, l31);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string32,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string32)
                                         }
                                         4 => {
                                             let l33 = *ptr2.add(12).cast::<*mut u8>();
                                             let l34 = *ptr2.add(16).cast::<usize>();
                                             let string35 = _rt::string_lift(l33, l34);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string35,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string35)
                                         }
                                         5 => {
                                             let l36 = *ptr2.add(12).cast::<*mut u8>();
                                             let l37 = *ptr2.add(16).cast::<usize>();
                                             let string38 = _rt::string_lift(l36, l37);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string38,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant39)
@@ -2786,8 +2607,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush43 = result42;
-                    flush43
+                    result42
                 }
             }
             /// The most recent fault of an applet, if it ever faulted.
@@ -2856,7 +2676,7 @@ pub mod embwit {
                                 0 => {
                                     let l19 = *ptr2.add(12).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l19) as u32,
                                         ),
                                     )
@@ -2881,15 +2701,13 @@ pub mod embwit {
                                             let l25 = *ptr2.add(20).cast::<usize>();
                                             let string26 = _rt::string_lift(l24, l25);
                                             let l27 = *ptr2.add(24).cast::<u8>();
-                                            let rec28 = super::super::super::embwit::applet::grants::PinGrant {
+                                            let rec28 = _root::embwit::applet::grants::PinGrant {
                                                 name: string26,
-                                                mode: super::super::super::embwit::applet::grants::PinMode::_lift(
+                                                mode: _root::embwit::applet::grants::PinMode::_lift(
                                                     i32::from(l27) as u32,
                                                 ),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Gpio(
-                                                rec28,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Gpio(rec28)
                                         }
                                         1 => {
                                             let l29 = *ptr2.add(16).cast::<*mut u8>();
@@ -2897,64 +2715,54 @@ pub mod embwit {
                                             let string31 = _rt::string_lift(l29, l30);
                                             let l32 = *ptr2.add(24).cast::<i32>();
                                             let l33 = *ptr2.add(28).cast::<i32>();
-                                            let rec34 = super::super::super::embwit::types::common::Size {
+                                            let rec34 = _root::embwit::types::common::Size {
                                                 width: l32 as u32,
                                                 height: l33 as u32,
                                             };
                                             let l35 = *ptr2.add(32).cast::<i32>();
                                             let l36 = *ptr2.add(36).cast::<i32>();
-                                            let rec37 = super::super::super::embwit::types::common::Fraction {
+                                            let rec37 = _root::embwit::types::common::Fraction {
                                                 numerator: l35 as u32,
                                                 denominator: l36 as u32,
                                             };
                                             let l38 = *ptr2.add(40).cast::<u8>();
                                             let l39 = *ptr2.add(41).cast::<u8>();
-                                            let rec40 = super::super::super::embwit::applet::grants::SensorGrant {
+                                            let rec40 = _root::embwit::applet::grants::SensorGrant {
                                                 name: string31,
                                                 max_size: rec34,
                                                 min_interval: rec37,
                                                 controls: _rt::bool_lift(i32::from(l38)),
                                                 pixels: _rt::bool_lift(i32::from(l39)),
                                             };
-                                            super::super::super::embwit::applet::grants::Capability::Sensor(
-                                                rec40,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Sensor(rec40)
                                         }
                                         2 => {
                                             let l41 = *ptr2.add(16).cast::<*mut u8>();
                                             let l42 = *ptr2.add(20).cast::<usize>();
                                             let string43 = _rt::string_lift(l41, l42);
-                                            super::super::super::embwit::applet::grants::Capability::Isp(
-                                                string43,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Isp(string43)
                                         }
                                         3 => {
                                             let l44 = *ptr2.add(16).cast::<*mut u8>();
                                             let l45 = *ptr2.add(20).cast::<usize>();
                                             let string46 = _rt::string_lift(l44, l45);
-                                            super::super::super::embwit::applet::grants::Capability::Model(
-                                                string46,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Model(string46)
                                         }
                                         4 => {
                                             let l47 = *ptr2.add(16).cast::<*mut u8>();
                                             let l48 = *ptr2.add(20).cast::<usize>();
                                             let string49 = _rt::string_lift(l47, l48);
-                                            super::super::super::embwit::applet::grants::Capability::Publish(
-                                                string49,
-                                            )
+                                            _root::embwit::applet::grants::Capability::Publish(string49)
                                         }
                                         5 => {
                                             let l50 = *ptr2.add(16).cast::<*mut u8>();
                                             let l51 = *ptr2.add(20).cast::<usize>();
                                             let string52 = _rt::string_lift(l50, l51);
-                                            super::super::super::embwit::applet::grants::Capability::Subscribe(
+                                            _root::embwit::applet::grants::Capability::Subscribe(
                                                 string52,
                                             )
                                         }
-                                        6 => {
-                                            super::super::super::embwit::applet::grants::Capability::Manage
-                                        }
+                                        6 => _root::embwit::applet::grants::Capability::Manage,
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
                                     Error::CapabilityRefused(variant53)
@@ -2972,8 +2780,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush57 = result56;
-                    flush57
+                    result56
                 }
             }
         }
@@ -2981,8 +2788,9 @@ pub mod embwit {
         /// device or upstream. Every topic must be granted.
         pub mod publish {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type InferenceResult = super::super::super::embwit::infer::results::InferenceResult;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
             /// Errors of publishing.
             #[derive(Clone, Debug, PartialEq)]
             pub enum Error {
@@ -3041,7 +2849,7 @@ pub mod embwit {
                     let vec1 = &topic;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::infer::results::InferenceResult {
+                    let _root::embwit::infer::results::InferenceResult {
                         frame_sequence: f2_0,
                         captured_at: f2_1,
                         model: f2_2,
@@ -3051,15 +2859,13 @@ pub mod embwit {
                     let ptr3 = vec3.as_ptr().cast::<u8>().cast_mut();
                     let len3 = vec3.len();
                     let (v23, v24, v25, v26, v27) = match &f2_3 {
-                        super::super::super::embwit::infer::results::Payload::Detections(
-                            e4,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Detections(e4) => {
                             let vec12 = e4;
                             let len12 = vec12.len();
                             let result12 = _rt::alloc_raw(len12 * 56, 8);
                             for (i, e) in vec12.iter().enumerate() {
                                 let base = result12.add(i * 56);
-                                let super::super::super::embwit::infer::results::Detection {
+                                let _root::embwit::infer::results::Detection {
                                     class_id: f5_0,
                                     label: f5_1,
                                     score: f5_2,
@@ -3081,7 +2887,7 @@ pub mod embwit {
                                     }
                                 };
                                 *base.add(16).cast::<f32>() = _rt::as_f32(f5_2);
-                                let super::super::super::embwit::infer::results::BoundingBox {
+                                let _root::embwit::infer::results::BoundingBox {
                                     x: f9_0,
                                     y: f9_1,
                                     width: f9_2,
@@ -3104,15 +2910,13 @@ pub mod embwit {
                             cleanup_list.push((result12, len12 * 56, 8));
                             (0i32, result12, len12, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Classes(
-                            e13,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Classes(e13) => {
                             let vec18 = e13;
                             let len18 = vec18.len();
                             let result18 = _rt::alloc_raw(len18 * 20, 4);
                             for (i, e) in vec18.iter().enumerate() {
                                 let base = result18.add(i * 20);
-                                let super::super::super::embwit::infer::results::Classification {
+                                let _root::embwit::infer::results::Classification {
                                     class_id: f14_0,
                                     label: f14_1,
                                     score: f14_2,
@@ -3136,10 +2940,8 @@ pub mod embwit {
                             cleanup_list.push((result18, len18 * 20, 4));
                             (1i32, result18, len18, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Custom(
-                            e19,
-                        ) => {
-                            let super::super::super::embwit::infer::results::CustomResult {
+                        _root::embwit::infer::results::Payload::Custom(e19) => {
+                            let _root::embwit::infer::results::CustomResult {
                                 schema: f20_0,
                                 data: f20_1,
                             } = &e19;
@@ -3184,7 +2986,7 @@ pub mod embwit {
                                 0 => {
                                     let l31 = *ptr28.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l31) as u32,
                                         ),
                                     )
@@ -3197,8 +2999,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush34 = result33;
-                    flush34
+                    result33
                 }
             }
             /// Publish arbitrary bytes with a media type (e.g. "application/cbor").
@@ -3259,7 +3060,7 @@ pub mod embwit {
                                 0 => {
                                     let l7 = *ptr4.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
@@ -3272,19 +3073,20 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
         }
     }
     pub mod infer {
         use super::super::_rt;
+        use super::super as _root;
         /// Normalized, model-independent results that flow from the normalize stage
         /// to business logic and off the device.
         pub mod results {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
             /// A box in normalized [0, 1] coordinates of the source frame.
             #[derive(Clone, Debug, PartialEq)]
             pub struct BoundingBox {
@@ -3355,10 +3157,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -3430,9 +3234,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -3471,7 +3276,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -3484,15 +3289,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -3505,9 +3308,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -3517,7 +3318,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -3610,15 +3412,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -3667,25 +3468,26 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -3786,17 +3588,21 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by every applet. The host calls `init` once, then `start`; while
             /// running it calls `reactor.on-ready` and `configure`; `stop` ends the
             /// run, and `start` may follow again. A trap in any export faults the applet
             /// (see `manager.last-fault`); it is not called again until restarted.
             pub mod lifecycle {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
                 /// Why the applet refused a lifecycle step.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -3851,7 +3657,7 @@ pub mod exports {
                                 match e5 {
                                     Error::Common(e6) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e6,
                                         ) as i32) as u8;
                                     }
@@ -3942,7 +3748,7 @@ pub mod exports {
                                 match e6 {
                                     Error::Common(e7) => {
                                         *ptr4.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr4.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr4.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e7,
                                         ) as i32) as u8;
                                     }
@@ -4026,7 +3832,7 @@ pub mod exports {
                                 match e4 {
                                     Error::Common(e5) => {
                                         *ptr2.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr2.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr2.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e5,
                                         ) as i32) as u8;
                                     }
@@ -4102,7 +3908,8 @@ pub mod exports {
             /// event-driven work happens.
             pub mod reactor {
                 use super::super::super::super::_rt;
-                pub type Token = super::super::super::super::embwit::applet::events::Token;
+                use super::super::super::super as _root;
+                pub type Token = _root::embwit::applet::events::Token;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// The host calls this with the tokens that are ready, in registration

@@ -16,8 +16,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -25,9 +27,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -69,7 +72,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -105,7 +108,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -118,8 +121,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -153,7 +155,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -166,8 +168,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -199,7 +200,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -212,8 +213,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -222,8 +222,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -347,13 +348,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -398,8 +399,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -432,26 +432,27 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
     }
     pub mod gpio {
         use super::super::_rt;
+        use super::super as _root;
         /// Opening pins by logical name, and the pin handles themselves.
         pub mod pins {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Logic = super::super::super::embwit::gpio::types::Logic;
-            pub type EdgeSet = super::super::super::embwit::gpio::types::EdgeSet;
-            pub type EdgeEvent = super::super::super::embwit::gpio::types::EdgeEvent;
-            pub type InputConfig = super::super::super::embwit::gpio::types::InputConfig;
-            pub type OutputConfig = super::super::super::embwit::gpio::types::OutputConfig;
-            pub type Direction = super::super::super::embwit::gpio::types::Direction;
-            pub type PinInfo = super::super::super::embwit::gpio::types::PinInfo;
-            pub type Error = super::super::super::embwit::gpio::types::Error;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Logic = _root::embwit::gpio::types::Logic;
+            pub type EdgeSet = _root::embwit::gpio::types::EdgeSet;
+            pub type EdgeEvent = _root::embwit::gpio::types::EdgeEvent;
+            pub type InputConfig = _root::embwit::gpio::types::InputConfig;
+            pub type OutputConfig = _root::embwit::gpio::types::OutputConfig;
+            pub type Direction = _root::embwit::gpio::types::Direction;
+            pub type PinInfo = _root::embwit::gpio::types::PinInfo;
+            pub type Error = _root::embwit::gpio::types::Error;
             /// A pin opened as an input. Dropping the handle releases the pin.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -653,8 +654,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -684,7 +684,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -694,29 +694,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -772,29 +765,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -805,7 +791,7 @@ pub mod embwit {
                 pub fn wait_level(
                     &self,
                     level: Logic,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                ) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -819,21 +805,15 @@ pub mod embwit {
                         }
                         let ret1 = wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &level,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&level) as i32,
                         );
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
             impl EdgeWatch {
                 /// Ready while at least one event is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -846,9 +826,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -883,8 +861,8 @@ pub mod embwit {
                             let l4 = *base.add(0).cast::<u8>();
                             let l5 = *base.add(8).cast::<i64>();
                             let l6 = *base.add(16).cast::<i64>();
-                            let rec7 = super::super::super::embwit::gpio::types::EdgeEvent {
-                                edge: super::super::super::embwit::gpio::types::Edge::_lift(
+                            let rec7 = _root::embwit::gpio::types::EdgeEvent {
+                                edge: _root::embwit::gpio::types::Edge::_lift(
                                     i32::from(l4) as u32,
                                 ),
                                 at: l5 as u64,
@@ -893,8 +871,7 @@ pub mod embwit {
                             result8.push(rec7);
                         }
                         _rt::cabi_dealloc(base8, len8 * 24, 8);
-                        let flush9 = result8;
-                        flush9
+                        result8
                     }
                 }
             }
@@ -960,8 +937,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -987,9 +963,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -1000,29 +974,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1041,9 +1008,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::gpio::types::Logic::_lift(
-                            ret1 as u32,
-                        )
+                        _root::embwit::gpio::types::Logic::_lift(ret1 as u32)
                     }
                 }
             }
@@ -1076,29 +1041,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1126,8 +1084,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1166,38 +1123,33 @@ pub mod embwit {
                                     }
                                     _ => _rt::invalid("option discriminant out of range"),
                                 };
-                                let rec8 = super::super::super::embwit::gpio::types::InputConfig {
-                                    pull: super::super::super::embwit::gpio::types::Pull::_lift(
+                                let rec8 = _root::embwit::gpio::types::InputConfig {
+                                    pull: _root::embwit::gpio::types::Pull::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l4)),
                                     debounce: option7,
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Input(
-                                    rec8,
-                                )
+                                _root::embwit::gpio::types::Direction::Input(rec8)
                             }
                             1 => {
                                 let l9 = *ptr1.add(8).cast::<u8>();
                                 let l10 = *ptr1.add(9).cast::<u8>();
                                 let l11 = *ptr1.add(10).cast::<u8>();
-                                let rec12 = super::super::super::embwit::gpio::types::OutputConfig {
-                                    drive: super::super::super::embwit::gpio::types::Drive::_lift(
+                                let rec12 = _root::embwit::gpio::types::OutputConfig {
+                                    drive: _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l9) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l10)),
-                                    initial: super::super::super::embwit::gpio::types::Logic::_lift(
+                                    initial: _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l11) as u32,
                                     ),
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Output(
-                                    rec12,
-                                )
+                                _root::embwit::gpio::types::Direction::Output(rec12)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
-                        let flush14 = variant13;
-                        flush14
+                        variant13
                     }
                 }
             }
@@ -1232,10 +1184,8 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let (v9, v10, v11, v12, v13) = match &to {
-                            super::super::super::embwit::gpio::types::Direction::Input(
-                                e1,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::InputConfig {
+                            _root::embwit::gpio::types::Direction::Input(e1) => {
+                                let _root::embwit::gpio::types::InputConfig {
                                     pull: f2_0,
                                     active_low: f2_1,
                                     debounce: f2_2,
@@ -1246,30 +1196,23 @@ pub mod embwit {
                                 };
                                 (
                                     0i32,
-                                    super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                                        as i32,
+                                    _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                                     _rt::as_i32(f2_1),
                                     v5,
                                     v6,
                                 )
                             }
-                            super::super::super::embwit::gpio::types::Direction::Output(
-                                e7,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::OutputConfig {
+                            _root::embwit::gpio::types::Direction::Output(e7) => {
+                                let _root::embwit::gpio::types::OutputConfig {
                                     drive: f8_0,
                                     active_low: f8_1,
                                     initial: f8_2,
                                 } = &e7;
                                 (
                                     1i32,
-                                    super::super::super::embwit::gpio::types::Drive::clone(
-                                        &f8_0,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Drive::clone(&f8_0) as i32,
                                     _rt::as_i32(f8_1),
-                                    super::super::super::embwit::gpio::types::Logic::clone(
-                                        &f8_2,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Logic::clone(&f8_2) as i32,
                                     0i64,
                                 )
                             }
@@ -1297,29 +1240,22 @@ pub mod embwit {
                                 let variant18 = match i32::from(l16) {
                                     0 => {
                                         let l17 = *ptr14.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l17) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant18)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush20 = result19;
-                        flush20
+                        result19
                     }
                 }
             }
@@ -1350,7 +1286,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -1360,29 +1296,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1408,9 +1337,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -1421,29 +1348,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1487,14 +1407,14 @@ pub mod embwit {
                         let base14 = l11;
                         let len14 = l12;
                         let mut result14 = _rt::Vec::<
-                            super::super::super::embwit::gpio::types::Drive,
+                            _root::embwit::gpio::types::Drive,
                         >::with_capacity(len14);
                         for i in 0..len14 {
                             let base = base14.add(i * 1);
                             let l13 = *base.add(0).cast::<u8>();
                             result14
                                 .push(
-                                    super::super::super::embwit::gpio::types::Drive::_lift(
+                                    _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l13) as u32,
                                     ),
                                 );
@@ -1503,7 +1423,7 @@ pub mod embwit {
                         let l15 = *base.add(20).cast::<u8>();
                         let l16 = *base.add(21).cast::<u8>();
                         let l17 = *base.add(22).cast::<u8>();
-                        let rec18 = super::super::super::embwit::gpio::types::PinInfo {
+                        let rec18 = _root::embwit::gpio::types::PinInfo {
                             name: string6,
                             can_input: _rt::bool_lift(i32::from(l7)),
                             can_output: _rt::bool_lift(i32::from(l8)),
@@ -1517,8 +1437,7 @@ pub mod embwit {
                         result19.push(rec18);
                     }
                     _rt::cabi_dealloc(base19, len19 * 24, 4);
-                    let flush20 = result19;
-                    flush20
+                    result19
                 }
             }
             /// Open a granted pin as an input.
@@ -1556,7 +1475,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::InputConfig {
+                    let _root::embwit::gpio::types::InputConfig {
                         pull: f2_0,
                         active_low: f2_1,
                         debounce: f2_2,
@@ -1574,8 +1493,7 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
                         v5,
                         v6,
@@ -1592,29 +1510,22 @@ pub mod embwit {
                             let variant12 = match i32::from(l10) {
                                 0 => {
                                     let l11 = *ptr7.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l11) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant12)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush14 = result13;
-                    flush14
+                    result13
                 }
             }
             /// Open a granted pin as an output; it starts at `config.initial`.
@@ -1650,7 +1561,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::OutputConfig {
+                    let _root::embwit::gpio::types::OutputConfig {
                         drive: f2_0,
                         active_low: f2_1,
                         initial: f2_2,
@@ -1664,11 +1575,9 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Drive::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Drive::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
-                        super::super::super::embwit::gpio::types::Logic::clone(&f2_2)
-                            as i32,
+                        _root::embwit::gpio::types::Logic::clone(&f2_2) as i32,
                         ptr3,
                     );
                     let l4 = *ptr3.add(0).cast::<u8>();
@@ -1682,29 +1591,22 @@ pub mod embwit {
                             let variant8 = match i32::from(l6) {
                                 0 => {
                                     let l7 = *ptr3.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant8)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
@@ -1742,10 +1644,8 @@ pub mod embwit {
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
                     let (v10, v11, v12, v13, v14) = match &initial {
-                        super::super::super::embwit::gpio::types::Direction::Input(
-                            e2,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::InputConfig {
+                        _root::embwit::gpio::types::Direction::Input(e2) => {
+                            let _root::embwit::gpio::types::InputConfig {
                                 pull: f3_0,
                                 active_low: f3_1,
                                 debounce: f3_2,
@@ -1756,30 +1656,23 @@ pub mod embwit {
                             };
                             (
                                 0i32,
-                                super::super::super::embwit::gpio::types::Pull::clone(&f3_0)
-                                    as i32,
+                                _root::embwit::gpio::types::Pull::clone(&f3_0) as i32,
                                 _rt::as_i32(f3_1),
                                 v6,
                                 v7,
                             )
                         }
-                        super::super::super::embwit::gpio::types::Direction::Output(
-                            e8,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::OutputConfig {
+                        _root::embwit::gpio::types::Direction::Output(e8) => {
+                            let _root::embwit::gpio::types::OutputConfig {
                                 drive: f9_0,
                                 active_low: f9_1,
                                 initial: f9_2,
                             } = &e8;
                             (
                                 1i32,
-                                super::super::super::embwit::gpio::types::Drive::clone(
-                                    &f9_0,
-                                ) as i32,
+                                _root::embwit::gpio::types::Drive::clone(&f9_0) as i32,
                                 _rt::as_i32(f9_1),
-                                super::super::super::embwit::gpio::types::Logic::clone(
-                                    &f9_2,
-                                ) as i32,
+                                _root::embwit::gpio::types::Logic::clone(&f9_2) as i32,
                                 0i64,
                             )
                         }
@@ -1802,38 +1695,32 @@ pub mod embwit {
                             let variant20 = match i32::from(l18) {
                                 0 => {
                                     let l19 = *ptr15.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l19) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant20)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush22 = result21;
-                    flush22
+                    result21
                 }
             }
         }
         /// Configuration, events and errors shared by the `pins` interface.
         pub mod types {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A logical pin state. `active-low` in the pin's configuration decides
             /// which electrical level is `active`; applets never see raw levels.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -2080,10 +1967,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -2155,9 +2044,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -2196,7 +2086,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2209,15 +2099,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2230,9 +2118,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -2242,7 +2128,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -2335,15 +2222,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -2392,25 +2278,26 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -2511,17 +2398,21 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by every applet. The host calls `init` once, then `start`; while
             /// running it calls `reactor.on-ready` and `configure`; `stop` ends the
             /// run, and `start` may follow again. A trap in any export faults the applet
             /// (see `manager.last-fault`); it is not called again until restarted.
             pub mod lifecycle {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
                 /// Why the applet refused a lifecycle step.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -2576,7 +2467,7 @@ pub mod exports {
                                 match e5 {
                                     Error::Common(e6) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e6,
                                         ) as i32) as u8;
                                     }
@@ -2667,7 +2558,7 @@ pub mod exports {
                                 match e6 {
                                     Error::Common(e7) => {
                                         *ptr4.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr4.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr4.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e7,
                                         ) as i32) as u8;
                                     }
@@ -2751,7 +2642,7 @@ pub mod exports {
                                 match e4 {
                                     Error::Common(e5) => {
                                         *ptr2.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr2.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr2.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e5,
                                         ) as i32) as u8;
                                     }
@@ -2827,7 +2718,8 @@ pub mod exports {
             /// event-driven work happens.
             pub mod reactor {
                 use super::super::super::super::_rt;
-                pub type Token = super::super::super::super::embwit::applet::events::Token;
+                use super::super::super::super as _root;
+                pub type Token = _root::embwit::applet::events::Token;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// The host calls this with the tokens that are ready, in registration

@@ -17,8 +17,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -26,9 +28,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -70,7 +73,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -106,7 +109,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -119,8 +122,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -154,7 +156,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -167,8 +169,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -200,7 +201,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -213,8 +214,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -223,8 +223,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -348,13 +349,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -399,8 +400,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -433,8 +433,7 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
@@ -442,8 +441,9 @@ pub mod embwit {
         /// device or upstream. Every topic must be granted.
         pub mod publish {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type InferenceResult = super::super::super::embwit::infer::results::InferenceResult;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
             /// Errors of publishing.
             #[derive(Clone, Debug, PartialEq)]
             pub enum Error {
@@ -502,7 +502,7 @@ pub mod embwit {
                     let vec1 = &topic;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::infer::results::InferenceResult {
+                    let _root::embwit::infer::results::InferenceResult {
                         frame_sequence: f2_0,
                         captured_at: f2_1,
                         model: f2_2,
@@ -512,15 +512,13 @@ pub mod embwit {
                     let ptr3 = vec3.as_ptr().cast::<u8>().cast_mut();
                     let len3 = vec3.len();
                     let (v23, v24, v25, v26, v27) = match &f2_3 {
-                        super::super::super::embwit::infer::results::Payload::Detections(
-                            e4,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Detections(e4) => {
                             let vec12 = e4;
                             let len12 = vec12.len();
                             let result12 = _rt::alloc_raw(len12 * 56, 8);
                             for (i, e) in vec12.iter().enumerate() {
                                 let base = result12.add(i * 56);
-                                let super::super::super::embwit::infer::results::Detection {
+                                let _root::embwit::infer::results::Detection {
                                     class_id: f5_0,
                                     label: f5_1,
                                     score: f5_2,
@@ -542,7 +540,7 @@ pub mod embwit {
                                     }
                                 };
                                 *base.add(16).cast::<f32>() = _rt::as_f32(f5_2);
-                                let super::super::super::embwit::infer::results::BoundingBox {
+                                let _root::embwit::infer::results::BoundingBox {
                                     x: f9_0,
                                     y: f9_1,
                                     width: f9_2,
@@ -565,15 +563,13 @@ pub mod embwit {
                             cleanup_list.push((result12, len12 * 56, 8));
                             (0i32, result12, len12, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Classes(
-                            e13,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Classes(e13) => {
                             let vec18 = e13;
                             let len18 = vec18.len();
                             let result18 = _rt::alloc_raw(len18 * 20, 4);
                             for (i, e) in vec18.iter().enumerate() {
                                 let base = result18.add(i * 20);
-                                let super::super::super::embwit::infer::results::Classification {
+                                let _root::embwit::infer::results::Classification {
                                     class_id: f14_0,
                                     label: f14_1,
                                     score: f14_2,
@@ -597,10 +593,8 @@ pub mod embwit {
                             cleanup_list.push((result18, len18 * 20, 4));
                             (1i32, result18, len18, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Custom(
-                            e19,
-                        ) => {
-                            let super::super::super::embwit::infer::results::CustomResult {
+                        _root::embwit::infer::results::Payload::Custom(e19) => {
+                            let _root::embwit::infer::results::CustomResult {
                                 schema: f20_0,
                                 data: f20_1,
                             } = &e19;
@@ -645,7 +639,7 @@ pub mod embwit {
                                 0 => {
                                     let l31 = *ptr28.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l31) as u32,
                                         ),
                                     )
@@ -658,8 +652,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush34 = result33;
-                    flush34
+                    result33
                 }
             }
             /// Publish arbitrary bytes with a media type (e.g. "application/cbor").
@@ -720,7 +713,7 @@ pub mod embwit {
                                 0 => {
                                     let l7 = *ptr4.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
@@ -733,18 +726,18 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
         }
         /// Inbound data from other stages (e.g. normalized results for business logic).
         pub mod subscribe {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type InferenceResult = super::super::super::embwit::infer::results::InferenceResult;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
             /// Bytes with a media type, as sent by `publish.send-bytes`.
             #[derive(Clone, Debug, PartialEq)]
             pub struct Blob {
@@ -824,9 +817,7 @@ pub mod embwit {
             }
             impl Subscription {
                 /// Ready while at least one message is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:applet/subscribe@0.1.0")]
@@ -839,9 +830,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -893,7 +882,7 @@ pub mod embwit {
                                             let base33 = l15;
                                             let len33 = l16;
                                             let mut result33 = _rt::Vec::<
-                                                super::super::super::embwit::infer::results::Detection,
+                                                _root::embwit::infer::results::Detection,
                                             >::with_capacity(len33);
                                             for i in 0..len33 {
                                                 let base = base33.add(i * 56);
@@ -914,7 +903,7 @@ pub mod embwit {
                                                 let l25 = *base.add(24).cast::<f32>();
                                                 let l26 = *base.add(28).cast::<f32>();
                                                 let l27 = *base.add(32).cast::<f32>();
-                                                let rec28 = super::super::super::embwit::infer::results::BoundingBox {
+                                                let rec28 = _root::embwit::infer::results::BoundingBox {
                                                     x: l24,
                                                     y: l25,
                                                     width: l26,
@@ -929,7 +918,7 @@ pub mod embwit {
                                                     }
                                                     _ => _rt::invalid("option discriminant out of range"),
                                                 };
-                                                let rec32 = super::super::super::embwit::infer::results::Detection {
+                                                let rec32 = _root::embwit::infer::results::Detection {
                                                     class_id: l17 as u32,
                                                     label: option22,
                                                     score: l23,
@@ -939,9 +928,7 @@ pub mod embwit {
                                                 result33.push(rec32);
                                             }
                                             _rt::cabi_dealloc(base33, len33 * 56, 8);
-                                            super::super::super::embwit::infer::results::Payload::Detections(
-                                                result33,
-                                            )
+                                            _root::embwit::infer::results::Payload::Detections(result33)
                                         }
                                         1 => {
                                             let l34 = *base.add(52).cast::<*mut u8>();
@@ -949,7 +936,7 @@ pub mod embwit {
                                             let base44 = l34;
                                             let len44 = l35;
                                             let mut result44 = _rt::Vec::<
-                                                super::super::super::embwit::infer::results::Classification,
+                                                _root::embwit::infer::results::Classification,
                                             >::with_capacity(len44);
                                             for i in 0..len44 {
                                                 let base = base44.add(i * 20);
@@ -966,7 +953,7 @@ pub mod embwit {
                                                     _ => _rt::invalid("option discriminant out of range"),
                                                 };
                                                 let l42 = *base.add(16).cast::<f32>();
-                                                let rec43 = super::super::super::embwit::infer::results::Classification {
+                                                let rec43 = _root::embwit::infer::results::Classification {
                                                     class_id: l36 as u32,
                                                     label: option41,
                                                     score: l42,
@@ -974,9 +961,7 @@ pub mod embwit {
                                                 result44.push(rec43);
                                             }
                                             _rt::cabi_dealloc(base44, len44 * 20, 4);
-                                            super::super::super::embwit::infer::results::Payload::Classes(
-                                                result44,
-                                            )
+                                            _root::embwit::infer::results::Payload::Classes(result44)
                                         }
                                         2 => {
                                             let l45 = *base.add(52).cast::<*mut u8>();
@@ -985,17 +970,15 @@ pub mod embwit {
                                             let l48 = *base.add(60).cast::<*mut u8>();
                                             let l49 = *base.add(64).cast::<usize>();
                                             let list50 = _rt::list_lift::<u8>(l48, l49);
-                                            let rec51 = super::super::super::embwit::infer::results::CustomResult {
+                                            let rec51 = _root::embwit::infer::results::CustomResult {
                                                 schema: string47,
                                                 data: list50,
                                             };
-                                            super::super::super::embwit::infer::results::Payload::Custom(
-                                                rec51,
-                                            )
+                                            _root::embwit::infer::results::Payload::Custom(rec51)
                                         }
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
-                                    let rec53 = super::super::super::embwit::infer::results::InferenceResult {
+                                    let rec53 = _root::embwit::infer::results::InferenceResult {
                                         frame_sequence: l9 as u64,
                                         captured_at: l10 as u64,
                                         model: string13,
@@ -1026,8 +1009,7 @@ pub mod embwit {
                             result63.push(rec62);
                         }
                         _rt::cabi_dealloc(base63, len63 * 72, 8);
-                        let flush64 = result63;
-                        flush64
+                        result63
                     }
                 }
             }
@@ -1091,7 +1073,7 @@ pub mod embwit {
                                 0 => {
                                     let l6 = *ptr2.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
@@ -1103,26 +1085,27 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod gpio {
         use super::super::_rt;
+        use super::super as _root;
         /// Opening pins by logical name, and the pin handles themselves.
         pub mod pins {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Logic = super::super::super::embwit::gpio::types::Logic;
-            pub type EdgeSet = super::super::super::embwit::gpio::types::EdgeSet;
-            pub type EdgeEvent = super::super::super::embwit::gpio::types::EdgeEvent;
-            pub type InputConfig = super::super::super::embwit::gpio::types::InputConfig;
-            pub type OutputConfig = super::super::super::embwit::gpio::types::OutputConfig;
-            pub type Direction = super::super::super::embwit::gpio::types::Direction;
-            pub type PinInfo = super::super::super::embwit::gpio::types::PinInfo;
-            pub type Error = super::super::super::embwit::gpio::types::Error;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Logic = _root::embwit::gpio::types::Logic;
+            pub type EdgeSet = _root::embwit::gpio::types::EdgeSet;
+            pub type EdgeEvent = _root::embwit::gpio::types::EdgeEvent;
+            pub type InputConfig = _root::embwit::gpio::types::InputConfig;
+            pub type OutputConfig = _root::embwit::gpio::types::OutputConfig;
+            pub type Direction = _root::embwit::gpio::types::Direction;
+            pub type PinInfo = _root::embwit::gpio::types::PinInfo;
+            pub type Error = _root::embwit::gpio::types::Error;
             /// A pin opened as an input. Dropping the handle releases the pin.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -1324,8 +1307,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1355,7 +1337,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -1365,29 +1347,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1443,29 +1418,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1476,7 +1444,7 @@ pub mod embwit {
                 pub fn wait_level(
                     &self,
                     level: Logic,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                ) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1490,21 +1458,15 @@ pub mod embwit {
                         }
                         let ret1 = wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &level,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&level) as i32,
                         );
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
             impl EdgeWatch {
                 /// Ready while at least one event is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1517,9 +1479,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1554,8 +1514,8 @@ pub mod embwit {
                             let l4 = *base.add(0).cast::<u8>();
                             let l5 = *base.add(8).cast::<i64>();
                             let l6 = *base.add(16).cast::<i64>();
-                            let rec7 = super::super::super::embwit::gpio::types::EdgeEvent {
-                                edge: super::super::super::embwit::gpio::types::Edge::_lift(
+                            let rec7 = _root::embwit::gpio::types::EdgeEvent {
+                                edge: _root::embwit::gpio::types::Edge::_lift(
                                     i32::from(l4) as u32,
                                 ),
                                 at: l5 as u64,
@@ -1564,8 +1524,7 @@ pub mod embwit {
                             result8.push(rec7);
                         }
                         _rt::cabi_dealloc(base8, len8 * 24, 8);
-                        let flush9 = result8;
-                        flush9
+                        result8
                     }
                 }
             }
@@ -1631,8 +1590,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1658,9 +1616,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -1671,29 +1627,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1712,9 +1661,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::gpio::types::Logic::_lift(
-                            ret1 as u32,
-                        )
+                        _root::embwit::gpio::types::Logic::_lift(ret1 as u32)
                     }
                 }
             }
@@ -1747,29 +1694,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1797,8 +1737,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1837,38 +1776,33 @@ pub mod embwit {
                                     }
                                     _ => _rt::invalid("option discriminant out of range"),
                                 };
-                                let rec8 = super::super::super::embwit::gpio::types::InputConfig {
-                                    pull: super::super::super::embwit::gpio::types::Pull::_lift(
+                                let rec8 = _root::embwit::gpio::types::InputConfig {
+                                    pull: _root::embwit::gpio::types::Pull::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l4)),
                                     debounce: option7,
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Input(
-                                    rec8,
-                                )
+                                _root::embwit::gpio::types::Direction::Input(rec8)
                             }
                             1 => {
                                 let l9 = *ptr1.add(8).cast::<u8>();
                                 let l10 = *ptr1.add(9).cast::<u8>();
                                 let l11 = *ptr1.add(10).cast::<u8>();
-                                let rec12 = super::super::super::embwit::gpio::types::OutputConfig {
-                                    drive: super::super::super::embwit::gpio::types::Drive::_lift(
+                                let rec12 = _root::embwit::gpio::types::OutputConfig {
+                                    drive: _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l9) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l10)),
-                                    initial: super::super::super::embwit::gpio::types::Logic::_lift(
+                                    initial: _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l11) as u32,
                                     ),
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Output(
-                                    rec12,
-                                )
+                                _root::embwit::gpio::types::Direction::Output(rec12)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
-                        let flush14 = variant13;
-                        flush14
+                        variant13
                     }
                 }
             }
@@ -1903,10 +1837,8 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let (v9, v10, v11, v12, v13) = match &to {
-                            super::super::super::embwit::gpio::types::Direction::Input(
-                                e1,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::InputConfig {
+                            _root::embwit::gpio::types::Direction::Input(e1) => {
+                                let _root::embwit::gpio::types::InputConfig {
                                     pull: f2_0,
                                     active_low: f2_1,
                                     debounce: f2_2,
@@ -1917,30 +1849,23 @@ pub mod embwit {
                                 };
                                 (
                                     0i32,
-                                    super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                                        as i32,
+                                    _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                                     _rt::as_i32(f2_1),
                                     v5,
                                     v6,
                                 )
                             }
-                            super::super::super::embwit::gpio::types::Direction::Output(
-                                e7,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::OutputConfig {
+                            _root::embwit::gpio::types::Direction::Output(e7) => {
+                                let _root::embwit::gpio::types::OutputConfig {
                                     drive: f8_0,
                                     active_low: f8_1,
                                     initial: f8_2,
                                 } = &e7;
                                 (
                                     1i32,
-                                    super::super::super::embwit::gpio::types::Drive::clone(
-                                        &f8_0,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Drive::clone(&f8_0) as i32,
                                     _rt::as_i32(f8_1),
-                                    super::super::super::embwit::gpio::types::Logic::clone(
-                                        &f8_2,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Logic::clone(&f8_2) as i32,
                                     0i64,
                                 )
                             }
@@ -1968,29 +1893,22 @@ pub mod embwit {
                                 let variant18 = match i32::from(l16) {
                                     0 => {
                                         let l17 = *ptr14.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l17) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant18)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush20 = result19;
-                        flush20
+                        result19
                     }
                 }
             }
@@ -2021,7 +1939,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -2031,29 +1949,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -2079,9 +1990,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -2092,29 +2001,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -2158,14 +2060,14 @@ pub mod embwit {
                         let base14 = l11;
                         let len14 = l12;
                         let mut result14 = _rt::Vec::<
-                            super::super::super::embwit::gpio::types::Drive,
+                            _root::embwit::gpio::types::Drive,
                         >::with_capacity(len14);
                         for i in 0..len14 {
                             let base = base14.add(i * 1);
                             let l13 = *base.add(0).cast::<u8>();
                             result14
                                 .push(
-                                    super::super::super::embwit::gpio::types::Drive::_lift(
+                                    _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l13) as u32,
                                     ),
                                 );
@@ -2174,7 +2076,7 @@ pub mod embwit {
                         let l15 = *base.add(20).cast::<u8>();
                         let l16 = *base.add(21).cast::<u8>();
                         let l17 = *base.add(22).cast::<u8>();
-                        let rec18 = super::super::super::embwit::gpio::types::PinInfo {
+                        let rec18 = _root::embwit::gpio::types::PinInfo {
                             name: string6,
                             can_input: _rt::bool_lift(i32::from(l7)),
                             can_output: _rt::bool_lift(i32::from(l8)),
@@ -2188,8 +2090,7 @@ pub mod embwit {
                         result19.push(rec18);
                     }
                     _rt::cabi_dealloc(base19, len19 * 24, 4);
-                    let flush20 = result19;
-                    flush20
+                    result19
                 }
             }
             /// Open a granted pin as an input.
@@ -2227,7 +2128,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::InputConfig {
+                    let _root::embwit::gpio::types::InputConfig {
                         pull: f2_0,
                         active_low: f2_1,
                         debounce: f2_2,
@@ -2245,8 +2146,7 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
                         v5,
                         v6,
@@ -2263,29 +2163,22 @@ pub mod embwit {
                             let variant12 = match i32::from(l10) {
                                 0 => {
                                     let l11 = *ptr7.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l11) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant12)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush14 = result13;
-                    flush14
+                    result13
                 }
             }
             /// Open a granted pin as an output; it starts at `config.initial`.
@@ -2321,7 +2214,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::OutputConfig {
+                    let _root::embwit::gpio::types::OutputConfig {
                         drive: f2_0,
                         active_low: f2_1,
                         initial: f2_2,
@@ -2335,11 +2228,9 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Drive::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Drive::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
-                        super::super::super::embwit::gpio::types::Logic::clone(&f2_2)
-                            as i32,
+                        _root::embwit::gpio::types::Logic::clone(&f2_2) as i32,
                         ptr3,
                     );
                     let l4 = *ptr3.add(0).cast::<u8>();
@@ -2353,29 +2244,22 @@ pub mod embwit {
                             let variant8 = match i32::from(l6) {
                                 0 => {
                                     let l7 = *ptr3.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant8)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
@@ -2413,10 +2297,8 @@ pub mod embwit {
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
                     let (v10, v11, v12, v13, v14) = match &initial {
-                        super::super::super::embwit::gpio::types::Direction::Input(
-                            e2,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::InputConfig {
+                        _root::embwit::gpio::types::Direction::Input(e2) => {
+                            let _root::embwit::gpio::types::InputConfig {
                                 pull: f3_0,
                                 active_low: f3_1,
                                 debounce: f3_2,
@@ -2427,30 +2309,23 @@ pub mod embwit {
                             };
                             (
                                 0i32,
-                                super::super::super::embwit::gpio::types::Pull::clone(&f3_0)
-                                    as i32,
+                                _root::embwit::gpio::types::Pull::clone(&f3_0) as i32,
                                 _rt::as_i32(f3_1),
                                 v6,
                                 v7,
                             )
                         }
-                        super::super::super::embwit::gpio::types::Direction::Output(
-                            e8,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::OutputConfig {
+                        _root::embwit::gpio::types::Direction::Output(e8) => {
+                            let _root::embwit::gpio::types::OutputConfig {
                                 drive: f9_0,
                                 active_low: f9_1,
                                 initial: f9_2,
                             } = &e8;
                             (
                                 1i32,
-                                super::super::super::embwit::gpio::types::Drive::clone(
-                                    &f9_0,
-                                ) as i32,
+                                _root::embwit::gpio::types::Drive::clone(&f9_0) as i32,
                                 _rt::as_i32(f9_1),
-                                super::super::super::embwit::gpio::types::Logic::clone(
-                                    &f9_2,
-                                ) as i32,
+                                _root::embwit::gpio::types::Logic::clone(&f9_2) as i32,
                                 0i64,
                             )
                         }
@@ -2473,38 +2348,32 @@ pub mod embwit {
                             let variant20 = match i32::from(l18) {
                                 0 => {
                                     let l19 = *ptr15.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l19) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant20)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush22 = result21;
-                    flush22
+                    result21
                 }
             }
         }
         /// Configuration, events and errors shared by the `pins` interface.
         pub mod types {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A logical pin state. `active-low` in the pin's configuration decides
             /// which electrical level is `active`; applets never see raw levels.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -2751,11 +2620,13 @@ pub mod embwit {
     }
     pub mod infer {
         use super::super::_rt;
+        use super::super as _root;
         /// Normalized, model-independent results that flow from the normalize stage
         /// to business logic and off the device.
         pub mod results {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
             /// A box in normalized [0, 1] coordinates of the source frame.
             #[derive(Clone, Debug, PartialEq)]
             pub struct BoundingBox {
@@ -2826,10 +2697,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -2901,9 +2774,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -2942,7 +2816,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2955,15 +2829,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2976,9 +2848,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -2988,7 +2858,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -3081,15 +2952,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -3138,25 +3008,26 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -3257,17 +3128,21 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by every applet. The host calls `init` once, then `start`; while
             /// running it calls `reactor.on-ready` and `configure`; `stop` ends the
             /// run, and `start` may follow again. A trap in any export faults the applet
             /// (see `manager.last-fault`); it is not called again until restarted.
             pub mod lifecycle {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
                 /// Why the applet refused a lifecycle step.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -3322,7 +3197,7 @@ pub mod exports {
                                 match e5 {
                                     Error::Common(e6) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e6,
                                         ) as i32) as u8;
                                     }
@@ -3413,7 +3288,7 @@ pub mod exports {
                                 match e6 {
                                     Error::Common(e7) => {
                                         *ptr4.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr4.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr4.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e7,
                                         ) as i32) as u8;
                                     }
@@ -3497,7 +3372,7 @@ pub mod exports {
                                 match e4 {
                                     Error::Common(e5) => {
                                         *ptr2.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr2.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr2.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e5,
                                         ) as i32) as u8;
                                     }
@@ -3573,7 +3448,8 @@ pub mod exports {
             /// event-driven work happens.
             pub mod reactor {
                 use super::super::super::super::_rt;
-                pub type Token = super::super::super::super::embwit::applet::events::Token;
+                use super::super::super::super as _root;
+                pub type Token = _root::embwit::applet::events::Token;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// The host calls this with the tokens that are ready, in registration

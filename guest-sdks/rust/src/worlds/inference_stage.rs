@@ -15,8 +15,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -24,9 +26,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -68,7 +71,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -104,7 +107,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -117,8 +120,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -152,7 +154,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -165,8 +167,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -198,7 +199,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -211,8 +212,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -221,8 +221,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -346,13 +347,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -397,8 +398,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -431,17 +431,18 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
     }
     pub mod image {
         use super::super::_rt;
+        use super::super as _root;
         /// How pixels are laid out in a buffer.
         pub mod format {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A V4L2/Zephyr/DRM-style FourCC code (little-endian packed ASCII), for
             /// formats without a name in `pixel-format`.
             pub type Fourcc = u32;
@@ -613,11 +614,12 @@ pub mod embwit {
         /// Frames (leased host buffers) and frame pools.
         pub mod frames {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
             /// Per-frame facts filled in by the producer. Like libcamera request
             /// metadata, control values are the ones *applied* to this frame, not
             /// the ones last requested.
@@ -818,17 +820,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -841,14 +841,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -856,18 +856,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -938,7 +937,7 @@ pub mod embwit {
                                 let l18 = *ptr1.add(64).cast::<i32>();
                                 let l19 = *ptr1.add(68).cast::<i32>();
                                 let l20 = *ptr1.add(72).cast::<i32>();
-                                let rec21 = super::super::super::embwit::types::common::Rect {
+                                let rec21 = _root::embwit::types::common::Rect {
                                     x: l17 as u32,
                                     y: l18 as u32,
                                     width: l19 as u32,
@@ -961,8 +960,7 @@ pub mod embwit {
                             crop: option22,
                             producer: string25,
                         };
-                        let flush27 = rec26;
-                        flush27
+                        rec26
                     }
                 }
             }
@@ -1037,7 +1035,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -1051,8 +1049,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1092,7 +1089,7 @@ pub mod embwit {
                         ) {
                             unreachable!("embwit bindings only run on wasm32")
                         }
-                        let super::super::super::embwit::types::common::Rect {
+                        let _root::embwit::types::common::Rect {
                             x: f1_0,
                             y: f1_1,
                             width: f1_2,
@@ -1127,7 +1124,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1141,8 +1138,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1205,7 +1201,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1219,8 +1215,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1297,7 +1292,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e12) => {
                                 *ptr1.add(64).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f13_0,
                                     y: f13_1,
                                     width: f13_2,
@@ -1333,7 +1328,7 @@ pub mod embwit {
                                     0 => {
                                         let l18 = *ptr15.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l18) as u32,
                                             ),
                                         )
@@ -1347,8 +1342,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -1391,8 +1385,7 @@ pub mod embwit {
                             result9.push(tuple8);
                         }
                         _rt::cabi_dealloc(base9, len9 * 12, 4);
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1442,7 +1435,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1456,8 +1449,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1486,17 +1478,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -1509,14 +1499,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -1524,18 +1514,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -1566,8 +1555,7 @@ pub mod embwit {
                             count: l2 as u32,
                             overflow: Overflow::_lift(i32::from(l3) as u32),
                         };
-                        let flush5 = rec4;
-                        flush5
+                        rec4
                     }
                 }
             }
@@ -1605,7 +1593,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1619,16 +1607,13 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
             impl FramePool {
                 /// Ready while a buffer is free.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1641,9 +1626,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1680,8 +1663,7 @@ pub mod embwit {
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -1728,7 +1710,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let mut cleanup_list = _rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let super::super::super::embwit::image::format::FrameFormat {
+                    let _root::embwit::image::format::FrameFormat {
                         encoding: f1_0,
                         width: f1_1,
                         height: f1_2,
@@ -1737,26 +1719,22 @@ pub mod embwit {
                         planes: f1_5,
                     } = &format;
                     let (v4, v5) = match &f1_0 {
-                        super::super::super::embwit::image::format::Encoding::Known(
-                            e2,
-                        ) => {
+                        _root::embwit::image::format::Encoding::Known(e2) => {
                             (
                                 0i32,
-                                super::super::super::embwit::image::format::PixelFormat::clone(
-                                    &e2,
-                                ) as i32,
+                                _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                             )
                         }
-                        super::super::super::embwit::image::format::Encoding::Other(
-                            e3,
-                        ) => (1i32, _rt::as_i32(e3)),
+                        _root::embwit::image::format::Encoding::Other(e3) => {
+                            (1i32, _rt::as_i32(e3))
+                        }
                     };
                     let vec7 = f1_5;
                     let len7 = vec7.len();
                     let result7 = _rt::alloc_raw(len7 * 12, 4);
                     for (i, e) in vec7.iter().enumerate() {
                         let base = result7.add(i * 12);
-                        let super::super::super::embwit::image::format::Plane {
+                        let _root::embwit::image::format::Plane {
                             offset: f6_0,
                             stride: f6_1,
                             length: f6_2,
@@ -1778,9 +1756,7 @@ pub mod embwit {
                         v5,
                         _rt::as_i32(f1_1),
                         _rt::as_i32(f1_2),
-                        super::super::super::embwit::image::format::Colorspace::clone(
-                            &f1_3,
-                        ) as i32,
+                        _root::embwit::image::format::Colorspace::clone(&f1_3) as i32,
                         _rt::as_i32(f1_4),
                         result7,
                         len7,
@@ -1803,7 +1779,7 @@ pub mod embwit {
                                 0 => {
                                     let l13 = *ptr9.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l13) as u32,
                                         ),
                                     )
@@ -1817,27 +1793,28 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush16 = result15;
-                    flush16
+                    result15
                 }
             }
         }
     }
     pub mod infer {
         use super::super::_rt;
+        use super::super as _root;
         /// Host-side frame-to-tensor preprocessing: the applet describes the
         /// transform and the host (ISP, DMA2D, DSP...) performs it, so pixels never
         /// enter guest memory. A sensor grant without `pixels` still allows this.
         pub mod bind {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Frame = super::super::super::embwit::image::frames::Frame;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
-            pub type TensorType = super::super::super::embwit::infer::tensor::TensorType;
-            pub type Layout = super::super::super::embwit::infer::graph::Layout;
-            pub type Quantization = super::super::super::embwit::infer::graph::Quantization;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Frame = _root::embwit::image::frames::Frame;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
+            pub type TensorType = _root::embwit::infer::tensor::TensorType;
+            pub type Layout = _root::embwit::infer::graph::Layout;
+            pub type Quantization = _root::embwit::infer::graph::Quantization;
             /// How to fit the region of interest into the target size.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -1911,9 +1888,9 @@ pub mod embwit {
             /// Convert a frame (or a region of it) into a tensor on the host.
             /// Unsupported combinations fail with `common(unsupported)`.
             pub fn frame_to_tensor(
-                source: &super::super::super::embwit::image::frames::Frame,
+                source: &_root::embwit::image::frames::Frame,
                 how: Preprocess,
-            ) -> Result<super::super::super::embwit::infer::tensor::Tensor, Error> {
+            ) -> Result<_root::embwit::infer::tensor::Tensor, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/bind@0.1.0")]
@@ -1947,7 +1924,7 @@ pub mod embwit {
                     match &f2_0 {
                         Some(e4) => {
                             *ptr1.add(4).cast::<u8>() = (1i32) as u8;
-                            let super::super::super::embwit::types::common::Rect {
+                            let _root::embwit::types::common::Rect {
                                 x: f5_0,
                                 y: f5_1,
                                 width: f5_2,
@@ -1962,7 +1939,7 @@ pub mod embwit {
                             *ptr1.add(4).cast::<u8>() = (0i32) as u8;
                         }
                     };
-                    let super::super::super::embwit::types::common::Size {
+                    let _root::embwit::types::common::Size {
                         width: f6_0,
                         height: f6_1,
                     } = &f2_1;
@@ -1972,10 +1949,10 @@ pub mod embwit {
                     *ptr1.add(33).cast::<u8>() = (_rt::as_i32(f2_3)) as u8;
                     *ptr1.add(34).cast::<u8>() = (ChannelOrder::clone(&f2_4) as i32)
                         as u8;
-                    *ptr1.add(35).cast::<u8>() = (super::super::super::embwit::infer::graph::Layout::clone(
+                    *ptr1.add(35).cast::<u8>() = (_root::embwit::infer::graph::Layout::clone(
                         &f2_5,
                     ) as i32) as u8;
-                    *ptr1.add(36).cast::<u8>() = (super::super::super::embwit::infer::tensor::TensorType::clone(
+                    *ptr1.add(36).cast::<u8>() = (_root::embwit::infer::tensor::TensorType::clone(
                         &f2_6,
                     ) as i32) as u8;
                     let vec7 = &f2_7;
@@ -1991,7 +1968,7 @@ pub mod embwit {
                     match &f2_9 {
                         Some(e10) => {
                             *ptr1.add(56).cast::<u8>() = (1i32) as u8;
-                            let super::super::super::embwit::infer::graph::Quantization {
+                            let _root::embwit::infer::graph::Quantization {
                                 scale: f11_0,
                                 zero_point: f11_1,
                             } = &e10;
@@ -2014,7 +1991,7 @@ pub mod embwit {
                         0 => {
                             let l14 = *ptr12.add(4).cast::<i32>();
                             Ok(
-                                super::super::super::embwit::infer::tensor::Tensor::from_handle(
+                                _root::embwit::infer::tensor::Tensor::from_handle(
                                     l14 as u32,
                                 ),
                             )
@@ -2024,28 +2001,20 @@ pub mod embwit {
                             let variant20 = match i32::from(l15) {
                                 0 => {
                                     let l16 = *ptr12.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l16) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l17 = *ptr12.add(8).cast::<*mut u8>();
                                     let l18 = *ptr12.add(12).cast::<usize>();
                                     let string19 = _rt::string_lift(l17, l18);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string19,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string19)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2053,15 +2022,15 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush22 = result21;
-                    flush22
+                    result21
                 }
             }
         }
         /// The error type of every inference interface.
         pub mod errors {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// Inference errors (wasi-nn `error-code`, as a variant instead of a resource).
             #[derive(Clone, Debug, PartialEq)]
             pub enum Error {
@@ -2082,11 +2051,12 @@ pub mod embwit {
         /// Graphs (models) and their introspection.
         pub mod graph {
             use super::super::super::_rt;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
-            pub type TensorDimensions = super::super::super::embwit::infer::tensor::TensorDimensions;
-            pub type TensorType = super::super::super::embwit::infer::tensor::TensorType;
-            pub type GraphExecutionContext = super::super::super::embwit::infer::inference::GraphExecutionContext;
+            use super::super::super as _root;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
+            pub type TensorDimensions = _root::embwit::infer::tensor::TensorDimensions;
+            pub type TensorType = _root::embwit::infer::tensor::TensorType;
+            pub type GraphExecutionContext = _root::embwit::infer::inference::GraphExecutionContext;
             /// The format of a model (wasi-nn `graph-encoding`).
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -2261,8 +2231,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -2365,7 +2334,7 @@ pub mod embwit {
                             let rec19 = TensorSpec {
                                 name: string6,
                                 dimensions: list9,
-                                ty: super::super::super::embwit::infer::tensor::TensorType::_lift(
+                                ty: _root::embwit::infer::tensor::TensorType::_lift(
                                     i32::from(l10) as u32,
                                 ),
                                 layout: option13,
@@ -2374,8 +2343,7 @@ pub mod embwit {
                             result20.push(rec19);
                         }
                         _rt::cabi_dealloc(base20, len20 * 32, 4);
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -2440,7 +2408,7 @@ pub mod embwit {
                             let rec19 = TensorSpec {
                                 name: string6,
                                 dimensions: list9,
-                                ty: super::super::super::embwit::infer::tensor::TensorType::_lift(
+                                ty: _root::embwit::infer::tensor::TensorType::_lift(
                                     i32::from(l10) as u32,
                                 ),
                                 layout: option13,
@@ -2449,8 +2417,7 @@ pub mod embwit {
                             result20.push(rec19);
                         }
                         _rt::cabi_dealloc(base20, len20 * 32, 4);
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -2459,7 +2426,7 @@ pub mod embwit {
                 pub fn init_execution_context(
                     &self,
                 ) -> Result<
-                    super::super::super::embwit::infer::inference::GraphExecutionContext,
+                    _root::embwit::infer::inference::GraphExecutionContext,
                     Error,
                 > {
                     unsafe {
@@ -2485,7 +2452,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<i32>();
                                 Ok(
-                                    super::super::super::embwit::infer::inference::GraphExecutionContext::from_handle(
+                                    _root::embwit::infer::inference::GraphExecutionContext::from_handle(
                                         l3 as u32,
                                     ),
                                 )
@@ -2495,28 +2462,20 @@ pub mod embwit {
                                 let variant9 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(8).cast::<u8>();
-                                        super::super::super::embwit::infer::errors::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::infer::errors::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::infer::errors::Error::TooLarge
-                                    }
+                                    1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                    2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                    3 => _root::embwit::infer::errors::Error::TooLarge,
                                     4 => {
                                         let l6 = *ptr1.add(8).cast::<*mut u8>();
                                         let l7 = *ptr1.add(12).cast::<usize>();
                                         let string8 = _rt::string_lift(l6, l7);
-                                        super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                            string8,
-                                        )
+                                        _root::embwit::infer::errors::Error::RuntimeError(string8)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -2524,8 +2483,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -2562,8 +2520,7 @@ pub mod embwit {
                         result7.push(string6);
                     }
                     _rt::cabi_dealloc(base7, len7 * 8, 4);
-                    let flush8 = result7;
-                    flush8
+                    result7
                 }
             }
             /// Load a model the host registered under `name` (wasi-nn
@@ -2602,28 +2559,20 @@ pub mod embwit {
                             let variant10 = match i32::from(l5) {
                                 0 => {
                                     let l6 = *ptr2.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l7 = *ptr2.add(8).cast::<*mut u8>();
                                     let l8 = *ptr2.add(12).cast::<usize>();
                                     let string9 = _rt::string_lift(l7, l8);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string9,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string9)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2631,8 +2580,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush12 = result11;
-                    flush12
+                    result11
                 }
             }
             /// Load a registered model on a specific target; `common(unsupported)`
@@ -2678,28 +2626,20 @@ pub mod embwit {
                             let variant10 = match i32::from(l5) {
                                 0 => {
                                     let l6 = *ptr2.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l7 = *ptr2.add(8).cast::<*mut u8>();
                                     let l8 = *ptr2.add(12).cast::<usize>();
                                     let string9 = _rt::string_lift(l7, l8);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string9,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string9)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2707,21 +2647,18 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush12 = result11;
-                    flush12
+                    result11
                 }
             }
         }
         /// Running a graph (wasi-nn `inference`).
         pub mod inference {
             use super::super::super::_rt;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
+            use super::super::super as _root;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
             /// A tensor with the input or output name it belongs to.
-            pub type NamedTensor = (
-                _rt::String,
-                super::super::super::embwit::infer::tensor::Tensor,
-            );
+            pub type NamedTensor = (_rt::String, _root::embwit::infer::tensor::Tensor);
             /// Per-inference state of one graph.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -2833,7 +2770,7 @@ pub mod embwit {
                                     let l11 = *base.add(8).cast::<i32>();
                                     let tuple12 = (
                                         string10,
-                                        super::super::super::embwit::infer::tensor::Tensor::from_handle(
+                                        _root::embwit::infer::tensor::Tensor::from_handle(
                                             l11 as u32,
                                         ),
                                     );
@@ -2847,28 +2784,20 @@ pub mod embwit {
                                 let variant19 = match i32::from(l14) {
                                     0 => {
                                         let l15 = *ptr4.add(8).cast::<u8>();
-                                        super::super::super::embwit::infer::errors::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::infer::errors::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l15) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::infer::errors::Error::TooLarge
-                                    }
+                                    1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                    2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                    3 => _root::embwit::infer::errors::Error::TooLarge,
                                     4 => {
                                         let l16 = *ptr4.add(8).cast::<*mut u8>();
                                         let l17 = *ptr4.add(12).cast::<usize>();
                                         let string18 = _rt::string_lift(l16, l17);
-                                        super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                            string18,
-                                        )
+                                        _root::embwit::infer::errors::Error::RuntimeError(string18)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -2876,8 +2805,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -2885,6 +2813,7 @@ pub mod embwit {
         /// Tensors: typed, dimensioned byte buffers held by the host.
         pub mod tensor {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Dimensions, outermost first (e.g. [1, 224, 224, 3] for NHWC).
             pub type TensorDimensions = _rt::Vec<u32>;
             /// Element type (wasi-nn `tensor-type`, plus `i8`).
@@ -3044,8 +2973,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u32>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -3092,8 +3020,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u8>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -3101,10 +3028,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -3176,9 +3105,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -3217,7 +3147,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -3230,15 +3160,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -3251,9 +3179,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -3263,7 +3189,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -3356,15 +3283,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -3413,25 +3339,26 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -3532,17 +3459,21 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by an inference-stage applet: the host chains it after the
             /// sensor (and ISP) and before the normalize stage.
             pub mod inference_step {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
-                pub type Frame = super::super::super::super::embwit::image::frames::Frame;
-                pub type NamedTensor = super::super::super::super::embwit::infer::inference::NamedTensor;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+                pub type Frame = _root::embwit::image::frames::Frame;
+                pub type NamedTensor = _root::embwit::infer::inference::NamedTensor;
                 /// Why a step failed.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -3557,7 +3488,7 @@ pub mod exports {
                     /// deployment routes to this stage. Output tensors stay host resources,
                     /// so handing them to the normalize stage copies nothing.
                     fn process(
-                        input: &super::super::super::super::embwit::image::frames::Frame,
+                        input: &_root::embwit::image::frames::Frame,
                     ) -> Result<_rt::Vec<NamedTensor>, Error>;
                 }
                 /// Lifts the arguments of `process`, calls `T`, lowers the result.
@@ -3568,7 +3499,7 @@ pub mod exports {
                 pub unsafe fn _export_process_cabi<T: Guest>(arg0: i32) -> *mut u8 {
                     unsafe {
                         let handle1;
-                        handle1 = super::super::super::super::embwit::image::frames::Frame::from_handle(
+                        handle1 = _root::embwit::image::frames::Frame::from_handle(
                             arg0 as u32,
                         );
                         let result2 = T::process(&handle1);
@@ -3604,7 +3535,7 @@ pub mod exports {
                                 match e8 {
                                     Error::Common(e9) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e9,
                                         ) as i32) as u8;
                                     }
@@ -3669,7 +3600,8 @@ pub mod exports {
             /// (see `manager.last-fault`); it is not called again until restarted.
             pub mod lifecycle {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
                 /// Why the applet refused a lifecycle step.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -3724,7 +3656,7 @@ pub mod exports {
                                 match e5 {
                                     Error::Common(e6) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e6,
                                         ) as i32) as u8;
                                     }
@@ -3815,7 +3747,7 @@ pub mod exports {
                                 match e6 {
                                     Error::Common(e7) => {
                                         *ptr4.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr4.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr4.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e7,
                                         ) as i32) as u8;
                                     }
@@ -3899,7 +3831,7 @@ pub mod exports {
                                 match e4 {
                                     Error::Common(e5) => {
                                         *ptr2.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr2.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr2.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e5,
                                         ) as i32) as u8;
                                     }
@@ -3975,7 +3907,8 @@ pub mod exports {
             /// event-driven work happens.
             pub mod reactor {
                 use super::super::super::super::_rt;
-                pub type Token = super::super::super::super::embwit::applet::events::Token;
+                use super::super::super::super as _root;
+                pub type Token = _root::embwit::applet::events::Token;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// The host calls this with the tokens that are ready, in registration

@@ -16,11 +16,14 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod image {
         use super::super::_rt;
+        use super::super as _root;
         /// How pixels are laid out in a buffer.
         pub mod format {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A V4L2/Zephyr/DRM-style FourCC code (little-endian packed ASCII), for
             /// formats without a name in `pixel-format`.
             pub type Fourcc = u32;
@@ -192,11 +195,12 @@ pub mod embwit {
         /// Frames (leased host buffers) and frame pools.
         pub mod frames {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
             /// Per-frame facts filled in by the producer. Like libcamera request
             /// metadata, control values are the ones *applied* to this frame, not
             /// the ones last requested.
@@ -397,17 +401,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -420,14 +422,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -435,18 +437,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -517,7 +518,7 @@ pub mod embwit {
                                 let l18 = *ptr1.add(64).cast::<i32>();
                                 let l19 = *ptr1.add(68).cast::<i32>();
                                 let l20 = *ptr1.add(72).cast::<i32>();
-                                let rec21 = super::super::super::embwit::types::common::Rect {
+                                let rec21 = _root::embwit::types::common::Rect {
                                     x: l17 as u32,
                                     y: l18 as u32,
                                     width: l19 as u32,
@@ -540,8 +541,7 @@ pub mod embwit {
                             crop: option22,
                             producer: string25,
                         };
-                        let flush27 = rec26;
-                        flush27
+                        rec26
                     }
                 }
             }
@@ -616,7 +616,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -630,8 +630,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -671,7 +670,7 @@ pub mod embwit {
                         ) {
                             unreachable!("embwit bindings only run on wasm32")
                         }
-                        let super::super::super::embwit::types::common::Rect {
+                        let _root::embwit::types::common::Rect {
                             x: f1_0,
                             y: f1_1,
                             width: f1_2,
@@ -706,7 +705,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -720,8 +719,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -784,7 +782,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -798,8 +796,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -876,7 +873,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e12) => {
                                 *ptr1.add(64).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f13_0,
                                     y: f13_1,
                                     width: f13_2,
@@ -912,7 +909,7 @@ pub mod embwit {
                                     0 => {
                                         let l18 = *ptr15.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l18) as u32,
                                             ),
                                         )
@@ -926,8 +923,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -970,8 +966,7 @@ pub mod embwit {
                             result9.push(tuple8);
                         }
                         _rt::cabi_dealloc(base9, len9 * 12, 4);
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1021,7 +1016,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1035,8 +1030,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1065,17 +1059,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -1088,14 +1080,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -1103,18 +1095,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -1145,8 +1136,7 @@ pub mod embwit {
                             count: l2 as u32,
                             overflow: Overflow::_lift(i32::from(l3) as u32),
                         };
-                        let flush5 = rec4;
-                        flush5
+                        rec4
                     }
                 }
             }
@@ -1184,7 +1174,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1198,16 +1188,13 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
             impl FramePool {
                 /// Ready while a buffer is free.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1220,9 +1207,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1259,8 +1244,7 @@ pub mod embwit {
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -1307,7 +1291,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let mut cleanup_list = _rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let super::super::super::embwit::image::format::FrameFormat {
+                    let _root::embwit::image::format::FrameFormat {
                         encoding: f1_0,
                         width: f1_1,
                         height: f1_2,
@@ -1316,26 +1300,22 @@ pub mod embwit {
                         planes: f1_5,
                     } = &format;
                     let (v4, v5) = match &f1_0 {
-                        super::super::super::embwit::image::format::Encoding::Known(
-                            e2,
-                        ) => {
+                        _root::embwit::image::format::Encoding::Known(e2) => {
                             (
                                 0i32,
-                                super::super::super::embwit::image::format::PixelFormat::clone(
-                                    &e2,
-                                ) as i32,
+                                _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                             )
                         }
-                        super::super::super::embwit::image::format::Encoding::Other(
-                            e3,
-                        ) => (1i32, _rt::as_i32(e3)),
+                        _root::embwit::image::format::Encoding::Other(e3) => {
+                            (1i32, _rt::as_i32(e3))
+                        }
                     };
                     let vec7 = f1_5;
                     let len7 = vec7.len();
                     let result7 = _rt::alloc_raw(len7 * 12, 4);
                     for (i, e) in vec7.iter().enumerate() {
                         let base = result7.add(i * 12);
-                        let super::super::super::embwit::image::format::Plane {
+                        let _root::embwit::image::format::Plane {
                             offset: f6_0,
                             stride: f6_1,
                             length: f6_2,
@@ -1357,9 +1337,7 @@ pub mod embwit {
                         v5,
                         _rt::as_i32(f1_1),
                         _rt::as_i32(f1_2),
-                        super::super::super::embwit::image::format::Colorspace::clone(
-                            &f1_3,
-                        ) as i32,
+                        _root::embwit::image::format::Colorspace::clone(&f1_3) as i32,
                         _rt::as_i32(f1_4),
                         result7,
                         len7,
@@ -1382,7 +1360,7 @@ pub mod embwit {
                                 0 => {
                                     let l13 = *ptr9.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l13) as u32,
                                         ),
                                     )
@@ -1396,22 +1374,23 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush16 = result15;
-                    flush16
+                    result15
                 }
             }
         }
     }
     pub mod isp {
         use super::super::_rt;
+        use super::super as _root;
         /// Parameters, statistics and errors shared by the ISP interfaces.
         pub mod types {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
-            pub type ControlSetting = super::super::super::embwit::sensor::controls::ControlSetting;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
+            pub type ControlSetting = _root::embwit::sensor::controls::ControlSetting;
             /// White-balance gains per colour channel (1.0 = unity).
             #[derive(Clone, Debug, PartialEq)]
             pub struct WbGains {
@@ -1496,10 +1475,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -1574,7 +1555,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -1667,15 +1649,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -1724,26 +1705,27 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod sensor {
         use super::super::_rt;
+        use super::super as _root;
         /// Typed camera controls.
         pub mod controls {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Standard controls. Names follow libcamera; the value kind of each is
             /// given in brackets and reported again in `control-info`.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1883,10 +1865,12 @@ pub mod embwit {
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -1987,19 +1971,23 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod isp {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by an applet that implements 3A (auto exposure, white balance,
             /// focus) on top of a firmware ISP, like a libcamera IPA module.
             pub mod algorithm {
                 use super::super::super::super::_rt;
-                pub type ControlInfo = super::super::super::super::embwit::sensor::controls::ControlInfo;
-                pub type FrameMetadata = super::super::super::super::embwit::image::frames::FrameMetadata;
-                pub type IspStats = super::super::super::super::embwit::isp::types::IspStats;
-                pub type AlgorithmResult = super::super::super::super::embwit::isp::types::AlgorithmResult;
-                pub type Error = super::super::super::super::embwit::isp::types::Error;
+                use super::super::super::super as _root;
+                pub type ControlInfo = _root::embwit::sensor::controls::ControlInfo;
+                pub type FrameMetadata = _root::embwit::image::frames::FrameMetadata;
+                pub type IspStats = _root::embwit::isp::types::IspStats;
+                pub type AlgorithmResult = _root::embwit::isp::types::AlgorithmResult;
+                pub type Error = _root::embwit::isp::types::Error;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// Called once with the sensor's controls and the tuning file for this
@@ -2037,8 +2025,8 @@ pub mod exports {
                             let variant8 = match i32::from(l1) {
                                 0 => {
                                     let l2 = *base.add(4).cast::<u8>();
-                                    super::super::super::super::embwit::sensor::controls::ControlKey::Standard(
-                                        super::super::super::super::embwit::sensor::controls::ControlId::_lift(
+                                    _root::embwit::sensor::controls::ControlKey::Standard(
+                                        _root::embwit::sensor::controls::ControlId::_lift(
                                             i32::from(l2) as u32,
                                         ),
                                     )
@@ -2048,13 +2036,11 @@ pub mod exports {
                                     let l4 = *base.add(8).cast::<usize>();
                                     let string5 = _rt::string_lift(l3, l4);
                                     let l6 = *base.add(12).cast::<i32>();
-                                    let rec7 = super::super::super::super::embwit::sensor::controls::VendorControl {
+                                    let rec7 = _root::embwit::sensor::controls::VendorControl {
                                         vendor: string5,
                                         key: l6 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlKey::Vendor(
-                                        rec7,
-                                    )
+                                    _root::embwit::sensor::controls::ControlKey::Vendor(rec7)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2065,41 +2051,35 @@ pub mod exports {
                             let variant31 = match i32::from(l12) {
                                 0 => {
                                     let l13 = *base.add(32).cast::<u8>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l13)),
                                     )
                                 }
                                 1 => {
                                     let l14 = *base.add(32).cast::<i64>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l14,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l14)
                                 }
                                 2 => {
                                     let l15 = *base.add(32).cast::<f32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l15,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l15)
                                 }
                                 3 => {
                                     let l16 = *base.add(32).cast::<f32>();
                                     let l17 = *base.add(36).cast::<f32>();
                                     let tuple18 = (l16, l17);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple18,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple18)
                                 }
                                 4 => {
                                     let l19 = *base.add(32).cast::<i64>();
                                     let l20 = *base.add(40).cast::<i64>();
                                     let tuple21 = (l19, l20);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple21,
                                     )
                                 }
                                 5 => {
                                     let l22 = *base.add(32).cast::<i32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l22 as u32,
                                     )
                                 }
@@ -2108,26 +2088,22 @@ pub mod exports {
                                     let l24 = *base.add(36).cast::<i32>();
                                     let l25 = *base.add(40).cast::<i32>();
                                     let l26 = *base.add(44).cast::<i32>();
-                                    let rec27 = super::super::super::super::embwit::types::common::Rect {
+                                    let rec27 = _root::embwit::types::common::Rect {
                                         x: l23 as u32,
                                         y: l24 as u32,
                                         width: l25 as u32,
                                         height: l26 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec27,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec27)
                                 }
                                 7 => {
                                     let l28 = *base.add(32).cast::<i32>();
                                     let l29 = *base.add(36).cast::<i32>();
-                                    let rec30 = super::super::super::super::embwit::types::common::Fraction {
+                                    let rec30 = _root::embwit::types::common::Fraction {
                                         numerator: l28 as u32,
                                         denominator: l29 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec30,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec30)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2135,41 +2111,35 @@ pub mod exports {
                             let variant51 = match i32::from(l32) {
                                 0 => {
                                     let l33 = *base.add(56).cast::<u8>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l33)),
                                     )
                                 }
                                 1 => {
                                     let l34 = *base.add(56).cast::<i64>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l34,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l34)
                                 }
                                 2 => {
                                     let l35 = *base.add(56).cast::<f32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l35,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l35)
                                 }
                                 3 => {
                                     let l36 = *base.add(56).cast::<f32>();
                                     let l37 = *base.add(60).cast::<f32>();
                                     let tuple38 = (l36, l37);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple38,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple38)
                                 }
                                 4 => {
                                     let l39 = *base.add(56).cast::<i64>();
                                     let l40 = *base.add(64).cast::<i64>();
                                     let tuple41 = (l39, l40);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple41,
                                     )
                                 }
                                 5 => {
                                     let l42 = *base.add(56).cast::<i32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l42 as u32,
                                     )
                                 }
@@ -2178,26 +2148,22 @@ pub mod exports {
                                     let l44 = *base.add(60).cast::<i32>();
                                     let l45 = *base.add(64).cast::<i32>();
                                     let l46 = *base.add(68).cast::<i32>();
-                                    let rec47 = super::super::super::super::embwit::types::common::Rect {
+                                    let rec47 = _root::embwit::types::common::Rect {
                                         x: l43 as u32,
                                         y: l44 as u32,
                                         width: l45 as u32,
                                         height: l46 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec47,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec47)
                                 }
                                 7 => {
                                     let l48 = *base.add(56).cast::<i32>();
                                     let l49 = *base.add(60).cast::<i32>();
-                                    let rec50 = super::super::super::super::embwit::types::common::Fraction {
+                                    let rec50 = _root::embwit::types::common::Fraction {
                                         numerator: l48 as u32,
                                         denominator: l49 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec50,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec50)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2205,41 +2171,35 @@ pub mod exports {
                             let variant71 = match i32::from(l52) {
                                 0 => {
                                     let l53 = *base.add(80).cast::<u8>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l53)),
                                     )
                                 }
                                 1 => {
                                     let l54 = *base.add(80).cast::<i64>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l54,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l54)
                                 }
                                 2 => {
                                     let l55 = *base.add(80).cast::<f32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l55,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l55)
                                 }
                                 3 => {
                                     let l56 = *base.add(80).cast::<f32>();
                                     let l57 = *base.add(84).cast::<f32>();
                                     let tuple58 = (l56, l57);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple58,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple58)
                                 }
                                 4 => {
                                     let l59 = *base.add(80).cast::<i64>();
                                     let l60 = *base.add(88).cast::<i64>();
                                     let tuple61 = (l59, l60);
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple61,
                                     )
                                 }
                                 5 => {
                                     let l62 = *base.add(80).cast::<i32>();
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l62 as u32,
                                     )
                                 }
@@ -2248,26 +2208,22 @@ pub mod exports {
                                     let l64 = *base.add(84).cast::<i32>();
                                     let l65 = *base.add(88).cast::<i32>();
                                     let l66 = *base.add(92).cast::<i32>();
-                                    let rec67 = super::super::super::super::embwit::types::common::Rect {
+                                    let rec67 = _root::embwit::types::common::Rect {
                                         x: l63 as u32,
                                         y: l64 as u32,
                                         width: l65 as u32,
                                         height: l66 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec67,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec67)
                                 }
                                 7 => {
                                     let l68 = *base.add(80).cast::<i32>();
                                     let l69 = *base.add(84).cast::<i32>();
-                                    let rec70 = super::super::super::super::embwit::types::common::Fraction {
+                                    let rec70 = _root::embwit::types::common::Fraction {
                                         numerator: l68 as u32,
                                         denominator: l69 as u32,
                                     };
-                                    super::super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec70,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec70)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -2288,7 +2244,7 @@ pub mod exports {
                             _rt::cabi_dealloc(base77, len77 * 8, 4);
                             let l78 = *base.add(104).cast::<u8>();
                             let l79 = *base.add(105).cast::<u8>();
-                            let rec80 = super::super::super::super::embwit::sensor::controls::ControlInfo {
+                            let rec80 = _root::embwit::sensor::controls::ControlInfo {
                                 key: variant8,
                                 name: string11,
                                 min: variant31,
@@ -2316,23 +2272,19 @@ pub mod exports {
                             Err(e86) => {
                                 *ptr84.add(0).cast::<u8>() = (1i32) as u8;
                                 match e86 {
-                                    super::super::super::super::embwit::isp::types::Error::Common(
-                                        e87,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Common(e87) => {
                                         *ptr84.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr84.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr84.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e87,
                                         ) as i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::FormatMismatch => {
+                                    _root::embwit::isp::types::Error::FormatMismatch => {
                                         *ptr84.add(4).cast::<u8>() = (1i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::UnexpectedInput => {
+                                    _root::embwit::isp::types::Error::UnexpectedInput => {
                                         *ptr84.add(4).cast::<u8>() = (2i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::Failed(
-                                        e90,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Failed(e90) => {
                                         *ptr84.add(4).cast::<u8>() = (3i32) as u8;
                                         let vec91 = ::core::mem::ManuallyDrop::new(
                                             (e90).into_bytes().into_boxed_slice(),
@@ -2388,7 +2340,7 @@ pub mod exports {
                         let list3 = _rt::list_lift::<u32>(l1, l2);
                         let l4 = *arg0.add(8).cast::<i32>();
                         let l5 = *arg0.add(12).cast::<i32>();
-                        let rec6 = super::super::super::super::embwit::types::common::Size {
+                        let rec6 = _root::embwit::types::common::Size {
                             width: l4 as u32,
                             height: l5 as u32,
                         };
@@ -2418,7 +2370,7 @@ pub mod exports {
                         let l17 = *arg0.add(32).cast::<*mut u8>();
                         let l18 = *arg0.add(36).cast::<usize>();
                         let list19 = _rt::list_lift::<u32>(l17, l18);
-                        let rec20 = super::super::super::super::embwit::isp::types::IspStats {
+                        let rec20 = _root::embwit::isp::types::IspStats {
                             luma_histogram: list3,
                             grid_size: rec6,
                             awb_grid: result13,
@@ -2471,7 +2423,7 @@ pub mod exports {
                                 let l37 = *arg0.add(104).cast::<i32>();
                                 let l38 = *arg0.add(108).cast::<i32>();
                                 let l39 = *arg0.add(112).cast::<i32>();
-                                let rec40 = super::super::super::super::embwit::types::common::Rect {
+                                let rec40 = _root::embwit::types::common::Rect {
                                     x: l36 as u32,
                                     y: l37 as u32,
                                     width: l38 as u32,
@@ -2484,7 +2436,7 @@ pub mod exports {
                         let l42 = *arg0.add(116).cast::<*mut u8>();
                         let l43 = *arg0.add(120).cast::<usize>();
                         let string44 = _rt::string_lift(l42, l43);
-                        let rec45 = super::super::super::super::embwit::image::frames::FrameMetadata {
+                        let rec45 = _root::embwit::image::frames::FrameMetadata {
                             sequence: l21 as u64,
                             captured_at: l22 as u64,
                             exposure_time_ns: option25,
@@ -2502,7 +2454,7 @@ pub mod exports {
                             [::core::mem::MaybeUninit::uninit(); 116],
                         );
                         let ptr47 = (&raw mut RET_AREA47).cast::<u8>();
-                        let super::super::super::super::embwit::isp::types::AlgorithmResult {
+                        let _root::embwit::isp::types::AlgorithmResult {
                             sensor: f48_0,
                             isp: f48_1,
                         } = result46;
@@ -2511,24 +2463,24 @@ pub mod exports {
                         let result66 = _rt::alloc_raw(len66 * 40, 8);
                         for (i, e) in vec66.into_iter().enumerate() {
                             let base = result66.add(i * 40);
-                            let super::super::super::super::embwit::sensor::controls::ControlSetting {
+                            let _root::embwit::sensor::controls::ControlSetting {
                                 key: f49_0,
                                 value: f49_1,
                             } = e;
                             match f49_0 {
-                                super::super::super::super::embwit::sensor::controls::ControlKey::Standard(
+                                _root::embwit::sensor::controls::ControlKey::Standard(
                                     e50,
                                 ) => {
                                     *base.add(0).cast::<u8>() = (0i32) as u8;
-                                    *base.add(4).cast::<u8>() = (super::super::super::super::embwit::sensor::controls::ControlId::clone(
+                                    *base.add(4).cast::<u8>() = (_root::embwit::sensor::controls::ControlId::clone(
                                         &e50,
                                     ) as i32) as u8;
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlKey::Vendor(
+                                _root::embwit::sensor::controls::ControlKey::Vendor(
                                     e51,
                                 ) => {
                                     *base.add(0).cast::<u8>() = (1i32) as u8;
-                                    let super::super::super::super::embwit::sensor::controls::VendorControl {
+                                    let _root::embwit::sensor::controls::VendorControl {
                                         vendor: f52_0,
                                         key: f52_1,
                                     } = e51;
@@ -2543,25 +2495,25 @@ pub mod exports {
                                 }
                             };
                             match f49_1 {
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                _root::embwit::sensor::controls::ControlValue::Flag(
                                     e54,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (0i32) as u8;
                                     *base.add(24).cast::<u8>() = (_rt::as_i32(e54)) as u8;
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Integer(
+                                _root::embwit::sensor::controls::ControlValue::Integer(
                                     e55,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (1i32) as u8;
                                     *base.add(24).cast::<i64>() = _rt::as_i64(e55);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Real(
+                                _root::embwit::sensor::controls::ControlValue::Real(
                                     e56,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (2i32) as u8;
                                     *base.add(24).cast::<f32>() = _rt::as_f32(e56);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Pair(
+                                _root::embwit::sensor::controls::ControlValue::Pair(
                                     e57,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (3i32) as u8;
@@ -2569,7 +2521,7 @@ pub mod exports {
                                     *base.add(24).cast::<f32>() = _rt::as_f32(t58_0);
                                     *base.add(28).cast::<f32>() = _rt::as_f32(t58_1);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                _root::embwit::sensor::controls::ControlValue::Range(
                                     e59,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (4i32) as u8;
@@ -2577,17 +2529,17 @@ pub mod exports {
                                     *base.add(24).cast::<i64>() = _rt::as_i64(t60_0);
                                     *base.add(32).cast::<i64>() = _rt::as_i64(t60_1);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                _root::embwit::sensor::controls::ControlValue::Choice(
                                     e61,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (5i32) as u8;
                                     *base.add(24).cast::<i32>() = _rt::as_i32(e61);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Area(
+                                _root::embwit::sensor::controls::ControlValue::Area(
                                     e62,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (6i32) as u8;
-                                    let super::super::super::super::embwit::types::common::Rect {
+                                    let _root::embwit::types::common::Rect {
                                         x: f63_0,
                                         y: f63_1,
                                         width: f63_2,
@@ -2598,11 +2550,11 @@ pub mod exports {
                                     *base.add(32).cast::<i32>() = _rt::as_i32(f63_2);
                                     *base.add(36).cast::<i32>() = _rt::as_i32(f63_3);
                                 }
-                                super::super::super::super::embwit::sensor::controls::ControlValue::Ratio(
+                                _root::embwit::sensor::controls::ControlValue::Ratio(
                                     e64,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (7i32) as u8;
-                                    let super::super::super::super::embwit::types::common::Fraction {
+                                    let _root::embwit::types::common::Fraction {
                                         numerator: f65_0,
                                         denominator: f65_1,
                                     } = e64;
@@ -2616,7 +2568,7 @@ pub mod exports {
                         match f48_1 {
                             Some(e68) => {
                                 *ptr47.add(8).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::super::embwit::isp::types::IspParams {
+                                let _root::embwit::isp::types::IspParams {
                                     black_level: f69_0,
                                     gains: f69_1,
                                     ccm: f69_2,
@@ -2634,7 +2586,7 @@ pub mod exports {
                                 let len70 = vec70.len();
                                 *ptr47.add(16).cast::<usize>() = len70;
                                 *ptr47.add(12).cast::<*mut u8>() = ptr70;
-                                let super::super::super::super::embwit::isp::types::WbGains {
+                                let _root::embwit::isp::types::WbGains {
                                     red: f71_0,
                                     green: f71_1,
                                     blue: f71_2,
@@ -2661,7 +2613,7 @@ pub mod exports {
                                 match f69_6 {
                                     Some(e75) => {
                                         *ptr47.add(56).cast::<u8>() = (1i32) as u8;
-                                        let super::super::super::super::embwit::types::common::Rect {
+                                        let _root::embwit::types::common::Rect {
                                             x: f76_0,
                                             y: f76_1,
                                             width: f76_2,
@@ -2679,7 +2631,7 @@ pub mod exports {
                                 match f69_7 {
                                     Some(e78) => {
                                         *ptr47.add(76).cast::<u8>() = (1i32) as u8;
-                                        let super::super::super::super::embwit::types::common::Size {
+                                        let _root::embwit::types::common::Size {
                                             width: f79_0,
                                             height: f79_1,
                                         } = e78;
@@ -2690,7 +2642,7 @@ pub mod exports {
                                         *ptr47.add(76).cast::<u8>() = (0i32) as u8;
                                     }
                                 };
-                                let super::super::super::super::embwit::image::format::FrameFormat {
+                                let _root::embwit::image::format::FrameFormat {
                                     encoding: f80_0,
                                     width: f80_1,
                                     height: f80_2,
@@ -2699,24 +2651,20 @@ pub mod exports {
                                     planes: f80_5,
                                 } = f69_8;
                                 match f80_0 {
-                                    super::super::super::super::embwit::image::format::Encoding::Known(
-                                        e81,
-                                    ) => {
+                                    _root::embwit::image::format::Encoding::Known(e81) => {
                                         *ptr47.add(88).cast::<u8>() = (0i32) as u8;
-                                        *ptr47.add(92).cast::<u8>() = (super::super::super::super::embwit::image::format::PixelFormat::clone(
+                                        *ptr47.add(92).cast::<u8>() = (_root::embwit::image::format::PixelFormat::clone(
                                             &e81,
                                         ) as i32) as u8;
                                     }
-                                    super::super::super::super::embwit::image::format::Encoding::Other(
-                                        e82,
-                                    ) => {
+                                    _root::embwit::image::format::Encoding::Other(e82) => {
                                         *ptr47.add(88).cast::<u8>() = (1i32) as u8;
                                         *ptr47.add(92).cast::<i32>() = _rt::as_i32(e82);
                                     }
                                 };
                                 *ptr47.add(96).cast::<i32>() = _rt::as_i32(f80_1);
                                 *ptr47.add(100).cast::<i32>() = _rt::as_i32(f80_2);
-                                *ptr47.add(104).cast::<u8>() = (super::super::super::super::embwit::image::format::Colorspace::clone(
+                                *ptr47.add(104).cast::<u8>() = (_root::embwit::image::format::Colorspace::clone(
                                     &f80_3,
                                 ) as i32) as u8;
                                 *ptr47.add(105).cast::<u8>() = (_rt::as_i32(f80_4)) as u8;
@@ -2725,7 +2673,7 @@ pub mod exports {
                                 let result84 = _rt::alloc_raw(len84 * 12, 4);
                                 for (i, e) in vec84.into_iter().enumerate() {
                                     let base = result84.add(i * 12);
-                                    let super::super::super::super::embwit::image::format::Plane {
+                                    let _root::embwit::image::format::Plane {
                                         offset: f83_0,
                                         stride: f83_1,
                                         length: f83_2,

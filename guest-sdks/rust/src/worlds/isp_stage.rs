@@ -16,8 +16,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -25,9 +27,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -69,7 +72,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -105,7 +108,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -118,8 +121,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -153,7 +155,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -166,8 +168,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -199,7 +200,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -212,8 +213,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -222,8 +222,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -347,13 +348,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -398,8 +399,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -432,17 +432,18 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
     }
     pub mod image {
         use super::super::_rt;
+        use super::super as _root;
         /// How pixels are laid out in a buffer.
         pub mod format {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A V4L2/Zephyr/DRM-style FourCC code (little-endian packed ASCII), for
             /// formats without a name in `pixel-format`.
             pub type Fourcc = u32;
@@ -614,11 +615,12 @@ pub mod embwit {
         /// Frames (leased host buffers) and frame pools.
         pub mod frames {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
             /// Per-frame facts filled in by the producer. Like libcamera request
             /// metadata, control values are the ones *applied* to this frame, not
             /// the ones last requested.
@@ -819,17 +821,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -842,14 +842,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -857,18 +857,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -939,7 +938,7 @@ pub mod embwit {
                                 let l18 = *ptr1.add(64).cast::<i32>();
                                 let l19 = *ptr1.add(68).cast::<i32>();
                                 let l20 = *ptr1.add(72).cast::<i32>();
-                                let rec21 = super::super::super::embwit::types::common::Rect {
+                                let rec21 = _root::embwit::types::common::Rect {
                                     x: l17 as u32,
                                     y: l18 as u32,
                                     width: l19 as u32,
@@ -962,8 +961,7 @@ pub mod embwit {
                             crop: option22,
                             producer: string25,
                         };
-                        let flush27 = rec26;
-                        flush27
+                        rec26
                     }
                 }
             }
@@ -1038,7 +1036,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -1052,8 +1050,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1093,7 +1090,7 @@ pub mod embwit {
                         ) {
                             unreachable!("embwit bindings only run on wasm32")
                         }
-                        let super::super::super::embwit::types::common::Rect {
+                        let _root::embwit::types::common::Rect {
                             x: f1_0,
                             y: f1_1,
                             width: f1_2,
@@ -1128,7 +1125,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1142,8 +1139,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1206,7 +1202,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1220,8 +1216,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1298,7 +1293,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e12) => {
                                 *ptr1.add(64).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f13_0,
                                     y: f13_1,
                                     width: f13_2,
@@ -1334,7 +1329,7 @@ pub mod embwit {
                                     0 => {
                                         let l18 = *ptr15.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l18) as u32,
                                             ),
                                         )
@@ -1348,8 +1343,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -1392,8 +1386,7 @@ pub mod embwit {
                             result9.push(tuple8);
                         }
                         _rt::cabi_dealloc(base9, len9 * 12, 4);
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1443,7 +1436,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1457,8 +1450,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1487,17 +1479,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -1510,14 +1500,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -1525,18 +1515,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -1567,8 +1556,7 @@ pub mod embwit {
                             count: l2 as u32,
                             overflow: Overflow::_lift(i32::from(l3) as u32),
                         };
-                        let flush5 = rec4;
-                        flush5
+                        rec4
                     }
                 }
             }
@@ -1606,7 +1594,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1620,16 +1608,13 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
             impl FramePool {
                 /// Ready while a buffer is free.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1642,9 +1627,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1681,8 +1664,7 @@ pub mod embwit {
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -1729,7 +1711,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let mut cleanup_list = _rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let super::super::super::embwit::image::format::FrameFormat {
+                    let _root::embwit::image::format::FrameFormat {
                         encoding: f1_0,
                         width: f1_1,
                         height: f1_2,
@@ -1738,26 +1720,22 @@ pub mod embwit {
                         planes: f1_5,
                     } = &format;
                     let (v4, v5) = match &f1_0 {
-                        super::super::super::embwit::image::format::Encoding::Known(
-                            e2,
-                        ) => {
+                        _root::embwit::image::format::Encoding::Known(e2) => {
                             (
                                 0i32,
-                                super::super::super::embwit::image::format::PixelFormat::clone(
-                                    &e2,
-                                ) as i32,
+                                _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                             )
                         }
-                        super::super::super::embwit::image::format::Encoding::Other(
-                            e3,
-                        ) => (1i32, _rt::as_i32(e3)),
+                        _root::embwit::image::format::Encoding::Other(e3) => {
+                            (1i32, _rt::as_i32(e3))
+                        }
                     };
                     let vec7 = f1_5;
                     let len7 = vec7.len();
                     let result7 = _rt::alloc_raw(len7 * 12, 4);
                     for (i, e) in vec7.iter().enumerate() {
                         let base = result7.add(i * 12);
-                        let super::super::super::embwit::image::format::Plane {
+                        let _root::embwit::image::format::Plane {
                             offset: f6_0,
                             stride: f6_1,
                             length: f6_2,
@@ -1779,9 +1757,7 @@ pub mod embwit {
                         v5,
                         _rt::as_i32(f1_1),
                         _rt::as_i32(f1_2),
-                        super::super::super::embwit::image::format::Colorspace::clone(
-                            &f1_3,
-                        ) as i32,
+                        _root::embwit::image::format::Colorspace::clone(&f1_3) as i32,
                         _rt::as_i32(f1_4),
                         result7,
                         len7,
@@ -1804,7 +1780,7 @@ pub mod embwit {
                                 0 => {
                                     let l13 = *ptr9.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l13) as u32,
                                         ),
                                     )
@@ -1818,22 +1794,23 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush16 = result15;
-                    flush16
+                    result15
                 }
             }
         }
     }
     pub mod isp {
         use super::super::_rt;
+        use super::super as _root;
         /// Parameters, statistics and errors shared by the ISP interfaces.
         pub mod types {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
-            pub type ControlSetting = super::super::super::embwit::sensor::controls::ControlSetting;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
+            pub type ControlSetting = _root::embwit::sensor::controls::ControlSetting;
             /// White-balance gains per colour channel (1.0 = unity).
             #[derive(Clone, Debug, PartialEq)]
             pub struct WbGains {
@@ -1918,10 +1895,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -1993,9 +1972,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -2034,7 +2014,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2047,15 +2027,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -2068,9 +2046,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -2080,7 +2056,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -2173,15 +2150,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -2230,26 +2206,27 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod sensor {
         use super::super::_rt;
+        use super::super as _root;
         /// Typed camera controls.
         pub mod controls {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Standard controls. Names follow libcamera; the value kind of each is
             /// given in brackets and reported again in `control-info`.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -2389,10 +2366,12 @@ pub mod embwit {
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -2493,17 +2472,21 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by every applet. The host calls `init` once, then `start`; while
             /// running it calls `reactor.on-ready` and `configure`; `stop` ends the
             /// run, and `start` may follow again. A trap in any export faults the applet
             /// (see `manager.last-fault`); it is not called again until restarted.
             pub mod lifecycle {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
                 /// Why the applet refused a lifecycle step.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -2558,7 +2541,7 @@ pub mod exports {
                                 match e5 {
                                     Error::Common(e6) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e6,
                                         ) as i32) as u8;
                                     }
@@ -2649,7 +2632,7 @@ pub mod exports {
                                 match e6 {
                                     Error::Common(e7) => {
                                         *ptr4.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr4.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr4.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e7,
                                         ) as i32) as u8;
                                     }
@@ -2733,7 +2716,7 @@ pub mod exports {
                                 match e4 {
                                     Error::Common(e5) => {
                                         *ptr2.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr2.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr2.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e5,
                                         ) as i32) as u8;
                                     }
@@ -2809,7 +2792,8 @@ pub mod exports {
             /// event-driven work happens.
             pub mod reactor {
                 use super::super::super::super::_rt;
-                pub type Token = super::super::super::super::embwit::applet::events::Token;
+                use super::super::super::super as _root;
+                pub type Token = _root::embwit::applet::events::Token;
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
                     /// The host calls this with the tokens that are ready, in registration
@@ -2842,19 +2826,21 @@ pub mod exports {
         }
         pub mod isp {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by an applet that is a software ISP stage (RAW in, YUV/RGB out).
             pub mod stage {
                 use super::super::super::super::_rt;
-                pub type FrameFormat = super::super::super::super::embwit::image::format::FrameFormat;
-                pub type Frame = super::super::super::super::embwit::image::frames::Frame;
-                pub type IspParams = super::super::super::super::embwit::isp::types::IspParams;
-                pub type IspStats = super::super::super::super::embwit::isp::types::IspStats;
-                pub type Error = super::super::super::super::embwit::isp::types::Error;
+                use super::super::super::super as _root;
+                pub type FrameFormat = _root::embwit::image::format::FrameFormat;
+                pub type Frame = _root::embwit::image::frames::Frame;
+                pub type IspParams = _root::embwit::isp::types::IspParams;
+                pub type IspStats = _root::embwit::isp::types::IspStats;
+                pub type Error = _root::embwit::isp::types::Error;
                 /// The output of one processed frame.
                 #[derive(Debug)]
                 pub struct Processed {
                     /// The output frame, allocated from a pool the stage created, written and sealed.
-                    pub output: super::super::super::super::embwit::image::frames::Frame,
+                    pub output: _root::embwit::image::frames::Frame,
                     /// Statistics, if the stage computes them.
                     pub stats: Option<IspStats>,
                 }
@@ -2869,7 +2855,7 @@ pub mod exports {
                     ) -> Result<FrameFormat, Error>;
                     /// Process one frame.
                     fn process(
-                        input: &super::super::super::super::embwit::image::frames::Frame,
+                        input: &_root::embwit::image::frames::Frame,
                     ) -> Result<Processed, Error>;
                 }
                 /// Lifts the arguments of `configure`, calls `T`, lowers the result.
@@ -2885,17 +2871,15 @@ pub mod exports {
                         let variant4 = match i32::from(l1) {
                             0 => {
                                 let l2 = *arg0.add(4).cast::<u8>();
-                                super::super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l2) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l3 = *arg0.add(4).cast::<i32>();
-                                super::super::super::super::embwit::image::format::Encoding::Other(
-                                    l3 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l3 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -2908,14 +2892,14 @@ pub mod exports {
                         let base15 = l9;
                         let len15 = l10;
                         let mut result15 = _rt::Vec::<
-                            super::super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len15);
                         for i in 0..len15 {
                             let base = base15.add(i * 12);
                             let l11 = *base.add(0).cast::<i32>();
                             let l12 = *base.add(4).cast::<i32>();
                             let l13 = *base.add(8).cast::<i32>();
-                            let rec14 = super::super::super::super::embwit::image::format::Plane {
+                            let rec14 = _root::embwit::image::format::Plane {
                                 offset: l11 as u32,
                                 stride: l12 as u32,
                                 length: l13 as u32,
@@ -2923,11 +2907,11 @@ pub mod exports {
                             result15.push(rec14);
                         }
                         _rt::cabi_dealloc(base15, len15 * 12, 4);
-                        let rec16 = super::super::super::super::embwit::image::format::FrameFormat {
+                        let rec16 = _root::embwit::image::format::FrameFormat {
                             encoding: variant4,
                             width: l5 as u32,
                             height: l6 as u32,
-                            colorspace: super::super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l7) as u32,
                             ),
                             bit_depth: i32::from(l8) as u8,
@@ -2939,7 +2923,7 @@ pub mod exports {
                         let l20 = *arg0.add(36).cast::<f32>();
                         let l21 = *arg0.add(40).cast::<f32>();
                         let l22 = *arg0.add(44).cast::<f32>();
-                        let rec23 = super::super::super::super::embwit::isp::types::WbGains {
+                        let rec23 = _root::embwit::isp::types::WbGains {
                             red: l20,
                             green: l21,
                             blue: l22,
@@ -2960,7 +2944,7 @@ pub mod exports {
                                 let l34 = *arg0.add(80).cast::<i32>();
                                 let l35 = *arg0.add(84).cast::<i32>();
                                 let l36 = *arg0.add(88).cast::<i32>();
-                                let rec37 = super::super::super::super::embwit::types::common::Rect {
+                                let rec37 = _root::embwit::types::common::Rect {
                                     x: l33 as u32,
                                     y: l34 as u32,
                                     width: l35 as u32,
@@ -2976,7 +2960,7 @@ pub mod exports {
                             1 => {
                                 let l40 = *arg0.add(96).cast::<i32>();
                                 let l41 = *arg0.add(100).cast::<i32>();
-                                let rec42 = super::super::super::super::embwit::types::common::Size {
+                                let rec42 = _root::embwit::types::common::Size {
                                     width: l40 as u32,
                                     height: l41 as u32,
                                 };
@@ -2988,17 +2972,15 @@ pub mod exports {
                         let variant47 = match i32::from(l44) {
                             0 => {
                                 let l45 = *arg0.add(108).cast::<u8>();
-                                super::super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l45) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l46 = *arg0.add(108).cast::<i32>();
-                                super::super::super::super::embwit::image::format::Encoding::Other(
-                                    l46 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l46 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -3011,14 +2993,14 @@ pub mod exports {
                         let base58 = l52;
                         let len58 = l53;
                         let mut result58 = _rt::Vec::<
-                            super::super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len58);
                         for i in 0..len58 {
                             let base = base58.add(i * 12);
                             let l54 = *base.add(0).cast::<i32>();
                             let l55 = *base.add(4).cast::<i32>();
                             let l56 = *base.add(8).cast::<i32>();
-                            let rec57 = super::super::super::super::embwit::image::format::Plane {
+                            let rec57 = _root::embwit::image::format::Plane {
                                 offset: l54 as u32,
                                 stride: l55 as u32,
                                 length: l56 as u32,
@@ -3026,17 +3008,17 @@ pub mod exports {
                             result58.push(rec57);
                         }
                         _rt::cabi_dealloc(base58, len58 * 12, 4);
-                        let rec59 = super::super::super::super::embwit::image::format::FrameFormat {
+                        let rec59 = _root::embwit::image::format::FrameFormat {
                             encoding: variant47,
                             width: l48 as u32,
                             height: l49 as u32,
-                            colorspace: super::super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l50) as u32,
                             ),
                             bit_depth: i32::from(l51) as u8,
                             planes: result58,
                         };
-                        let rec60 = super::super::super::super::embwit::isp::types::IspParams {
+                        let rec60 = _root::embwit::isp::types::IspParams {
                             black_level: list19,
                             gains: rec23,
                             ccm: list26,
@@ -3058,7 +3040,7 @@ pub mod exports {
                         match result61 {
                             Ok(e63) => {
                                 *ptr62.add(0).cast::<u8>() = (0i32) as u8;
-                                let super::super::super::super::embwit::image::format::FrameFormat {
+                                let _root::embwit::image::format::FrameFormat {
                                     encoding: f64_0,
                                     width: f64_1,
                                     height: f64_2,
@@ -3067,24 +3049,20 @@ pub mod exports {
                                     planes: f64_5,
                                 } = e63;
                                 match f64_0 {
-                                    super::super::super::super::embwit::image::format::Encoding::Known(
-                                        e65,
-                                    ) => {
+                                    _root::embwit::image::format::Encoding::Known(e65) => {
                                         *ptr62.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr62.add(8).cast::<u8>() = (super::super::super::super::embwit::image::format::PixelFormat::clone(
+                                        *ptr62.add(8).cast::<u8>() = (_root::embwit::image::format::PixelFormat::clone(
                                             &e65,
                                         ) as i32) as u8;
                                     }
-                                    super::super::super::super::embwit::image::format::Encoding::Other(
-                                        e66,
-                                    ) => {
+                                    _root::embwit::image::format::Encoding::Other(e66) => {
                                         *ptr62.add(4).cast::<u8>() = (1i32) as u8;
                                         *ptr62.add(8).cast::<i32>() = _rt::as_i32(e66);
                                     }
                                 };
                                 *ptr62.add(12).cast::<i32>() = _rt::as_i32(f64_1);
                                 *ptr62.add(16).cast::<i32>() = _rt::as_i32(f64_2);
-                                *ptr62.add(20).cast::<u8>() = (super::super::super::super::embwit::image::format::Colorspace::clone(
+                                *ptr62.add(20).cast::<u8>() = (_root::embwit::image::format::Colorspace::clone(
                                     &f64_3,
                                 ) as i32) as u8;
                                 *ptr62.add(21).cast::<u8>() = (_rt::as_i32(f64_4)) as u8;
@@ -3093,7 +3071,7 @@ pub mod exports {
                                 let result68 = _rt::alloc_raw(len68 * 12, 4);
                                 for (i, e) in vec68.into_iter().enumerate() {
                                     let base = result68.add(i * 12);
-                                    let super::super::super::super::embwit::image::format::Plane {
+                                    let _root::embwit::image::format::Plane {
                                         offset: f67_0,
                                         stride: f67_1,
                                         length: f67_2,
@@ -3108,23 +3086,19 @@ pub mod exports {
                             Err(e69) => {
                                 *ptr62.add(0).cast::<u8>() = (1i32) as u8;
                                 match e69 {
-                                    super::super::super::super::embwit::isp::types::Error::Common(
-                                        e70,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Common(e70) => {
                                         *ptr62.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr62.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr62.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e70,
                                         ) as i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::FormatMismatch => {
+                                    _root::embwit::isp::types::Error::FormatMismatch => {
                                         *ptr62.add(4).cast::<u8>() = (1i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::UnexpectedInput => {
+                                    _root::embwit::isp::types::Error::UnexpectedInput => {
                                         *ptr62.add(4).cast::<u8>() = (2i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::Failed(
-                                        e73,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Failed(e73) => {
                                         *ptr62.add(4).cast::<u8>() = (3i32) as u8;
                                         let vec74 = ::core::mem::ManuallyDrop::new(
                                             (e73).into_bytes().into_boxed_slice(),
@@ -3185,7 +3159,7 @@ pub mod exports {
                 pub unsafe fn _export_process_cabi<T: Guest>(arg0: i32) -> *mut u8 {
                     unsafe {
                         let handle1;
-                        handle1 = super::super::super::super::embwit::image::frames::Frame::from_handle(
+                        handle1 = _root::embwit::image::frames::Frame::from_handle(
                             arg0 as u32,
                         );
                         let result2 = T::process(&handle1);
@@ -3203,7 +3177,7 @@ pub mod exports {
                                 match f5_1 {
                                     Some(e7) => {
                                         *ptr3.add(8).cast::<u8>() = (1i32) as u8;
-                                        let super::super::super::super::embwit::isp::types::IspStats {
+                                        let _root::embwit::isp::types::IspStats {
                                             luma_histogram: f8_0,
                                             grid_size: f8_1,
                                             awb_grid: f8_2,
@@ -3217,7 +3191,7 @@ pub mod exports {
                                         let len9 = vec9.len();
                                         *ptr3.add(16).cast::<usize>() = len9;
                                         *ptr3.add(12).cast::<*mut u8>() = ptr9;
-                                        let super::super::super::super::embwit::types::common::Size {
+                                        let _root::embwit::types::common::Size {
                                             width: f10_0,
                                             height: f10_1,
                                         } = f8_1;
@@ -3258,23 +3232,19 @@ pub mod exports {
                             Err(e15) => {
                                 *ptr3.add(0).cast::<u8>() = (1i32) as u8;
                                 match e15 {
-                                    super::super::super::super::embwit::isp::types::Error::Common(
-                                        e16,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Common(e16) => {
                                         *ptr3.add(4).cast::<u8>() = (0i32) as u8;
-                                        *ptr3.add(8).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr3.add(8).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e16,
                                         ) as i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::FormatMismatch => {
+                                    _root::embwit::isp::types::Error::FormatMismatch => {
                                         *ptr3.add(4).cast::<u8>() = (1i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::UnexpectedInput => {
+                                    _root::embwit::isp::types::Error::UnexpectedInput => {
                                         *ptr3.add(4).cast::<u8>() = (2i32) as u8;
                                     }
-                                    super::super::super::super::embwit::isp::types::Error::Failed(
-                                        e19,
-                                    ) => {
+                                    _root::embwit::isp::types::Error::Failed(e19) => {
                                         *ptr3.add(4).cast::<u8>() = (3i32) as u8;
                                         let vec20 = ::core::mem::ManuallyDrop::new(
                                             (e19).into_bytes().into_boxed_slice(),

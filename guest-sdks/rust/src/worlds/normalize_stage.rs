@@ -16,11 +16,14 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod image {
         use super::super::_rt;
+        use super::super as _root;
         /// How pixels are laid out in a buffer.
         pub mod format {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A V4L2/Zephyr/DRM-style FourCC code (little-endian packed ASCII), for
             /// formats without a name in `pixel-format`.
             pub type Fourcc = u32;
@@ -192,11 +195,12 @@ pub mod embwit {
         /// Frames (leased host buffers) and frame pools.
         pub mod frames {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
             /// Per-frame facts filled in by the producer. Like libcamera request
             /// metadata, control values are the ones *applied* to this frame, not
             /// the ones last requested.
@@ -397,17 +401,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -420,14 +422,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -435,18 +437,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -517,7 +518,7 @@ pub mod embwit {
                                 let l18 = *ptr1.add(64).cast::<i32>();
                                 let l19 = *ptr1.add(68).cast::<i32>();
                                 let l20 = *ptr1.add(72).cast::<i32>();
-                                let rec21 = super::super::super::embwit::types::common::Rect {
+                                let rec21 = _root::embwit::types::common::Rect {
                                     x: l17 as u32,
                                     y: l18 as u32,
                                     width: l19 as u32,
@@ -540,8 +541,7 @@ pub mod embwit {
                             crop: option22,
                             producer: string25,
                         };
-                        let flush27 = rec26;
-                        flush27
+                        rec26
                     }
                 }
             }
@@ -616,7 +616,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -630,8 +630,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -671,7 +670,7 @@ pub mod embwit {
                         ) {
                             unreachable!("embwit bindings only run on wasm32")
                         }
-                        let super::super::super::embwit::types::common::Rect {
+                        let _root::embwit::types::common::Rect {
                             x: f1_0,
                             y: f1_1,
                             width: f1_2,
@@ -706,7 +705,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -720,8 +719,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -784,7 +782,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -798,8 +796,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -876,7 +873,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e12) => {
                                 *ptr1.add(64).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f13_0,
                                     y: f13_1,
                                     width: f13_2,
@@ -912,7 +909,7 @@ pub mod embwit {
                                     0 => {
                                         let l18 = *ptr15.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l18) as u32,
                                             ),
                                         )
@@ -926,8 +923,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -970,8 +966,7 @@ pub mod embwit {
                             result9.push(tuple8);
                         }
                         _rt::cabi_dealloc(base9, len9 * 12, 4);
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -1021,7 +1016,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -1035,8 +1030,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -1065,17 +1059,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -1088,14 +1080,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -1103,18 +1095,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -1145,8 +1136,7 @@ pub mod embwit {
                             count: l2 as u32,
                             overflow: Overflow::_lift(i32::from(l3) as u32),
                         };
-                        let flush5 = rec4;
-                        flush5
+                        rec4
                     }
                 }
             }
@@ -1184,7 +1174,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -1198,16 +1188,13 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
             impl FramePool {
                 /// Ready while a buffer is free.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1220,9 +1207,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1259,8 +1244,7 @@ pub mod embwit {
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -1307,7 +1291,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let mut cleanup_list = _rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let super::super::super::embwit::image::format::FrameFormat {
+                    let _root::embwit::image::format::FrameFormat {
                         encoding: f1_0,
                         width: f1_1,
                         height: f1_2,
@@ -1316,26 +1300,22 @@ pub mod embwit {
                         planes: f1_5,
                     } = &format;
                     let (v4, v5) = match &f1_0 {
-                        super::super::super::embwit::image::format::Encoding::Known(
-                            e2,
-                        ) => {
+                        _root::embwit::image::format::Encoding::Known(e2) => {
                             (
                                 0i32,
-                                super::super::super::embwit::image::format::PixelFormat::clone(
-                                    &e2,
-                                ) as i32,
+                                _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                             )
                         }
-                        super::super::super::embwit::image::format::Encoding::Other(
-                            e3,
-                        ) => (1i32, _rt::as_i32(e3)),
+                        _root::embwit::image::format::Encoding::Other(e3) => {
+                            (1i32, _rt::as_i32(e3))
+                        }
                     };
                     let vec7 = f1_5;
                     let len7 = vec7.len();
                     let result7 = _rt::alloc_raw(len7 * 12, 4);
                     for (i, e) in vec7.iter().enumerate() {
                         let base = result7.add(i * 12);
-                        let super::super::super::embwit::image::format::Plane {
+                        let _root::embwit::image::format::Plane {
                             offset: f6_0,
                             stride: f6_1,
                             length: f6_2,
@@ -1357,9 +1337,7 @@ pub mod embwit {
                         v5,
                         _rt::as_i32(f1_1),
                         _rt::as_i32(f1_2),
-                        super::super::super::embwit::image::format::Colorspace::clone(
-                            &f1_3,
-                        ) as i32,
+                        _root::embwit::image::format::Colorspace::clone(&f1_3) as i32,
                         _rt::as_i32(f1_4),
                         result7,
                         len7,
@@ -1382,7 +1360,7 @@ pub mod embwit {
                                 0 => {
                                     let l13 = *ptr9.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l13) as u32,
                                         ),
                                     )
@@ -1396,19 +1374,20 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush16 = result15;
-                    flush16
+                    result15
                 }
             }
         }
     }
     pub mod infer {
         use super::super::_rt;
+        use super::super as _root;
         /// Normalized, model-independent results that flow from the normalize stage
         /// to business logic and off the device.
         pub mod results {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
             /// A box in normalized [0, 1] coordinates of the source frame.
             #[derive(Clone, Debug, PartialEq)]
             pub struct BoundingBox {
@@ -1479,6 +1458,7 @@ pub mod embwit {
         /// Tensors: typed, dimensioned byte buffers held by the host.
         pub mod tensor {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Dimensions, outermost first (e.g. [1, 224, 224, 3] for NHWC).
             pub type TensorDimensions = _rt::Vec<u32>;
             /// Element type (wasi-nn `tensor-type`, plus `i8`).
@@ -1638,8 +1618,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u32>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -1686,8 +1665,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u8>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -1695,10 +1673,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -1773,7 +1753,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -1866,15 +1847,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -1923,25 +1903,26 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
@@ -2042,18 +2023,22 @@ pub mod embwit {
 }
 pub mod exports {
     use super::_rt;
+    use super as _root;
     pub mod embwit {
         use super::super::_rt;
+        use super::super as _root;
         pub mod applet {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Exported by a normalize-stage applet: a pure function from one model's
             /// output tensors to a model-independent result.
             pub mod normalize_step {
                 use super::super::super::super::_rt;
-                pub type ErrorClass = super::super::super::super::embwit::types::common::ErrorClass;
-                pub type FrameMetadata = super::super::super::super::embwit::image::frames::FrameMetadata;
-                pub type Tensor = super::super::super::super::embwit::infer::tensor::Tensor;
-                pub type InferenceResult = super::super::super::super::embwit::infer::results::InferenceResult;
+                use super::super::super::super as _root;
+                pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+                pub type FrameMetadata = _root::embwit::image::frames::FrameMetadata;
+                pub type Tensor = _root::embwit::infer::tensor::Tensor;
+                pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
                 /// Why normalization failed.
                 #[derive(Clone, Debug, PartialEq)]
                 pub enum Error {
@@ -2070,10 +2055,7 @@ pub mod exports {
                     fn process(
                         source: FrameMetadata,
                         outputs: _rt::Vec<
-                            (
-                                _rt::String,
-                                &super::super::super::super::embwit::infer::tensor::Tensor,
-                            ),
+                            (_rt::String, &_root::embwit::infer::tensor::Tensor),
                         >,
                     ) -> Result<InferenceResult, Error>;
                 }
@@ -2085,7 +2067,7 @@ pub mod exports {
                 pub unsafe fn _export_process_cabi<T: Guest>(arg0: *mut u8) -> *mut u8 {
                     unsafe {
                         let mut handles32 = _rt::BorrowSlots::<
-                            super::super::super::super::embwit::infer::tensor::Tensor,
+                            _root::embwit::infer::tensor::Tensor,
                         >::new();
                         let l1 = *arg0.add(0).cast::<i64>();
                         let l2 = *arg0.add(8).cast::<i64>();
@@ -2133,7 +2115,7 @@ pub mod exports {
                                 let l17 = *arg0.add(64).cast::<i32>();
                                 let l18 = *arg0.add(68).cast::<i32>();
                                 let l19 = *arg0.add(72).cast::<i32>();
-                                let rec20 = super::super::super::super::embwit::types::common::Rect {
+                                let rec20 = _root::embwit::types::common::Rect {
                                     x: l16 as u32,
                                     y: l17 as u32,
                                     width: l18 as u32,
@@ -2146,7 +2128,7 @@ pub mod exports {
                         let l22 = *arg0.add(76).cast::<*mut u8>();
                         let l23 = *arg0.add(80).cast::<usize>();
                         let string24 = _rt::string_lift(l22, l23);
-                        let rec25 = super::super::super::super::embwit::image::frames::FrameMetadata {
+                        let rec25 = _root::embwit::image::frames::FrameMetadata {
                             sequence: l1 as u64,
                             captured_at: l2 as u64,
                             exposure_time_ns: option5,
@@ -2161,10 +2143,7 @@ pub mod exports {
                         let base34 = l26;
                         let len34 = l27;
                         let mut result34 = _rt::Vec::<
-                            (
-                                _rt::String,
-                                &super::super::super::super::embwit::infer::tensor::Tensor,
-                            ),
+                            (_rt::String, &_root::embwit::infer::tensor::Tensor),
                         >::with_capacity(len34);
                         for i in 0..len34 {
                             let base = base34.add(i * 12);
@@ -2174,7 +2153,7 @@ pub mod exports {
                             let l31 = *base.add(8).cast::<i32>();
                             let borrow32 = handles32
                                 .hold(
-                                    super::super::super::super::embwit::infer::tensor::Tensor::from_handle(
+                                    _root::embwit::infer::tensor::Tensor::from_handle(
                                         l31 as u32,
                                     ),
                                 );
@@ -2193,7 +2172,7 @@ pub mod exports {
                         match result35 {
                             Ok(e37) => {
                                 *ptr36.add(0).cast::<u8>() = (0i32) as u8;
-                                let super::super::super::super::embwit::infer::results::InferenceResult {
+                                let _root::embwit::infer::results::InferenceResult {
                                     frame_sequence: f38_0,
                                     captured_at: f38_1,
                                     model: f38_2,
@@ -2209,16 +2188,14 @@ pub mod exports {
                                 *ptr36.add(28).cast::<usize>() = len39;
                                 *ptr36.add(24).cast::<*mut u8>() = ptr39;
                                 match f38_3 {
-                                    super::super::super::super::embwit::infer::results::Payload::Detections(
-                                        e40,
-                                    ) => {
+                                    _root::embwit::infer::results::Payload::Detections(e40) => {
                                         *ptr36.add(32).cast::<u8>() = (0i32) as u8;
                                         let vec48 = e40;
                                         let len48 = vec48.len();
                                         let result48 = _rt::alloc_raw(len48 * 56, 8);
                                         for (i, e) in vec48.into_iter().enumerate() {
                                             let base = result48.add(i * 56);
-                                            let super::super::super::super::embwit::infer::results::Detection {
+                                            let _root::embwit::infer::results::Detection {
                                                 class_id: f41_0,
                                                 label: f41_1,
                                                 score: f41_2,
@@ -2242,7 +2219,7 @@ pub mod exports {
                                                 }
                                             };
                                             *base.add(16).cast::<f32>() = _rt::as_f32(f41_2);
-                                            let super::super::super::super::embwit::infer::results::BoundingBox {
+                                            let _root::embwit::infer::results::BoundingBox {
                                                 x: f45_0,
                                                 y: f45_1,
                                                 width: f45_2,
@@ -2265,16 +2242,14 @@ pub mod exports {
                                         *ptr36.add(40).cast::<usize>() = len48;
                                         *ptr36.add(36).cast::<*mut u8>() = result48;
                                     }
-                                    super::super::super::super::embwit::infer::results::Payload::Classes(
-                                        e49,
-                                    ) => {
+                                    _root::embwit::infer::results::Payload::Classes(e49) => {
                                         *ptr36.add(32).cast::<u8>() = (1i32) as u8;
                                         let vec54 = e49;
                                         let len54 = vec54.len();
                                         let result54 = _rt::alloc_raw(len54 * 20, 4);
                                         for (i, e) in vec54.into_iter().enumerate() {
                                             let base = result54.add(i * 20);
-                                            let super::super::super::super::embwit::infer::results::Classification {
+                                            let _root::embwit::infer::results::Classification {
                                                 class_id: f50_0,
                                                 label: f50_1,
                                                 score: f50_2,
@@ -2300,11 +2275,9 @@ pub mod exports {
                                         *ptr36.add(40).cast::<usize>() = len54;
                                         *ptr36.add(36).cast::<*mut u8>() = result54;
                                     }
-                                    super::super::super::super::embwit::infer::results::Payload::Custom(
-                                        e55,
-                                    ) => {
+                                    _root::embwit::infer::results::Payload::Custom(e55) => {
                                         *ptr36.add(32).cast::<u8>() = (2i32) as u8;
-                                        let super::super::super::super::embwit::infer::results::CustomResult {
+                                        let _root::embwit::infer::results::CustomResult {
                                             schema: f56_0,
                                             data: f56_1,
                                         } = e55;
@@ -2330,7 +2303,7 @@ pub mod exports {
                                 match e59 {
                                     Error::Common(e60) => {
                                         *ptr36.add(8).cast::<u8>() = (0i32) as u8;
-                                        *ptr36.add(12).cast::<u8>() = (super::super::super::super::embwit::types::common::ErrorClass::clone(
+                                        *ptr36.add(12).cast::<u8>() = (_root::embwit::types::common::ErrorClass::clone(
                                             &e60,
                                         ) as i32) as u8;
                                     }

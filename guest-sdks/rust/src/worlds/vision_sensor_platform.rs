@@ -19,8 +19,10 @@
 )]
 pub mod embwit {
     use super::_rt;
+    use super as _root;
     pub mod applet {
         use super::super::_rt;
+        use super::super as _root;
         /// Single-threaded event delivery. The applet registers pollables it got from
         /// any embwit interface; the host owns them, and when some become ready it
         /// calls the applet's `reactor.on-ready` export with their tokens. No guest
@@ -28,9 +30,10 @@ pub mod embwit {
         /// an MCU superloop, a Zephyr work queue or epoll alike.
         pub mod events {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// An applet-chosen number identifying a registration in `on-ready`.
             pub type Token = u64;
             /// How often a registration is delivered.
@@ -72,7 +75,7 @@ pub mod embwit {
             /// dropped). Tokens are delivered only while the applet is running
             /// (between `lifecycle.start` and `lifecycle.stop`).
             pub fn register(
-                p: super::super::super::embwit::platform::poll::Pollable,
+                p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
             ) -> Result<(), Error> {
@@ -108,7 +111,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -121,8 +124,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Deliver `t` every `period`, starting one period from now. Ticks are
@@ -156,7 +158,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -169,8 +171,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
@@ -202,7 +203,7 @@ pub mod embwit {
                                 0 => {
                                     let l4 = *ptr1.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l4) as u32,
                                         ),
                                     )
@@ -215,8 +216,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush7 = result6;
-                    flush7
+                    result6
                 }
             }
         }
@@ -225,8 +225,9 @@ pub mod embwit {
         /// install time and again whenever a handle is opened by name.
         pub mod grants {
             use super::super::super::_rt;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Direction(s) a GPIO grant allows.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -350,13 +351,13 @@ pub mod embwit {
                                 let string12 = _rt::string_lift(l10, l11);
                                 let l13 = *base.add(12).cast::<i32>();
                                 let l14 = *base.add(16).cast::<i32>();
-                                let rec15 = super::super::super::embwit::types::common::Size {
+                                let rec15 = _root::embwit::types::common::Size {
                                     width: l13 as u32,
                                     height: l14 as u32,
                                 };
                                 let l16 = *base.add(20).cast::<i32>();
                                 let l17 = *base.add(24).cast::<i32>();
-                                let rec18 = super::super::super::embwit::types::common::Fraction {
+                                let rec18 = _root::embwit::types::common::Fraction {
                                     numerator: l16 as u32,
                                     denominator: l17 as u32,
                                 };
@@ -401,8 +402,7 @@ pub mod embwit {
                         result35.push(variant34);
                     }
                     _rt::cabi_dealloc(base35, len35 * 32, 4);
-                    let flush36 = result35;
-                    flush36
+                    result35
                 }
             }
             /// The budgets in force.
@@ -435,8 +435,7 @@ pub mod embwit {
                         frame_leases: l4 as u32,
                         registrations: l5 as u32,
                     };
-                    let flush7 = rec6;
-                    flush7
+                    rec6
                 }
             }
         }
@@ -444,8 +443,9 @@ pub mod embwit {
         /// device or upstream. Every topic must be granted.
         pub mod publish {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type InferenceResult = super::super::super::embwit::infer::results::InferenceResult;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
             /// Errors of publishing.
             #[derive(Clone, Debug, PartialEq)]
             pub enum Error {
@@ -504,7 +504,7 @@ pub mod embwit {
                     let vec1 = &topic;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::infer::results::InferenceResult {
+                    let _root::embwit::infer::results::InferenceResult {
                         frame_sequence: f2_0,
                         captured_at: f2_1,
                         model: f2_2,
@@ -514,15 +514,13 @@ pub mod embwit {
                     let ptr3 = vec3.as_ptr().cast::<u8>().cast_mut();
                     let len3 = vec3.len();
                     let (v23, v24, v25, v26, v27) = match &f2_3 {
-                        super::super::super::embwit::infer::results::Payload::Detections(
-                            e4,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Detections(e4) => {
                             let vec12 = e4;
                             let len12 = vec12.len();
                             let result12 = _rt::alloc_raw(len12 * 56, 8);
                             for (i, e) in vec12.iter().enumerate() {
                                 let base = result12.add(i * 56);
-                                let super::super::super::embwit::infer::results::Detection {
+                                let _root::embwit::infer::results::Detection {
                                     class_id: f5_0,
                                     label: f5_1,
                                     score: f5_2,
@@ -544,7 +542,7 @@ pub mod embwit {
                                     }
                                 };
                                 *base.add(16).cast::<f32>() = _rt::as_f32(f5_2);
-                                let super::super::super::embwit::infer::results::BoundingBox {
+                                let _root::embwit::infer::results::BoundingBox {
                                     x: f9_0,
                                     y: f9_1,
                                     width: f9_2,
@@ -567,15 +565,13 @@ pub mod embwit {
                             cleanup_list.push((result12, len12 * 56, 8));
                             (0i32, result12, len12, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Classes(
-                            e13,
-                        ) => {
+                        _root::embwit::infer::results::Payload::Classes(e13) => {
                             let vec18 = e13;
                             let len18 = vec18.len();
                             let result18 = _rt::alloc_raw(len18 * 20, 4);
                             for (i, e) in vec18.iter().enumerate() {
                                 let base = result18.add(i * 20);
-                                let super::super::super::embwit::infer::results::Classification {
+                                let _root::embwit::infer::results::Classification {
                                     class_id: f14_0,
                                     label: f14_1,
                                     score: f14_2,
@@ -599,10 +595,8 @@ pub mod embwit {
                             cleanup_list.push((result18, len18 * 20, 4));
                             (1i32, result18, len18, ::core::ptr::null_mut(), 0usize)
                         }
-                        super::super::super::embwit::infer::results::Payload::Custom(
-                            e19,
-                        ) => {
-                            let super::super::super::embwit::infer::results::CustomResult {
+                        _root::embwit::infer::results::Payload::Custom(e19) => {
+                            let _root::embwit::infer::results::CustomResult {
                                 schema: f20_0,
                                 data: f20_1,
                             } = &e19;
@@ -647,7 +641,7 @@ pub mod embwit {
                                 0 => {
                                     let l31 = *ptr28.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l31) as u32,
                                         ),
                                     )
@@ -660,8 +654,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush34 = result33;
-                    flush34
+                    result33
                 }
             }
             /// Publish arbitrary bytes with a media type (e.g. "application/cbor").
@@ -722,7 +715,7 @@ pub mod embwit {
                                 0 => {
                                     let l7 = *ptr4.add(2).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
@@ -735,18 +728,18 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
         }
         /// Inbound data from other stages (e.g. normalized results for business logic).
         pub mod subscribe {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type InferenceResult = super::super::super::embwit::infer::results::InferenceResult;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type InferenceResult = _root::embwit::infer::results::InferenceResult;
             /// Bytes with a media type, as sent by `publish.send-bytes`.
             #[derive(Clone, Debug, PartialEq)]
             pub struct Blob {
@@ -826,9 +819,7 @@ pub mod embwit {
             }
             impl Subscription {
                 /// Ready while at least one message is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:applet/subscribe@0.1.0")]
@@ -841,9 +832,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -895,7 +884,7 @@ pub mod embwit {
                                             let base33 = l15;
                                             let len33 = l16;
                                             let mut result33 = _rt::Vec::<
-                                                super::super::super::embwit::infer::results::Detection,
+                                                _root::embwit::infer::results::Detection,
                                             >::with_capacity(len33);
                                             for i in 0..len33 {
                                                 let base = base33.add(i * 56);
@@ -916,7 +905,7 @@ pub mod embwit {
                                                 let l25 = *base.add(24).cast::<f32>();
                                                 let l26 = *base.add(28).cast::<f32>();
                                                 let l27 = *base.add(32).cast::<f32>();
-                                                let rec28 = super::super::super::embwit::infer::results::BoundingBox {
+                                                let rec28 = _root::embwit::infer::results::BoundingBox {
                                                     x: l24,
                                                     y: l25,
                                                     width: l26,
@@ -931,7 +920,7 @@ pub mod embwit {
                                                     }
                                                     _ => _rt::invalid("option discriminant out of range"),
                                                 };
-                                                let rec32 = super::super::super::embwit::infer::results::Detection {
+                                                let rec32 = _root::embwit::infer::results::Detection {
                                                     class_id: l17 as u32,
                                                     label: option22,
                                                     score: l23,
@@ -941,9 +930,7 @@ pub mod embwit {
                                                 result33.push(rec32);
                                             }
                                             _rt::cabi_dealloc(base33, len33 * 56, 8);
-                                            super::super::super::embwit::infer::results::Payload::Detections(
-                                                result33,
-                                            )
+                                            _root::embwit::infer::results::Payload::Detections(result33)
                                         }
                                         1 => {
                                             let l34 = *base.add(52).cast::<*mut u8>();
@@ -951,7 +938,7 @@ pub mod embwit {
                                             let base44 = l34;
                                             let len44 = l35;
                                             let mut result44 = _rt::Vec::<
-                                                super::super::super::embwit::infer::results::Classification,
+                                                _root::embwit::infer::results::Classification,
                                             >::with_capacity(len44);
                                             for i in 0..len44 {
                                                 let base = base44.add(i * 20);
@@ -968,7 +955,7 @@ pub mod embwit {
                                                     _ => _rt::invalid("option discriminant out of range"),
                                                 };
                                                 let l42 = *base.add(16).cast::<f32>();
-                                                let rec43 = super::super::super::embwit::infer::results::Classification {
+                                                let rec43 = _root::embwit::infer::results::Classification {
                                                     class_id: l36 as u32,
                                                     label: option41,
                                                     score: l42,
@@ -976,9 +963,7 @@ pub mod embwit {
                                                 result44.push(rec43);
                                             }
                                             _rt::cabi_dealloc(base44, len44 * 20, 4);
-                                            super::super::super::embwit::infer::results::Payload::Classes(
-                                                result44,
-                                            )
+                                            _root::embwit::infer::results::Payload::Classes(result44)
                                         }
                                         2 => {
                                             let l45 = *base.add(52).cast::<*mut u8>();
@@ -987,17 +972,15 @@ pub mod embwit {
                                             let l48 = *base.add(60).cast::<*mut u8>();
                                             let l49 = *base.add(64).cast::<usize>();
                                             let list50 = _rt::list_lift::<u8>(l48, l49);
-                                            let rec51 = super::super::super::embwit::infer::results::CustomResult {
+                                            let rec51 = _root::embwit::infer::results::CustomResult {
                                                 schema: string47,
                                                 data: list50,
                                             };
-                                            super::super::super::embwit::infer::results::Payload::Custom(
-                                                rec51,
-                                            )
+                                            _root::embwit::infer::results::Payload::Custom(rec51)
                                         }
                                         _ => _rt::invalid("variant discriminant out of range"),
                                     };
-                                    let rec53 = super::super::super::embwit::infer::results::InferenceResult {
+                                    let rec53 = _root::embwit::infer::results::InferenceResult {
                                         frame_sequence: l9 as u64,
                                         captured_at: l10 as u64,
                                         model: string13,
@@ -1028,8 +1011,7 @@ pub mod embwit {
                             result63.push(rec62);
                         }
                         _rt::cabi_dealloc(base63, len63 * 72, 8);
-                        let flush64 = result63;
-                        flush64
+                        result63
                     }
                 }
             }
@@ -1093,7 +1075,7 @@ pub mod embwit {
                                 0 => {
                                     let l6 = *ptr2.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
@@ -1105,26 +1087,27 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod gpio {
         use super::super::_rt;
+        use super::super as _root;
         /// Opening pins by logical name, and the pin handles themselves.
         pub mod pins {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Logic = super::super::super::embwit::gpio::types::Logic;
-            pub type EdgeSet = super::super::super::embwit::gpio::types::EdgeSet;
-            pub type EdgeEvent = super::super::super::embwit::gpio::types::EdgeEvent;
-            pub type InputConfig = super::super::super::embwit::gpio::types::InputConfig;
-            pub type OutputConfig = super::super::super::embwit::gpio::types::OutputConfig;
-            pub type Direction = super::super::super::embwit::gpio::types::Direction;
-            pub type PinInfo = super::super::super::embwit::gpio::types::PinInfo;
-            pub type Error = super::super::super::embwit::gpio::types::Error;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Logic = _root::embwit::gpio::types::Logic;
+            pub type EdgeSet = _root::embwit::gpio::types::EdgeSet;
+            pub type EdgeEvent = _root::embwit::gpio::types::EdgeEvent;
+            pub type InputConfig = _root::embwit::gpio::types::InputConfig;
+            pub type OutputConfig = _root::embwit::gpio::types::OutputConfig;
+            pub type Direction = _root::embwit::gpio::types::Direction;
+            pub type PinInfo = _root::embwit::gpio::types::PinInfo;
+            pub type Error = _root::embwit::gpio::types::Error;
             /// A pin opened as an input. Dropping the handle releases the pin.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -1326,8 +1309,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1357,7 +1339,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -1367,29 +1349,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1445,29 +1420,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -1478,7 +1446,7 @@ pub mod embwit {
                 pub fn wait_level(
                     &self,
                     level: Logic,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                ) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1492,21 +1460,15 @@ pub mod embwit {
                         }
                         let ret1 = wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &level,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&level) as i32,
                         );
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
             impl EdgeWatch {
                 /// Ready while at least one event is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1519,9 +1481,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -1556,8 +1516,8 @@ pub mod embwit {
                             let l4 = *base.add(0).cast::<u8>();
                             let l5 = *base.add(8).cast::<i64>();
                             let l6 = *base.add(16).cast::<i64>();
-                            let rec7 = super::super::super::embwit::gpio::types::EdgeEvent {
-                                edge: super::super::super::embwit::gpio::types::Edge::_lift(
+                            let rec7 = _root::embwit::gpio::types::EdgeEvent {
+                                edge: _root::embwit::gpio::types::Edge::_lift(
                                     i32::from(l4) as u32,
                                 ),
                                 at: l5 as u64,
@@ -1566,8 +1526,7 @@ pub mod embwit {
                             result8.push(rec7);
                         }
                         _rt::cabi_dealloc(base8, len8 * 24, 8);
-                        let flush9 = result8;
-                        flush9
+                        result8
                     }
                 }
             }
@@ -1633,8 +1592,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1660,9 +1618,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -1673,29 +1629,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1714,9 +1663,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::gpio::types::Logic::_lift(
-                            ret1 as u32,
-                        )
+                        _root::embwit::gpio::types::Logic::_lift(ret1 as u32)
                     }
                 }
             }
@@ -1749,29 +1696,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -1799,8 +1739,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -1839,38 +1778,33 @@ pub mod embwit {
                                     }
                                     _ => _rt::invalid("option discriminant out of range"),
                                 };
-                                let rec8 = super::super::super::embwit::gpio::types::InputConfig {
-                                    pull: super::super::super::embwit::gpio::types::Pull::_lift(
+                                let rec8 = _root::embwit::gpio::types::InputConfig {
+                                    pull: _root::embwit::gpio::types::Pull::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l4)),
                                     debounce: option7,
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Input(
-                                    rec8,
-                                )
+                                _root::embwit::gpio::types::Direction::Input(rec8)
                             }
                             1 => {
                                 let l9 = *ptr1.add(8).cast::<u8>();
                                 let l10 = *ptr1.add(9).cast::<u8>();
                                 let l11 = *ptr1.add(10).cast::<u8>();
-                                let rec12 = super::super::super::embwit::gpio::types::OutputConfig {
-                                    drive: super::super::super::embwit::gpio::types::Drive::_lift(
+                                let rec12 = _root::embwit::gpio::types::OutputConfig {
+                                    drive: _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l9) as u32,
                                     ),
                                     active_low: _rt::bool_lift(i32::from(l10)),
-                                    initial: super::super::super::embwit::gpio::types::Logic::_lift(
+                                    initial: _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l11) as u32,
                                     ),
                                 };
-                                super::super::super::embwit::gpio::types::Direction::Output(
-                                    rec12,
-                                )
+                                _root::embwit::gpio::types::Direction::Output(rec12)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
-                        let flush14 = variant13;
-                        flush14
+                        variant13
                     }
                 }
             }
@@ -1905,10 +1839,8 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let (v9, v10, v11, v12, v13) = match &to {
-                            super::super::super::embwit::gpio::types::Direction::Input(
-                                e1,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::InputConfig {
+                            _root::embwit::gpio::types::Direction::Input(e1) => {
+                                let _root::embwit::gpio::types::InputConfig {
                                     pull: f2_0,
                                     active_low: f2_1,
                                     debounce: f2_2,
@@ -1919,30 +1851,23 @@ pub mod embwit {
                                 };
                                 (
                                     0i32,
-                                    super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                                        as i32,
+                                    _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                                     _rt::as_i32(f2_1),
                                     v5,
                                     v6,
                                 )
                             }
-                            super::super::super::embwit::gpio::types::Direction::Output(
-                                e7,
-                            ) => {
-                                let super::super::super::embwit::gpio::types::OutputConfig {
+                            _root::embwit::gpio::types::Direction::Output(e7) => {
+                                let _root::embwit::gpio::types::OutputConfig {
                                     drive: f8_0,
                                     active_low: f8_1,
                                     initial: f8_2,
                                 } = &e7;
                                 (
                                     1i32,
-                                    super::super::super::embwit::gpio::types::Drive::clone(
-                                        &f8_0,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Drive::clone(&f8_0) as i32,
                                     _rt::as_i32(f8_1),
-                                    super::super::super::embwit::gpio::types::Logic::clone(
-                                        &f8_2,
-                                    ) as i32,
+                                    _root::embwit::gpio::types::Logic::clone(&f8_2) as i32,
                                     0i64,
                                 )
                             }
@@ -1970,29 +1895,22 @@ pub mod embwit {
                                 let variant18 = match i32::from(l16) {
                                     0 => {
                                         let l17 = *ptr14.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l17) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant18)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush20 = result19;
-                        flush20
+                        result19
                     }
                 }
             }
@@ -2023,7 +1941,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Ok(
-                                    super::super::super::embwit::gpio::types::Logic::_lift(
+                                    _root::embwit::gpio::types::Logic::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
@@ -2033,29 +1951,22 @@ pub mod embwit {
                                 let variant6 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant6)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -2081,9 +1992,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         wit_import(
                             (self).handle() as i32,
-                            super::super::super::embwit::gpio::types::Logic::clone(
-                                &value,
-                            ) as i32,
+                            _root::embwit::gpio::types::Logic::clone(&value) as i32,
                             ptr1,
                         );
                         let l2 = *ptr1.add(0).cast::<u8>();
@@ -2094,29 +2003,22 @@ pub mod embwit {
                                 let variant5 = match i32::from(l3) {
                                     0 => {
                                         let l4 = *ptr1.add(2).cast::<u8>();
-                                        super::super::super::embwit::gpio::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::gpio::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l4) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::gpio::types::Error::WrongDirection
-                                    }
+                                    1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                    2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                    3 => _root::embwit::gpio::types::Error::WrongDirection,
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
                                 Err(variant5)
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush7 = result6;
-                        flush7
+                        result6
                     }
                 }
             }
@@ -2160,14 +2062,14 @@ pub mod embwit {
                         let base14 = l11;
                         let len14 = l12;
                         let mut result14 = _rt::Vec::<
-                            super::super::super::embwit::gpio::types::Drive,
+                            _root::embwit::gpio::types::Drive,
                         >::with_capacity(len14);
                         for i in 0..len14 {
                             let base = base14.add(i * 1);
                             let l13 = *base.add(0).cast::<u8>();
                             result14
                                 .push(
-                                    super::super::super::embwit::gpio::types::Drive::_lift(
+                                    _root::embwit::gpio::types::Drive::_lift(
                                         i32::from(l13) as u32,
                                     ),
                                 );
@@ -2176,7 +2078,7 @@ pub mod embwit {
                         let l15 = *base.add(20).cast::<u8>();
                         let l16 = *base.add(21).cast::<u8>();
                         let l17 = *base.add(22).cast::<u8>();
-                        let rec18 = super::super::super::embwit::gpio::types::PinInfo {
+                        let rec18 = _root::embwit::gpio::types::PinInfo {
                             name: string6,
                             can_input: _rt::bool_lift(i32::from(l7)),
                             can_output: _rt::bool_lift(i32::from(l8)),
@@ -2190,8 +2092,7 @@ pub mod embwit {
                         result19.push(rec18);
                     }
                     _rt::cabi_dealloc(base19, len19 * 24, 4);
-                    let flush20 = result19;
-                    flush20
+                    result19
                 }
             }
             /// Open a granted pin as an input.
@@ -2229,7 +2130,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::InputConfig {
+                    let _root::embwit::gpio::types::InputConfig {
                         pull: f2_0,
                         active_low: f2_1,
                         debounce: f2_2,
@@ -2247,8 +2148,7 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Pull::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Pull::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
                         v5,
                         v6,
@@ -2265,29 +2165,22 @@ pub mod embwit {
                             let variant12 = match i32::from(l10) {
                                 0 => {
                                     let l11 = *ptr7.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l11) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant12)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush14 = result13;
-                    flush14
+                    result13
                 }
             }
             /// Open a granted pin as an output; it starts at `config.initial`.
@@ -2323,7 +2216,7 @@ pub mod embwit {
                     let vec1 = &name;
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
-                    let super::super::super::embwit::gpio::types::OutputConfig {
+                    let _root::embwit::gpio::types::OutputConfig {
                         drive: f2_0,
                         active_low: f2_1,
                         initial: f2_2,
@@ -2337,11 +2230,9 @@ pub mod embwit {
                     wit_import(
                         ptr1,
                         len1,
-                        super::super::super::embwit::gpio::types::Drive::clone(&f2_0)
-                            as i32,
+                        _root::embwit::gpio::types::Drive::clone(&f2_0) as i32,
                         _rt::as_i32(f2_1),
-                        super::super::super::embwit::gpio::types::Logic::clone(&f2_2)
-                            as i32,
+                        _root::embwit::gpio::types::Logic::clone(&f2_2) as i32,
                         ptr3,
                     );
                     let l4 = *ptr3.add(0).cast::<u8>();
@@ -2355,29 +2246,22 @@ pub mod embwit {
                             let variant8 = match i32::from(l6) {
                                 0 => {
                                     let l7 = *ptr3.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l7) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant8)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush10 = result9;
-                    flush10
+                    result9
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
@@ -2415,10 +2299,8 @@ pub mod embwit {
                     let ptr1 = vec1.as_ptr().cast::<u8>().cast_mut();
                     let len1 = vec1.len();
                     let (v10, v11, v12, v13, v14) = match &initial {
-                        super::super::super::embwit::gpio::types::Direction::Input(
-                            e2,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::InputConfig {
+                        _root::embwit::gpio::types::Direction::Input(e2) => {
+                            let _root::embwit::gpio::types::InputConfig {
                                 pull: f3_0,
                                 active_low: f3_1,
                                 debounce: f3_2,
@@ -2429,30 +2311,23 @@ pub mod embwit {
                             };
                             (
                                 0i32,
-                                super::super::super::embwit::gpio::types::Pull::clone(&f3_0)
-                                    as i32,
+                                _root::embwit::gpio::types::Pull::clone(&f3_0) as i32,
                                 _rt::as_i32(f3_1),
                                 v6,
                                 v7,
                             )
                         }
-                        super::super::super::embwit::gpio::types::Direction::Output(
-                            e8,
-                        ) => {
-                            let super::super::super::embwit::gpio::types::OutputConfig {
+                        _root::embwit::gpio::types::Direction::Output(e8) => {
+                            let _root::embwit::gpio::types::OutputConfig {
                                 drive: f9_0,
                                 active_low: f9_1,
                                 initial: f9_2,
                             } = &e8;
                             (
                                 1i32,
-                                super::super::super::embwit::gpio::types::Drive::clone(
-                                    &f9_0,
-                                ) as i32,
+                                _root::embwit::gpio::types::Drive::clone(&f9_0) as i32,
                                 _rt::as_i32(f9_1),
-                                super::super::super::embwit::gpio::types::Logic::clone(
-                                    &f9_2,
-                                ) as i32,
+                                _root::embwit::gpio::types::Logic::clone(&f9_2) as i32,
                                 0i64,
                             )
                         }
@@ -2475,38 +2350,32 @@ pub mod embwit {
                             let variant20 = match i32::from(l18) {
                                 0 => {
                                     let l19 = *ptr15.add(5).cast::<u8>();
-                                    super::super::super::embwit::gpio::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::gpio::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l19) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::gpio::types::Error::ModeNotGranted
-                                }
-                                2 => {
-                                    super::super::super::embwit::gpio::types::Error::ConflictingConfig
-                                }
-                                3 => {
-                                    super::super::super::embwit::gpio::types::Error::WrongDirection
-                                }
+                                1 => _root::embwit::gpio::types::Error::ModeNotGranted,
+                                2 => _root::embwit::gpio::types::Error::ConflictingConfig,
+                                3 => _root::embwit::gpio::types::Error::WrongDirection,
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
                             Err(variant20)
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush22 = result21;
-                    flush22
+                    result21
                 }
             }
         }
         /// Configuration, events and errors shared by the `pins` interface.
         pub mod types {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A logical pin state. `active-low` in the pin's configuration decides
             /// which electrical level is `active`; applets never see raw levels.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -2753,9 +2622,11 @@ pub mod embwit {
     }
     pub mod image {
         use super::super::_rt;
+        use super::super as _root;
         /// How pixels are laid out in a buffer.
         pub mod format {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A V4L2/Zephyr/DRM-style FourCC code (little-endian packed ASCII), for
             /// formats without a name in `pixel-format`.
             pub type Fourcc = u32;
@@ -2927,11 +2798,12 @@ pub mod embwit {
         /// Frames (leased host buffers) and frame pools.
         pub mod frames {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
             /// Per-frame facts filled in by the producer. Like libcamera request
             /// metadata, control values are the ones *applied* to this frame, not
             /// the ones last requested.
@@ -3132,17 +3004,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -3155,14 +3025,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -3170,18 +3040,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -3252,7 +3121,7 @@ pub mod embwit {
                                 let l18 = *ptr1.add(64).cast::<i32>();
                                 let l19 = *ptr1.add(68).cast::<i32>();
                                 let l20 = *ptr1.add(72).cast::<i32>();
-                                let rec21 = super::super::super::embwit::types::common::Rect {
+                                let rec21 = _root::embwit::types::common::Rect {
                                     x: l17 as u32,
                                     y: l18 as u32,
                                     width: l19 as u32,
@@ -3275,8 +3144,7 @@ pub mod embwit {
                             crop: option22,
                             producer: string25,
                         };
-                        let flush27 = rec26;
-                        flush27
+                        rec26
                     }
                 }
             }
@@ -3351,7 +3219,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -3365,8 +3233,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -3406,7 +3273,7 @@ pub mod embwit {
                         ) {
                             unreachable!("embwit bindings only run on wasm32")
                         }
-                        let super::super::super::embwit::types::common::Rect {
+                        let _root::embwit::types::common::Rect {
                             x: f1_0,
                             y: f1_1,
                             width: f1_2,
@@ -3441,7 +3308,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -3455,8 +3322,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -3519,7 +3385,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr2.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -3533,8 +3399,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
@@ -3611,7 +3476,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e12) => {
                                 *ptr1.add(64).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f13_0,
                                     y: f13_1,
                                     width: f13_2,
@@ -3647,7 +3512,7 @@ pub mod embwit {
                                     0 => {
                                         let l18 = *ptr15.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l18) as u32,
                                             ),
                                         )
@@ -3661,8 +3526,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -3705,8 +3569,7 @@ pub mod embwit {
                             result9.push(tuple8);
                         }
                         _rt::cabi_dealloc(base9, len9 * 12, 4);
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -3756,7 +3619,7 @@ pub mod embwit {
                                     0 => {
                                         let l8 = *ptr2.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l8) as u32,
                                             ),
                                         )
@@ -3770,8 +3633,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -3800,17 +3662,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -3823,14 +3683,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -3838,18 +3698,17 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
                             planes: result16,
                         };
-                        let flush18 = rec17;
-                        flush18
+                        rec17
                     }
                 }
             }
@@ -3880,8 +3739,7 @@ pub mod embwit {
                             count: l2 as u32,
                             overflow: Overflow::_lift(i32::from(l3) as u32),
                         };
-                        let flush5 = rec4;
-                        flush5
+                        rec4
                     }
                 }
             }
@@ -3919,7 +3777,7 @@ pub mod embwit {
                                     0 => {
                                         let l5 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
@@ -3933,16 +3791,13 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush8 = result7;
-                        flush8
+                        result7
                     }
                 }
             }
             impl FramePool {
                 /// Ready while a buffer is free.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3955,9 +3810,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -3994,8 +3847,7 @@ pub mod embwit {
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -4042,7 +3894,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let mut cleanup_list = _rt::Vec::<(*mut u8, usize, usize)>::new();
-                    let super::super::super::embwit::image::format::FrameFormat {
+                    let _root::embwit::image::format::FrameFormat {
                         encoding: f1_0,
                         width: f1_1,
                         height: f1_2,
@@ -4051,26 +3903,22 @@ pub mod embwit {
                         planes: f1_5,
                     } = &format;
                     let (v4, v5) = match &f1_0 {
-                        super::super::super::embwit::image::format::Encoding::Known(
-                            e2,
-                        ) => {
+                        _root::embwit::image::format::Encoding::Known(e2) => {
                             (
                                 0i32,
-                                super::super::super::embwit::image::format::PixelFormat::clone(
-                                    &e2,
-                                ) as i32,
+                                _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                             )
                         }
-                        super::super::super::embwit::image::format::Encoding::Other(
-                            e3,
-                        ) => (1i32, _rt::as_i32(e3)),
+                        _root::embwit::image::format::Encoding::Other(e3) => {
+                            (1i32, _rt::as_i32(e3))
+                        }
                     };
                     let vec7 = f1_5;
                     let len7 = vec7.len();
                     let result7 = _rt::alloc_raw(len7 * 12, 4);
                     for (i, e) in vec7.iter().enumerate() {
                         let base = result7.add(i * 12);
-                        let super::super::super::embwit::image::format::Plane {
+                        let _root::embwit::image::format::Plane {
                             offset: f6_0,
                             stride: f6_1,
                             length: f6_2,
@@ -4092,9 +3940,7 @@ pub mod embwit {
                         v5,
                         _rt::as_i32(f1_1),
                         _rt::as_i32(f1_2),
-                        super::super::super::embwit::image::format::Colorspace::clone(
-                            &f1_3,
-                        ) as i32,
+                        _root::embwit::image::format::Colorspace::clone(&f1_3) as i32,
                         _rt::as_i32(f1_4),
                         result7,
                         len7,
@@ -4117,7 +3963,7 @@ pub mod embwit {
                                 0 => {
                                     let l13 = *ptr9.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l13) as u32,
                                         ),
                                     )
@@ -4131,27 +3977,28 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush16 = result15;
-                    flush16
+                    result15
                 }
             }
         }
     }
     pub mod infer {
         use super::super::_rt;
+        use super::super as _root;
         /// Host-side frame-to-tensor preprocessing: the applet describes the
         /// transform and the host (ISP, DMA2D, DSP...) performs it, so pixels never
         /// enter guest memory. A sensor grant without `pixels` still allows this.
         pub mod bind {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Frame = super::super::super::embwit::image::frames::Frame;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
-            pub type TensorType = super::super::super::embwit::infer::tensor::TensorType;
-            pub type Layout = super::super::super::embwit::infer::graph::Layout;
-            pub type Quantization = super::super::super::embwit::infer::graph::Quantization;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Frame = _root::embwit::image::frames::Frame;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
+            pub type TensorType = _root::embwit::infer::tensor::TensorType;
+            pub type Layout = _root::embwit::infer::graph::Layout;
+            pub type Quantization = _root::embwit::infer::graph::Quantization;
             /// How to fit the region of interest into the target size.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -4225,9 +4072,9 @@ pub mod embwit {
             /// Convert a frame (or a region of it) into a tensor on the host.
             /// Unsupported combinations fail with `common(unsupported)`.
             pub fn frame_to_tensor(
-                source: &super::super::super::embwit::image::frames::Frame,
+                source: &_root::embwit::image::frames::Frame,
                 how: Preprocess,
-            ) -> Result<super::super::super::embwit::infer::tensor::Tensor, Error> {
+            ) -> Result<_root::embwit::infer::tensor::Tensor, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/bind@0.1.0")]
@@ -4261,7 +4108,7 @@ pub mod embwit {
                     match &f2_0 {
                         Some(e4) => {
                             *ptr1.add(4).cast::<u8>() = (1i32) as u8;
-                            let super::super::super::embwit::types::common::Rect {
+                            let _root::embwit::types::common::Rect {
                                 x: f5_0,
                                 y: f5_1,
                                 width: f5_2,
@@ -4276,7 +4123,7 @@ pub mod embwit {
                             *ptr1.add(4).cast::<u8>() = (0i32) as u8;
                         }
                     };
-                    let super::super::super::embwit::types::common::Size {
+                    let _root::embwit::types::common::Size {
                         width: f6_0,
                         height: f6_1,
                     } = &f2_1;
@@ -4286,10 +4133,10 @@ pub mod embwit {
                     *ptr1.add(33).cast::<u8>() = (_rt::as_i32(f2_3)) as u8;
                     *ptr1.add(34).cast::<u8>() = (ChannelOrder::clone(&f2_4) as i32)
                         as u8;
-                    *ptr1.add(35).cast::<u8>() = (super::super::super::embwit::infer::graph::Layout::clone(
+                    *ptr1.add(35).cast::<u8>() = (_root::embwit::infer::graph::Layout::clone(
                         &f2_5,
                     ) as i32) as u8;
-                    *ptr1.add(36).cast::<u8>() = (super::super::super::embwit::infer::tensor::TensorType::clone(
+                    *ptr1.add(36).cast::<u8>() = (_root::embwit::infer::tensor::TensorType::clone(
                         &f2_6,
                     ) as i32) as u8;
                     let vec7 = &f2_7;
@@ -4305,7 +4152,7 @@ pub mod embwit {
                     match &f2_9 {
                         Some(e10) => {
                             *ptr1.add(56).cast::<u8>() = (1i32) as u8;
-                            let super::super::super::embwit::infer::graph::Quantization {
+                            let _root::embwit::infer::graph::Quantization {
                                 scale: f11_0,
                                 zero_point: f11_1,
                             } = &e10;
@@ -4328,7 +4175,7 @@ pub mod embwit {
                         0 => {
                             let l14 = *ptr12.add(4).cast::<i32>();
                             Ok(
-                                super::super::super::embwit::infer::tensor::Tensor::from_handle(
+                                _root::embwit::infer::tensor::Tensor::from_handle(
                                     l14 as u32,
                                 ),
                             )
@@ -4338,28 +4185,20 @@ pub mod embwit {
                             let variant20 = match i32::from(l15) {
                                 0 => {
                                     let l16 = *ptr12.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l16) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l17 = *ptr12.add(8).cast::<*mut u8>();
                                     let l18 = *ptr12.add(12).cast::<usize>();
                                     let string19 = _rt::string_lift(l17, l18);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string19,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string19)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -4367,15 +4206,15 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush22 = result21;
-                    flush22
+                    result21
                 }
             }
         }
         /// The error type of every inference interface.
         pub mod errors {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// Inference errors (wasi-nn `error-code`, as a variant instead of a resource).
             #[derive(Clone, Debug, PartialEq)]
             pub enum Error {
@@ -4396,11 +4235,12 @@ pub mod embwit {
         /// Graphs (models) and their introspection.
         pub mod graph {
             use super::super::super::_rt;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
-            pub type TensorDimensions = super::super::super::embwit::infer::tensor::TensorDimensions;
-            pub type TensorType = super::super::super::embwit::infer::tensor::TensorType;
-            pub type GraphExecutionContext = super::super::super::embwit::infer::inference::GraphExecutionContext;
+            use super::super::super as _root;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
+            pub type TensorDimensions = _root::embwit::infer::tensor::TensorDimensions;
+            pub type TensorType = _root::embwit::infer::tensor::TensorType;
+            pub type GraphExecutionContext = _root::embwit::infer::inference::GraphExecutionContext;
             /// The format of a model (wasi-nn `graph-encoding`).
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -4575,8 +4415,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let string4 = _rt::string_lift(l2, l3);
-                        let flush5 = string4;
-                        flush5
+                        string4
                     }
                 }
             }
@@ -4679,7 +4518,7 @@ pub mod embwit {
                             let rec19 = TensorSpec {
                                 name: string6,
                                 dimensions: list9,
-                                ty: super::super::super::embwit::infer::tensor::TensorType::_lift(
+                                ty: _root::embwit::infer::tensor::TensorType::_lift(
                                     i32::from(l10) as u32,
                                 ),
                                 layout: option13,
@@ -4688,8 +4527,7 @@ pub mod embwit {
                             result20.push(rec19);
                         }
                         _rt::cabi_dealloc(base20, len20 * 32, 4);
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -4754,7 +4592,7 @@ pub mod embwit {
                             let rec19 = TensorSpec {
                                 name: string6,
                                 dimensions: list9,
-                                ty: super::super::super::embwit::infer::tensor::TensorType::_lift(
+                                ty: _root::embwit::infer::tensor::TensorType::_lift(
                                     i32::from(l10) as u32,
                                 ),
                                 layout: option13,
@@ -4763,8 +4601,7 @@ pub mod embwit {
                             result20.push(rec19);
                         }
                         _rt::cabi_dealloc(base20, len20 * 32, 4);
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -4773,7 +4610,7 @@ pub mod embwit {
                 pub fn init_execution_context(
                     &self,
                 ) -> Result<
-                    super::super::super::embwit::infer::inference::GraphExecutionContext,
+                    _root::embwit::infer::inference::GraphExecutionContext,
                     Error,
                 > {
                     unsafe {
@@ -4799,7 +4636,7 @@ pub mod embwit {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<i32>();
                                 Ok(
-                                    super::super::super::embwit::infer::inference::GraphExecutionContext::from_handle(
+                                    _root::embwit::infer::inference::GraphExecutionContext::from_handle(
                                         l3 as u32,
                                     ),
                                 )
@@ -4809,28 +4646,20 @@ pub mod embwit {
                                 let variant9 = match i32::from(l4) {
                                     0 => {
                                         let l5 = *ptr1.add(8).cast::<u8>();
-                                        super::super::super::embwit::infer::errors::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::infer::errors::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l5) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::infer::errors::Error::TooLarge
-                                    }
+                                    1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                    2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                    3 => _root::embwit::infer::errors::Error::TooLarge,
                                     4 => {
                                         let l6 = *ptr1.add(8).cast::<*mut u8>();
                                         let l7 = *ptr1.add(12).cast::<usize>();
                                         let string8 = _rt::string_lift(l6, l7);
-                                        super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                            string8,
-                                        )
+                                        _root::embwit::infer::errors::Error::RuntimeError(string8)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -4838,8 +4667,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush11 = result10;
-                        flush11
+                        result10
                     }
                 }
             }
@@ -4876,8 +4704,7 @@ pub mod embwit {
                         result7.push(string6);
                     }
                     _rt::cabi_dealloc(base7, len7 * 8, 4);
-                    let flush8 = result7;
-                    flush8
+                    result7
                 }
             }
             /// Load a model the host registered under `name` (wasi-nn
@@ -4916,28 +4743,20 @@ pub mod embwit {
                             let variant10 = match i32::from(l5) {
                                 0 => {
                                     let l6 = *ptr2.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l7 = *ptr2.add(8).cast::<*mut u8>();
                                     let l8 = *ptr2.add(12).cast::<usize>();
                                     let string9 = _rt::string_lift(l7, l8);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string9,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string9)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -4945,8 +4764,7 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush12 = result11;
-                    flush12
+                    result11
                 }
             }
             /// Load a registered model on a specific target; `common(unsupported)`
@@ -4992,28 +4810,20 @@ pub mod embwit {
                             let variant10 = match i32::from(l5) {
                                 0 => {
                                     let l6 = *ptr2.add(8).cast::<u8>();
-                                    super::super::super::embwit::infer::errors::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::infer::errors::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                }
-                                2 => {
-                                    super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                }
-                                3 => {
-                                    super::super::super::embwit::infer::errors::Error::TooLarge
-                                }
+                                1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                3 => _root::embwit::infer::errors::Error::TooLarge,
                                 4 => {
                                     let l7 = *ptr2.add(8).cast::<*mut u8>();
                                     let l8 = *ptr2.add(12).cast::<usize>();
                                     let string9 = _rt::string_lift(l7, l8);
-                                    super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                        string9,
-                                    )
+                                    _root::embwit::infer::errors::Error::RuntimeError(string9)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -5021,21 +4831,18 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush12 = result11;
-                    flush12
+                    result11
                 }
             }
         }
         /// Running a graph (wasi-nn `inference`).
         pub mod inference {
             use super::super::super::_rt;
-            pub type Error = super::super::super::embwit::infer::errors::Error;
-            pub type Tensor = super::super::super::embwit::infer::tensor::Tensor;
+            use super::super::super as _root;
+            pub type Error = _root::embwit::infer::errors::Error;
+            pub type Tensor = _root::embwit::infer::tensor::Tensor;
             /// A tensor with the input or output name it belongs to.
-            pub type NamedTensor = (
-                _rt::String,
-                super::super::super::embwit::infer::tensor::Tensor,
-            );
+            pub type NamedTensor = (_rt::String, _root::embwit::infer::tensor::Tensor);
             /// Per-inference state of one graph.
             #[derive(Debug)]
             #[repr(transparent)]
@@ -5147,7 +4954,7 @@ pub mod embwit {
                                     let l11 = *base.add(8).cast::<i32>();
                                     let tuple12 = (
                                         string10,
-                                        super::super::super::embwit::infer::tensor::Tensor::from_handle(
+                                        _root::embwit::infer::tensor::Tensor::from_handle(
                                             l11 as u32,
                                         ),
                                     );
@@ -5161,28 +4968,20 @@ pub mod embwit {
                                 let variant19 = match i32::from(l14) {
                                     0 => {
                                         let l15 = *ptr4.add(8).cast::<u8>();
-                                        super::super::super::embwit::infer::errors::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::infer::errors::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l15) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::infer::errors::Error::InvalidEncoding
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::infer::errors::Error::ShapeMismatch
-                                    }
-                                    3 => {
-                                        super::super::super::embwit::infer::errors::Error::TooLarge
-                                    }
+                                    1 => _root::embwit::infer::errors::Error::InvalidEncoding,
+                                    2 => _root::embwit::infer::errors::Error::ShapeMismatch,
+                                    3 => _root::embwit::infer::errors::Error::TooLarge,
                                     4 => {
                                         let l16 = *ptr4.add(8).cast::<*mut u8>();
                                         let l17 = *ptr4.add(12).cast::<usize>();
                                         let string18 = _rt::string_lift(l16, l17);
-                                        super::super::super::embwit::infer::errors::Error::RuntimeError(
-                                            string18,
-                                        )
+                                        _root::embwit::infer::errors::Error::RuntimeError(string18)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -5190,8 +4989,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush21 = result20;
-                        flush21
+                        result20
                     }
                 }
             }
@@ -5200,7 +4998,8 @@ pub mod embwit {
         /// to business logic and off the device.
         pub mod results {
             use super::super::super::_rt;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
+            use super::super::super as _root;
+            pub type Instant = _root::embwit::types::common::Instant;
             /// A box in normalized [0, 1] coordinates of the source frame.
             #[derive(Clone, Debug, PartialEq)]
             pub struct BoundingBox {
@@ -5271,6 +5070,7 @@ pub mod embwit {
         /// Tensors: typed, dimensioned byte buffers held by the host.
         pub mod tensor {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Dimensions, outermost first (e.g. [1, 224, 224, 3] for NHWC).
             pub type TensorDimensions = _rt::Vec<u32>;
             /// Element type (wasi-nn `tensor-type`, plus `i8`).
@@ -5430,8 +5230,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u32>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -5478,8 +5277,7 @@ pub mod embwit {
                         let l2 = *ptr1.add(0).cast::<*mut u8>();
                         let l3 = *ptr1.add(4).cast::<usize>();
                         let list4 = _rt::list_lift::<u8>(l2, l3);
-                        let flush5 = list4;
-                        flush5
+                        list4
                     }
                 }
             }
@@ -5487,20 +5285,22 @@ pub mod embwit {
     }
     pub mod isp {
         use super::super::_rt;
+        use super::super as _root;
         /// A firmware-provided ISP (hardware memory-to-memory or host-native).
         pub mod processor {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Frame = super::super::super::embwit::image::frames::Frame;
-            pub type IspParams = super::super::super::embwit::isp::types::IspParams;
-            pub type IspStats = super::super::super::embwit::isp::types::IspStats;
-            pub type IspCaps = super::super::super::embwit::isp::types::IspCaps;
-            pub type Error = super::super::super::embwit::isp::types::Error;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Frame = _root::embwit::image::frames::Frame;
+            pub type IspParams = _root::embwit::isp::types::IspParams;
+            pub type IspStats = _root::embwit::isp::types::IspStats;
+            pub type IspCaps = _root::embwit::isp::types::IspCaps;
+            pub type Error = _root::embwit::isp::types::Error;
             /// The output of one finished job.
             #[derive(Debug)]
             pub struct Processed {
                 /// The processed, sealed frame.
-                pub output: super::super::super::embwit::image::frames::Frame,
+                pub output: _root::embwit::image::frames::Frame,
                 /// Statistics, when the ISP produces them.
                 pub stats: Option<IspStats>,
             }
@@ -5592,9 +5392,7 @@ pub mod embwit {
             }
             impl Job {
                 /// Ready when the job has finished (successfully or not).
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:isp/processor@0.1.0")]
@@ -5607,9 +5405,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -5652,7 +5448,7 @@ pub mod embwit {
                                                 let list8 = _rt::list_lift::<u32>(l6, l7);
                                                 let l9 = *ptr1.add(24).cast::<i32>();
                                                 let l10 = *ptr1.add(28).cast::<i32>();
-                                                let rec11 = super::super::super::embwit::types::common::Size {
+                                                let rec11 = _root::embwit::types::common::Size {
                                                     width: l9 as u32,
                                                     height: l10 as u32,
                                                 };
@@ -5682,7 +5478,7 @@ pub mod embwit {
                                                 let l22 = *ptr1.add(48).cast::<*mut u8>();
                                                 let l23 = *ptr1.add(52).cast::<usize>();
                                                 let list24 = _rt::list_lift::<u32>(l22, l23);
-                                                let rec25 = super::super::super::embwit::isp::types::IspStats {
+                                                let rec25 = _root::embwit::isp::types::IspStats {
                                                     luma_histogram: list8,
                                                     grid_size: rec11,
                                                     awb_grid: result18,
@@ -5694,7 +5490,7 @@ pub mod embwit {
                                             _ => _rt::invalid("option discriminant out of range"),
                                         };
                                         let rec27 = Processed {
-                                            output: super::super::super::embwit::image::frames::Frame::from_handle(
+                                            output: _root::embwit::image::frames::Frame::from_handle(
                                                 l4 as u32,
                                             ),
                                             stats: option26,
@@ -5706,25 +5502,19 @@ pub mod embwit {
                                         let variant33 = match i32::from(l28) {
                                             0 => {
                                                 let l29 = *ptr1.add(12).cast::<u8>();
-                                                super::super::super::embwit::isp::types::Error::Common(
-                                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                                _root::embwit::isp::types::Error::Common(
+                                                    _root::embwit::types::common::ErrorClass::_lift(
                                                         i32::from(l29) as u32,
                                                     ),
                                                 )
                                             }
-                                            1 => {
-                                                super::super::super::embwit::isp::types::Error::FormatMismatch
-                                            }
-                                            2 => {
-                                                super::super::super::embwit::isp::types::Error::UnexpectedInput
-                                            }
+                                            1 => _root::embwit::isp::types::Error::FormatMismatch,
+                                            2 => _root::embwit::isp::types::Error::UnexpectedInput,
                                             3 => {
                                                 let l30 = *ptr1.add(12).cast::<*mut u8>();
                                                 let l31 = *ptr1.add(16).cast::<usize>();
                                                 let string32 = _rt::string_lift(l30, l31);
-                                                super::super::super::embwit::isp::types::Error::Failed(
-                                                    string32,
-                                                )
+                                                _root::embwit::isp::types::Error::Failed(string32)
                                             }
                                             _ => _rt::invalid("variant discriminant out of range"),
                                         };
@@ -5736,8 +5526,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("option discriminant out of range"),
                         };
-                        let flush36 = option35;
-                        flush36
+                        option35
                     }
                 }
             }
@@ -5767,7 +5556,7 @@ pub mod embwit {
                         let base20 = l2;
                         let len20 = l3;
                         let mut result20 = _rt::Vec::<
-                            super::super::super::embwit::isp::types::FrameFormat,
+                            _root::embwit::isp::types::FrameFormat,
                         >::with_capacity(len20);
                         for i in 0..len20 {
                             let base = base20.add(i * 28);
@@ -5775,17 +5564,15 @@ pub mod embwit {
                             let variant7 = match i32::from(l4) {
                                 0 => {
                                     let l5 = *base.add(4).cast::<u8>();
-                                    super::super::super::embwit::image::format::Encoding::Known(
-                                        super::super::super::embwit::image::format::PixelFormat::_lift(
+                                    _root::embwit::image::format::Encoding::Known(
+                                        _root::embwit::image::format::PixelFormat::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
                                 }
                                 1 => {
                                     let l6 = *base.add(4).cast::<i32>();
-                                    super::super::super::embwit::image::format::Encoding::Other(
-                                        l6 as u32,
-                                    )
+                                    _root::embwit::image::format::Encoding::Other(l6 as u32)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -5798,14 +5585,14 @@ pub mod embwit {
                             let base18 = l12;
                             let len18 = l13;
                             let mut result18 = _rt::Vec::<
-                                super::super::super::embwit::image::format::Plane,
+                                _root::embwit::image::format::Plane,
                             >::with_capacity(len18);
                             for i in 0..len18 {
                                 let base = base18.add(i * 12);
                                 let l14 = *base.add(0).cast::<i32>();
                                 let l15 = *base.add(4).cast::<i32>();
                                 let l16 = *base.add(8).cast::<i32>();
-                                let rec17 = super::super::super::embwit::image::format::Plane {
+                                let rec17 = _root::embwit::image::format::Plane {
                                     offset: l14 as u32,
                                     stride: l15 as u32,
                                     length: l16 as u32,
@@ -5813,11 +5600,11 @@ pub mod embwit {
                                 result18.push(rec17);
                             }
                             _rt::cabi_dealloc(base18, len18 * 12, 4);
-                            let rec19 = super::super::super::embwit::image::format::FrameFormat {
+                            let rec19 = _root::embwit::image::format::FrameFormat {
                                 encoding: variant7,
                                 width: l8 as u32,
                                 height: l9 as u32,
-                                colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                                colorspace: _root::embwit::image::format::Colorspace::_lift(
                                     i32::from(l10) as u32,
                                 ),
                                 bit_depth: i32::from(l11) as u8,
@@ -5831,7 +5618,7 @@ pub mod embwit {
                         let base39 = l21;
                         let len39 = l22;
                         let mut result39 = _rt::Vec::<
-                            super::super::super::embwit::isp::types::FrameFormat,
+                            _root::embwit::isp::types::FrameFormat,
                         >::with_capacity(len39);
                         for i in 0..len39 {
                             let base = base39.add(i * 28);
@@ -5839,17 +5626,15 @@ pub mod embwit {
                             let variant26 = match i32::from(l23) {
                                 0 => {
                                     let l24 = *base.add(4).cast::<u8>();
-                                    super::super::super::embwit::image::format::Encoding::Known(
-                                        super::super::super::embwit::image::format::PixelFormat::_lift(
+                                    _root::embwit::image::format::Encoding::Known(
+                                        _root::embwit::image::format::PixelFormat::_lift(
                                             i32::from(l24) as u32,
                                         ),
                                     )
                                 }
                                 1 => {
                                     let l25 = *base.add(4).cast::<i32>();
-                                    super::super::super::embwit::image::format::Encoding::Other(
-                                        l25 as u32,
-                                    )
+                                    _root::embwit::image::format::Encoding::Other(l25 as u32)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -5862,14 +5647,14 @@ pub mod embwit {
                             let base37 = l31;
                             let len37 = l32;
                             let mut result37 = _rt::Vec::<
-                                super::super::super::embwit::image::format::Plane,
+                                _root::embwit::image::format::Plane,
                             >::with_capacity(len37);
                             for i in 0..len37 {
                                 let base = base37.add(i * 12);
                                 let l33 = *base.add(0).cast::<i32>();
                                 let l34 = *base.add(4).cast::<i32>();
                                 let l35 = *base.add(8).cast::<i32>();
-                                let rec36 = super::super::super::embwit::image::format::Plane {
+                                let rec36 = _root::embwit::image::format::Plane {
                                     offset: l33 as u32,
                                     stride: l34 as u32,
                                     length: l35 as u32,
@@ -5877,11 +5662,11 @@ pub mod embwit {
                                 result37.push(rec36);
                             }
                             _rt::cabi_dealloc(base37, len37 * 12, 4);
-                            let rec38 = super::super::super::embwit::image::format::FrameFormat {
+                            let rec38 = _root::embwit::image::format::FrameFormat {
                                 encoding: variant26,
                                 width: l27 as u32,
                                 height: l28 as u32,
-                                colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                                colorspace: _root::embwit::image::format::Colorspace::_lift(
                                     i32::from(l29) as u32,
                                 ),
                                 bit_depth: i32::from(l30) as u8,
@@ -5892,19 +5677,18 @@ pub mod embwit {
                         _rt::cabi_dealloc(base39, len39 * 28, 4);
                         let l40 = *ptr1.add(16).cast::<i32>();
                         let l41 = *ptr1.add(20).cast::<i32>();
-                        let rec42 = super::super::super::embwit::types::common::Size {
+                        let rec42 = _root::embwit::types::common::Size {
                             width: l40 as u32,
                             height: l41 as u32,
                         };
                         let l43 = *ptr1.add(24).cast::<u8>();
-                        let rec44 = super::super::super::embwit::isp::types::IspCaps {
+                        let rec44 = _root::embwit::isp::types::IspCaps {
                             inputs: result20,
                             outputs: result39,
                             max_size: rec42,
                             produces_stats: _rt::bool_lift(i32::from(l43)),
                         };
-                        let flush45 = rec44;
-                        flush45
+                        rec44
                     }
                 }
             }
@@ -5913,7 +5697,7 @@ pub mod embwit {
                 /// the input until the job ends, so the applet may drop its handle.
                 pub fn submit(
                     &self,
-                    input: &super::super::super::embwit::image::frames::Frame,
+                    input: &_root::embwit::image::frames::Frame,
                     params: IspParams,
                 ) -> Result<Job, Error> {
                     unsafe {
@@ -5938,7 +5722,7 @@ pub mod embwit {
                         let ptr1 = ret_area1.0.as_mut_ptr().cast::<u8>();
                         *ptr1.add(0).cast::<i32>() = (self).handle() as i32;
                         *ptr1.add(4).cast::<i32>() = (input).handle() as i32;
-                        let super::super::super::embwit::isp::types::IspParams {
+                        let _root::embwit::isp::types::IspParams {
                             black_level: f2_0,
                             gains: f2_1,
                             ccm: f2_2,
@@ -5954,7 +5738,7 @@ pub mod embwit {
                         let len3 = vec3.len();
                         *ptr1.add(12).cast::<usize>() = len3;
                         *ptr1.add(8).cast::<*mut u8>() = ptr3;
-                        let super::super::super::embwit::isp::types::WbGains {
+                        let _root::embwit::isp::types::WbGains {
                             red: f4_0,
                             green: f4_1,
                             blue: f4_2,
@@ -5977,7 +5761,7 @@ pub mod embwit {
                         match &f2_6 {
                             Some(e8) => {
                                 *ptr1.add(52).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Rect {
+                                let _root::embwit::types::common::Rect {
                                     x: f9_0,
                                     y: f9_1,
                                     width: f9_2,
@@ -5995,7 +5779,7 @@ pub mod embwit {
                         match &f2_7 {
                             Some(e11) => {
                                 *ptr1.add(72).cast::<u8>() = (1i32) as u8;
-                                let super::super::super::embwit::types::common::Size {
+                                let _root::embwit::types::common::Size {
                                     width: f12_0,
                                     height: f12_1,
                                 } = &e11;
@@ -6006,7 +5790,7 @@ pub mod embwit {
                                 *ptr1.add(72).cast::<u8>() = (0i32) as u8;
                             }
                         };
-                        let super::super::super::embwit::image::format::FrameFormat {
+                        let _root::embwit::image::format::FrameFormat {
                             encoding: f13_0,
                             width: f13_1,
                             height: f13_2,
@@ -6015,24 +5799,20 @@ pub mod embwit {
                             planes: f13_5,
                         } = &f2_8;
                         match &f13_0 {
-                            super::super::super::embwit::image::format::Encoding::Known(
-                                e14,
-                            ) => {
+                            _root::embwit::image::format::Encoding::Known(e14) => {
                                 *ptr1.add(84).cast::<u8>() = (0i32) as u8;
-                                *ptr1.add(88).cast::<u8>() = (super::super::super::embwit::image::format::PixelFormat::clone(
+                                *ptr1.add(88).cast::<u8>() = (_root::embwit::image::format::PixelFormat::clone(
                                     &e14,
                                 ) as i32) as u8;
                             }
-                            super::super::super::embwit::image::format::Encoding::Other(
-                                e15,
-                            ) => {
+                            _root::embwit::image::format::Encoding::Other(e15) => {
                                 *ptr1.add(84).cast::<u8>() = (1i32) as u8;
                                 *ptr1.add(88).cast::<i32>() = _rt::as_i32(e15);
                             }
                         };
                         *ptr1.add(92).cast::<i32>() = _rt::as_i32(f13_1);
                         *ptr1.add(96).cast::<i32>() = _rt::as_i32(f13_2);
-                        *ptr1.add(100).cast::<u8>() = (super::super::super::embwit::image::format::Colorspace::clone(
+                        *ptr1.add(100).cast::<u8>() = (_root::embwit::image::format::Colorspace::clone(
                             &f13_3,
                         ) as i32) as u8;
                         *ptr1.add(101).cast::<u8>() = (_rt::as_i32(f13_4)) as u8;
@@ -6041,7 +5821,7 @@ pub mod embwit {
                         let result17 = _rt::alloc_raw(len17 * 12, 4);
                         for (i, e) in vec17.iter().enumerate() {
                             let base = result17.add(i * 12);
-                            let super::super::super::embwit::image::format::Plane {
+                            let _root::embwit::image::format::Plane {
                                 offset: f16_0,
                                 stride: f16_1,
                                 length: f16_2,
@@ -6074,25 +5854,19 @@ pub mod embwit {
                                 let variant26 = match i32::from(l21) {
                                     0 => {
                                         let l22 = *ptr18.add(8).cast::<u8>();
-                                        super::super::super::embwit::isp::types::Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::isp::types::Error::Common(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l22) as u32,
                                             ),
                                         )
                                     }
-                                    1 => {
-                                        super::super::super::embwit::isp::types::Error::FormatMismatch
-                                    }
-                                    2 => {
-                                        super::super::super::embwit::isp::types::Error::UnexpectedInput
-                                    }
+                                    1 => _root::embwit::isp::types::Error::FormatMismatch,
+                                    2 => _root::embwit::isp::types::Error::UnexpectedInput,
                                     3 => {
                                         let l23 = *ptr18.add(8).cast::<*mut u8>();
                                         let l24 = *ptr18.add(12).cast::<usize>();
                                         let string25 = _rt::string_lift(l23, l24);
-                                        super::super::super::embwit::isp::types::Error::Failed(
-                                            string25,
-                                        )
+                                        _root::embwit::isp::types::Error::Failed(string25)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -6100,8 +5874,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush28 = result27;
-                        flush28
+                        result27
                     }
                 }
             }
@@ -6138,8 +5911,7 @@ pub mod embwit {
                         result7.push(string6);
                     }
                     _rt::cabi_dealloc(base7, len7 * 8, 4);
-                    let flush8 = result7;
-                    flush8
+                    result7
                 }
             }
             /// Open a granted ISP.
@@ -6176,25 +5948,19 @@ pub mod embwit {
                             let variant10 = match i32::from(l5) {
                                 0 => {
                                     let l6 = *ptr2.add(8).cast::<u8>();
-                                    super::super::super::embwit::isp::types::Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::isp::types::Error::Common(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
                                 }
-                                1 => {
-                                    super::super::super::embwit::isp::types::Error::FormatMismatch
-                                }
-                                2 => {
-                                    super::super::super::embwit::isp::types::Error::UnexpectedInput
-                                }
+                                1 => _root::embwit::isp::types::Error::FormatMismatch,
+                                2 => _root::embwit::isp::types::Error::UnexpectedInput,
                                 3 => {
                                     let l7 = *ptr2.add(8).cast::<*mut u8>();
                                     let l8 = *ptr2.add(12).cast::<usize>();
                                     let string9 = _rt::string_lift(l7, l8);
-                                    super::super::super::embwit::isp::types::Error::Failed(
-                                        string9,
-                                    )
+                                    _root::embwit::isp::types::Error::Failed(string9)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -6202,19 +5968,19 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush12 = result11;
-                    flush12
+                    result11
                 }
             }
         }
         /// Parameters, statistics and errors shared by the ISP interfaces.
         pub mod types {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
-            pub type ControlSetting = super::super::super::embwit::sensor::controls::ControlSetting;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
+            pub type ControlSetting = _root::embwit::sensor::controls::ControlSetting;
             /// White-balance gains per colour channel (1.0 = unity).
             #[derive(Clone, Debug, PartialEq)]
             pub struct WbGains {
@@ -6299,10 +6065,12 @@ pub mod embwit {
     }
     pub mod platform {
         use super::super::_rt;
+        use super::super as _root;
         /// Structured log output. Hosts route it to a UART, RTT, syslog or a test
         /// capture; messages are never parsed by programs.
         pub mod logging {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// Severity, lowest first. Hosts may drop levels below a configured threshold.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -6374,9 +6142,10 @@ pub mod embwit {
         /// The device's monotonic clock and one-shot timers.
         pub mod monotonic_clock {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Instant = super::super::super::embwit::types::common::Instant;
-            pub type Duration = super::super::super::embwit::types::common::Duration;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Instant = _root::embwit::types::common::Instant;
+            pub type Duration = _root::embwit::types::common::Duration;
             /// The current time. Never goes backwards; unrelated to wall-clock time.
             pub fn now() -> Instant {
                 unsafe {
@@ -6415,7 +6184,7 @@ pub mod embwit {
             /// has passed).
             pub fn subscribe_instant(
                 when: Instant,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -6428,15 +6197,13 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(when));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
             /// A pollable that becomes ready once `how-long` has elapsed from now.
             pub fn subscribe_duration(
                 how_long: Duration,
-            ) -> super::super::super::embwit::platform::poll::Pollable {
+            ) -> _root::embwit::platform::poll::Pollable {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/monotonic-clock@0.1.0")]
@@ -6449,9 +6216,7 @@ pub mod embwit {
                         unreachable!("embwit bindings only run on wasm32")
                     }
                     let ret1 = wit_import(_rt::as_i64(how_long));
-                    super::super::super::embwit::platform::poll::Pollable::from_handle(
-                        ret1 as u32,
-                    )
+                    _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                 }
             }
         }
@@ -6461,7 +6226,8 @@ pub mod embwit {
         /// `reactor` export. Blocking is available only to hosts that allow it.
         pub mod poll {
             use super::super::super::_rt;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
+            use super::super::super as _root;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
             /// A host-owned readiness flag tied to one source. Dropping it cancels
             /// interest in that source; it never cancels the source itself.
             #[derive(Debug)]
@@ -6554,15 +6320,14 @@ pub mod embwit {
                             1 => {
                                 let l3 = *ptr1.add(1).cast::<u8>();
                                 Err(
-                                    super::super::super::embwit::types::common::ErrorClass::_lift(
+                                    _root::embwit::types::common::ErrorClass::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush5 = result4;
-                        flush5
+                        result4
                     }
                 }
             }
@@ -6611,37 +6376,38 @@ pub mod embwit {
                         1 => {
                             let l7 = *ptr2.add(4).cast::<u8>();
                             Err(
-                                super::super::super::embwit::types::common::ErrorClass::_lift(
+                                _root::embwit::types::common::ErrorClass::_lift(
                                     i32::from(l7) as u32,
                                 ),
                             )
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
     }
     pub mod sensor {
         use super::super::_rt;
+        use super::super as _root;
         /// Discovering, configuring and streaming from image sensors.
         pub mod camera {
             use super::super::super::_rt;
-            pub type Pollable = super::super::super::embwit::platform::poll::Pollable;
-            pub type Size = super::super::super::embwit::types::common::Size;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
-            pub type ErrorClass = super::super::super::embwit::types::common::ErrorClass;
-            pub type FrameFormat = super::super::super::embwit::image::format::FrameFormat;
-            pub type FormatRange = super::super::super::embwit::image::format::FormatRange;
-            pub type Frame = super::super::super::embwit::image::frames::Frame;
-            pub type PoolConfig = super::super::super::embwit::image::frames::PoolConfig;
-            pub type PoolStats = super::super::super::embwit::image::frames::PoolStats;
-            pub type ControlInfo = super::super::super::embwit::sensor::controls::ControlInfo;
-            pub type ControlSetting = super::super::super::embwit::sensor::controls::ControlSetting;
-            pub type ControlKey = super::super::super::embwit::sensor::controls::ControlKey;
-            pub type ControlValue = super::super::super::embwit::sensor::controls::ControlValue;
+            use super::super::super as _root;
+            pub type Pollable = _root::embwit::platform::poll::Pollable;
+            pub type Size = _root::embwit::types::common::Size;
+            pub type Fraction = _root::embwit::types::common::Fraction;
+            pub type ErrorClass = _root::embwit::types::common::ErrorClass;
+            pub type FrameFormat = _root::embwit::image::format::FrameFormat;
+            pub type FormatRange = _root::embwit::image::format::FormatRange;
+            pub type Frame = _root::embwit::image::frames::Frame;
+            pub type PoolConfig = _root::embwit::image::frames::PoolConfig;
+            pub type PoolStats = _root::embwit::image::frames::PoolStats;
+            pub type ControlInfo = _root::embwit::sensor::controls::ControlInfo;
+            pub type ControlSetting = _root::embwit::sensor::controls::ControlSetting;
+            pub type ControlKey = _root::embwit::sensor::controls::ControlKey;
+            pub type ControlValue = _root::embwit::sensor::controls::ControlValue;
             /// The colour filter array of the pixel array.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
             #[repr(u8)]
@@ -6854,7 +6620,7 @@ pub mod embwit {
                         let string7 = _rt::string_lift(l5, l6);
                         let l8 = *ptr1.add(16).cast::<i32>();
                         let l9 = *ptr1.add(20).cast::<i32>();
-                        let rec10 = super::super::super::embwit::types::common::Size {
+                        let rec10 = _root::embwit::types::common::Size {
                             width: l8 as u32,
                             height: l9 as u32,
                         };
@@ -6867,8 +6633,7 @@ pub mod embwit {
                             cfa: Cfa::_lift(i32::from(l11) as u32),
                             native_bit_depth: i32::from(l12) as u8,
                         };
-                        let flush14 = rec13;
-                        flush14
+                        rec13
                     }
                 }
             }
@@ -6904,17 +6669,15 @@ pub mod embwit {
                             let variant7 = match i32::from(l4) {
                                 0 => {
                                     let l5 = *base.add(4).cast::<u8>();
-                                    super::super::super::embwit::image::format::Encoding::Known(
-                                        super::super::super::embwit::image::format::PixelFormat::_lift(
+                                    _root::embwit::image::format::Encoding::Known(
+                                        _root::embwit::image::format::PixelFormat::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
                                 }
                                 1 => {
                                     let l6 = *base.add(4).cast::<i32>();
-                                    super::super::super::embwit::image::format::Encoding::Other(
-                                        l6 as u32,
-                                    )
+                                    _root::embwit::image::format::Encoding::Other(l6 as u32)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -6924,7 +6687,7 @@ pub mod embwit {
                             let l11 = *base.add(20).cast::<i32>();
                             let l12 = *base.add(24).cast::<i32>();
                             let l13 = *base.add(28).cast::<i32>();
-                            let rec14 = super::super::super::embwit::image::format::FormatRange {
+                            let rec14 = _root::embwit::image::format::FormatRange {
                                 encoding: variant7,
                                 min_width: l8 as u32,
                                 max_width: l9 as u32,
@@ -6936,8 +6699,7 @@ pub mod embwit {
                             result15.push(rec14);
                         }
                         _rt::cabi_dealloc(base15, len15 * 32, 4);
-                        let flush16 = result15;
-                        flush16
+                        result15
                     }
                 }
             }
@@ -6983,7 +6745,7 @@ pub mod embwit {
                         let mut cleanup_list = _rt::Vec::<
                             (*mut u8, usize, usize),
                         >::new();
-                        let super::super::super::embwit::image::format::FrameFormat {
+                        let _root::embwit::image::format::FrameFormat {
                             encoding: f1_0,
                             width: f1_1,
                             height: f1_2,
@@ -6992,26 +6754,22 @@ pub mod embwit {
                             planes: f1_5,
                         } = &format;
                         let (v4, v5) = match &f1_0 {
-                            super::super::super::embwit::image::format::Encoding::Known(
-                                e2,
-                            ) => {
+                            _root::embwit::image::format::Encoding::Known(e2) => {
                                 (
                                     0i32,
-                                    super::super::super::embwit::image::format::PixelFormat::clone(
-                                        &e2,
-                                    ) as i32,
+                                    _root::embwit::image::format::PixelFormat::clone(&e2) as i32,
                                 )
                             }
-                            super::super::super::embwit::image::format::Encoding::Other(
-                                e3,
-                            ) => (1i32, _rt::as_i32(e3)),
+                            _root::embwit::image::format::Encoding::Other(e3) => {
+                                (1i32, _rt::as_i32(e3))
+                            }
                         };
                         let vec7 = f1_5;
                         let len7 = vec7.len();
                         let result7 = _rt::alloc_raw(len7 * 12, 4);
                         for (i, e) in vec7.iter().enumerate() {
                             let base = result7.add(i * 12);
-                            let super::super::super::embwit::image::format::Plane {
+                            let _root::embwit::image::format::Plane {
                                 offset: f6_0,
                                 stride: f6_1,
                                 length: f6_2,
@@ -7033,9 +6791,8 @@ pub mod embwit {
                             v5,
                             _rt::as_i32(f1_1),
                             _rt::as_i32(f1_2),
-                            super::super::super::embwit::image::format::Colorspace::clone(
-                                &f1_3,
-                            ) as i32,
+                            _root::embwit::image::format::Colorspace::clone(&f1_3)
+                                as i32,
                             _rt::as_i32(f1_4),
                             result7,
                             len7,
@@ -7061,7 +6818,7 @@ pub mod embwit {
                                             let base = base16.add(i * 8);
                                             let l13 = *base.add(0).cast::<i32>();
                                             let l14 = *base.add(4).cast::<i32>();
-                                            let rec15 = super::super::super::embwit::types::common::Fraction {
+                                            let rec15 = _root::embwit::types::common::Fraction {
                                                 numerator: l13 as u32,
                                                 denominator: l14 as u32,
                                             };
@@ -7073,19 +6830,19 @@ pub mod embwit {
                                     1 => {
                                         let l17 = *ptr8.add(8).cast::<i32>();
                                         let l18 = *ptr8.add(12).cast::<i32>();
-                                        let rec19 = super::super::super::embwit::types::common::Fraction {
+                                        let rec19 = _root::embwit::types::common::Fraction {
                                             numerator: l17 as u32,
                                             denominator: l18 as u32,
                                         };
                                         let l20 = *ptr8.add(16).cast::<i32>();
                                         let l21 = *ptr8.add(20).cast::<i32>();
-                                        let rec22 = super::super::super::embwit::types::common::Fraction {
+                                        let rec22 = _root::embwit::types::common::Fraction {
                                             numerator: l20 as u32,
                                             denominator: l21 as u32,
                                         };
                                         let l23 = *ptr8.add(24).cast::<i32>();
                                         let l24 = *ptr8.add(28).cast::<i32>();
-                                        let rec25 = super::super::super::embwit::types::common::Fraction {
+                                        let rec25 = _root::embwit::types::common::Fraction {
                                             numerator: l23 as u32,
                                             denominator: l24 as u32,
                                         };
@@ -7106,7 +6863,7 @@ pub mod embwit {
                                     0 => {
                                         let l29 = *ptr8.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l29) as u32,
                                             ),
                                         )
@@ -7120,8 +6877,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush32 = result31;
-                        flush32
+                        result31
                     }
                 }
             }
@@ -7181,7 +6937,7 @@ pub mod embwit {
                             frame_interval: f1_1,
                             pool: f1_2,
                         } = &request;
-                        let super::super::super::embwit::image::format::FrameFormat {
+                        let _root::embwit::image::format::FrameFormat {
                             encoding: f2_0,
                             width: f2_1,
                             height: f2_2,
@@ -7190,26 +6946,22 @@ pub mod embwit {
                             planes: f2_5,
                         } = &f1_0;
                         let (v5, v6) = match &f2_0 {
-                            super::super::super::embwit::image::format::Encoding::Known(
-                                e3,
-                            ) => {
+                            _root::embwit::image::format::Encoding::Known(e3) => {
                                 (
                                     0i32,
-                                    super::super::super::embwit::image::format::PixelFormat::clone(
-                                        &e3,
-                                    ) as i32,
+                                    _root::embwit::image::format::PixelFormat::clone(&e3) as i32,
                                 )
                             }
-                            super::super::super::embwit::image::format::Encoding::Other(
-                                e4,
-                            ) => (1i32, _rt::as_i32(e4)),
+                            _root::embwit::image::format::Encoding::Other(e4) => {
+                                (1i32, _rt::as_i32(e4))
+                            }
                         };
                         let vec8 = f2_5;
                         let len8 = vec8.len();
                         let result8 = _rt::alloc_raw(len8 * 12, 4);
                         for (i, e) in vec8.iter().enumerate() {
                             let base = result8.add(i * 12);
-                            let super::super::super::embwit::image::format::Plane {
+                            let _root::embwit::image::format::Plane {
                                 offset: f7_0,
                                 stride: f7_1,
                                 length: f7_2,
@@ -7219,11 +6971,11 @@ pub mod embwit {
                             *base.add(8).cast::<i32>() = _rt::as_i32(f7_2);
                         }
                         cleanup_list.push((result8, len8 * 12, 4));
-                        let super::super::super::embwit::types::common::Fraction {
+                        let _root::embwit::types::common::Fraction {
                             numerator: f9_0,
                             denominator: f9_1,
                         } = &f1_1;
-                        let super::super::super::embwit::image::frames::PoolConfig {
+                        let _root::embwit::image::frames::PoolConfig {
                             count: f10_0,
                             overflow: f10_1,
                         } = &f1_2;
@@ -7239,18 +6991,15 @@ pub mod embwit {
                             v6,
                             _rt::as_i32(f2_1),
                             _rt::as_i32(f2_2),
-                            super::super::super::embwit::image::format::Colorspace::clone(
-                                &f2_3,
-                            ) as i32,
+                            _root::embwit::image::format::Colorspace::clone(&f2_3)
+                                as i32,
                             _rt::as_i32(f2_4),
                             result8,
                             len8,
                             _rt::as_i32(f9_0),
                             _rt::as_i32(f9_1),
                             _rt::as_i32(f10_0),
-                            super::super::super::embwit::image::frames::Overflow::clone(
-                                &f10_1,
-                            ) as i32,
+                            _root::embwit::image::frames::Overflow::clone(&f10_1) as i32,
                             ptr11,
                         );
                         for (ptr, size, align) in cleanup_list {
@@ -7263,17 +7012,15 @@ pub mod embwit {
                                 let variant16 = match i32::from(l13) {
                                     0 => {
                                         let l14 = *ptr11.add(8).cast::<u8>();
-                                        super::super::super::embwit::image::format::Encoding::Known(
-                                            super::super::super::embwit::image::format::PixelFormat::_lift(
+                                        _root::embwit::image::format::Encoding::Known(
+                                            _root::embwit::image::format::PixelFormat::_lift(
                                                 i32::from(l14) as u32,
                                             ),
                                         )
                                     }
                                     1 => {
                                         let l15 = *ptr11.add(8).cast::<i32>();
-                                        super::super::super::embwit::image::format::Encoding::Other(
-                                            l15 as u32,
-                                        )
+                                        _root::embwit::image::format::Encoding::Other(l15 as u32)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -7286,14 +7033,14 @@ pub mod embwit {
                                 let base27 = l21;
                                 let len27 = l22;
                                 let mut result27 = _rt::Vec::<
-                                    super::super::super::embwit::image::format::Plane,
+                                    _root::embwit::image::format::Plane,
                                 >::with_capacity(len27);
                                 for i in 0..len27 {
                                     let base = base27.add(i * 12);
                                     let l23 = *base.add(0).cast::<i32>();
                                     let l24 = *base.add(4).cast::<i32>();
                                     let l25 = *base.add(8).cast::<i32>();
-                                    let rec26 = super::super::super::embwit::image::format::Plane {
+                                    let rec26 = _root::embwit::image::format::Plane {
                                         offset: l23 as u32,
                                         stride: l24 as u32,
                                         length: l25 as u32,
@@ -7301,11 +7048,11 @@ pub mod embwit {
                                     result27.push(rec26);
                                 }
                                 _rt::cabi_dealloc(base27, len27 * 12, 4);
-                                let rec28 = super::super::super::embwit::image::format::FrameFormat {
+                                let rec28 = _root::embwit::image::format::FrameFormat {
                                     encoding: variant16,
                                     width: l17 as u32,
                                     height: l18 as u32,
-                                    colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                                    colorspace: _root::embwit::image::format::Colorspace::_lift(
                                         i32::from(l19) as u32,
                                     ),
                                     bit_depth: i32::from(l20) as u8,
@@ -7313,15 +7060,15 @@ pub mod embwit {
                                 };
                                 let l29 = *ptr11.add(32).cast::<i32>();
                                 let l30 = *ptr11.add(36).cast::<i32>();
-                                let rec31 = super::super::super::embwit::types::common::Fraction {
+                                let rec31 = _root::embwit::types::common::Fraction {
                                     numerator: l29 as u32,
                                     denominator: l30 as u32,
                                 };
                                 let l32 = *ptr11.add(40).cast::<i32>();
                                 let l33 = *ptr11.add(44).cast::<u8>();
-                                let rec34 = super::super::super::embwit::image::frames::PoolConfig {
+                                let rec34 = _root::embwit::image::frames::PoolConfig {
                                     count: l32 as u32,
-                                    overflow: super::super::super::embwit::image::frames::Overflow::_lift(
+                                    overflow: _root::embwit::image::frames::Overflow::_lift(
                                         i32::from(l33) as u32,
                                     ),
                                 };
@@ -7343,7 +7090,7 @@ pub mod embwit {
                                     0 => {
                                         let l39 = *ptr11.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l39) as u32,
                                             ),
                                         )
@@ -7357,8 +7104,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush42 = result41;
-                        flush42
+                        result41
                     }
                 }
             }
@@ -7394,8 +7140,8 @@ pub mod embwit {
                             let variant11 = match i32::from(l4) {
                                 0 => {
                                     let l5 = *base.add(4).cast::<u8>();
-                                    super::super::super::embwit::sensor::controls::ControlKey::Standard(
-                                        super::super::super::embwit::sensor::controls::ControlId::_lift(
+                                    _root::embwit::sensor::controls::ControlKey::Standard(
+                                        _root::embwit::sensor::controls::ControlId::_lift(
                                             i32::from(l5) as u32,
                                         ),
                                     )
@@ -7405,13 +7151,11 @@ pub mod embwit {
                                     let l7 = *base.add(8).cast::<usize>();
                                     let string8 = _rt::string_lift(l6, l7);
                                     let l9 = *base.add(12).cast::<i32>();
-                                    let rec10 = super::super::super::embwit::sensor::controls::VendorControl {
+                                    let rec10 = _root::embwit::sensor::controls::VendorControl {
                                         vendor: string8,
                                         key: l9 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlKey::Vendor(
-                                        rec10,
-                                    )
+                                    _root::embwit::sensor::controls::ControlKey::Vendor(rec10)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -7422,41 +7166,35 @@ pub mod embwit {
                             let variant34 = match i32::from(l15) {
                                 0 => {
                                     let l16 = *base.add(32).cast::<u8>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l16)),
                                     )
                                 }
                                 1 => {
                                     let l17 = *base.add(32).cast::<i64>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l17,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l17)
                                 }
                                 2 => {
                                     let l18 = *base.add(32).cast::<f32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l18,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l18)
                                 }
                                 3 => {
                                     let l19 = *base.add(32).cast::<f32>();
                                     let l20 = *base.add(36).cast::<f32>();
                                     let tuple21 = (l19, l20);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple21,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple21)
                                 }
                                 4 => {
                                     let l22 = *base.add(32).cast::<i64>();
                                     let l23 = *base.add(40).cast::<i64>();
                                     let tuple24 = (l22, l23);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple24,
                                     )
                                 }
                                 5 => {
                                     let l25 = *base.add(32).cast::<i32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l25 as u32,
                                     )
                                 }
@@ -7465,26 +7203,22 @@ pub mod embwit {
                                     let l27 = *base.add(36).cast::<i32>();
                                     let l28 = *base.add(40).cast::<i32>();
                                     let l29 = *base.add(44).cast::<i32>();
-                                    let rec30 = super::super::super::embwit::types::common::Rect {
+                                    let rec30 = _root::embwit::types::common::Rect {
                                         x: l26 as u32,
                                         y: l27 as u32,
                                         width: l28 as u32,
                                         height: l29 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec30,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec30)
                                 }
                                 7 => {
                                     let l31 = *base.add(32).cast::<i32>();
                                     let l32 = *base.add(36).cast::<i32>();
-                                    let rec33 = super::super::super::embwit::types::common::Fraction {
+                                    let rec33 = _root::embwit::types::common::Fraction {
                                         numerator: l31 as u32,
                                         denominator: l32 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec33,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec33)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -7492,41 +7226,35 @@ pub mod embwit {
                             let variant54 = match i32::from(l35) {
                                 0 => {
                                     let l36 = *base.add(56).cast::<u8>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l36)),
                                     )
                                 }
                                 1 => {
                                     let l37 = *base.add(56).cast::<i64>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l37,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l37)
                                 }
                                 2 => {
                                     let l38 = *base.add(56).cast::<f32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l38,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l38)
                                 }
                                 3 => {
                                     let l39 = *base.add(56).cast::<f32>();
                                     let l40 = *base.add(60).cast::<f32>();
                                     let tuple41 = (l39, l40);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple41,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple41)
                                 }
                                 4 => {
                                     let l42 = *base.add(56).cast::<i64>();
                                     let l43 = *base.add(64).cast::<i64>();
                                     let tuple44 = (l42, l43);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple44,
                                     )
                                 }
                                 5 => {
                                     let l45 = *base.add(56).cast::<i32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l45 as u32,
                                     )
                                 }
@@ -7535,26 +7263,22 @@ pub mod embwit {
                                     let l47 = *base.add(60).cast::<i32>();
                                     let l48 = *base.add(64).cast::<i32>();
                                     let l49 = *base.add(68).cast::<i32>();
-                                    let rec50 = super::super::super::embwit::types::common::Rect {
+                                    let rec50 = _root::embwit::types::common::Rect {
                                         x: l46 as u32,
                                         y: l47 as u32,
                                         width: l48 as u32,
                                         height: l49 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec50,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec50)
                                 }
                                 7 => {
                                     let l51 = *base.add(56).cast::<i32>();
                                     let l52 = *base.add(60).cast::<i32>();
-                                    let rec53 = super::super::super::embwit::types::common::Fraction {
+                                    let rec53 = _root::embwit::types::common::Fraction {
                                         numerator: l51 as u32,
                                         denominator: l52 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec53,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec53)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -7562,41 +7286,35 @@ pub mod embwit {
                             let variant74 = match i32::from(l55) {
                                 0 => {
                                     let l56 = *base.add(80).cast::<u8>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                    _root::embwit::sensor::controls::ControlValue::Flag(
                                         _rt::bool_lift(i32::from(l56)),
                                     )
                                 }
                                 1 => {
                                     let l57 = *base.add(80).cast::<i64>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                        l57,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Integer(l57)
                                 }
                                 2 => {
                                     let l58 = *base.add(80).cast::<f32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                        l58,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Real(l58)
                                 }
                                 3 => {
                                     let l59 = *base.add(80).cast::<f32>();
                                     let l60 = *base.add(84).cast::<f32>();
                                     let tuple61 = (l59, l60);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                        tuple61,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Pair(tuple61)
                                 }
                                 4 => {
                                     let l62 = *base.add(80).cast::<i64>();
                                     let l63 = *base.add(88).cast::<i64>();
                                     let tuple64 = (l62, l63);
-                                    super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                    _root::embwit::sensor::controls::ControlValue::Range(
                                         tuple64,
                                     )
                                 }
                                 5 => {
                                     let l65 = *base.add(80).cast::<i32>();
-                                    super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                    _root::embwit::sensor::controls::ControlValue::Choice(
                                         l65 as u32,
                                     )
                                 }
@@ -7605,26 +7323,22 @@ pub mod embwit {
                                     let l67 = *base.add(84).cast::<i32>();
                                     let l68 = *base.add(88).cast::<i32>();
                                     let l69 = *base.add(92).cast::<i32>();
-                                    let rec70 = super::super::super::embwit::types::common::Rect {
+                                    let rec70 = _root::embwit::types::common::Rect {
                                         x: l66 as u32,
                                         y: l67 as u32,
                                         width: l68 as u32,
                                         height: l69 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                        rec70,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Area(rec70)
                                 }
                                 7 => {
                                     let l71 = *base.add(80).cast::<i32>();
                                     let l72 = *base.add(84).cast::<i32>();
-                                    let rec73 = super::super::super::embwit::types::common::Fraction {
+                                    let rec73 = _root::embwit::types::common::Fraction {
                                         numerator: l71 as u32,
                                         denominator: l72 as u32,
                                     };
-                                    super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                        rec73,
-                                    )
+                                    _root::embwit::sensor::controls::ControlValue::Ratio(rec73)
                                 }
                                 _ => _rt::invalid("variant discriminant out of range"),
                             };
@@ -7645,7 +7359,7 @@ pub mod embwit {
                             _rt::cabi_dealloc(base80, len80 * 8, 4);
                             let l81 = *base.add(104).cast::<u8>();
                             let l82 = *base.add(105).cast::<u8>();
-                            let rec83 = super::super::super::embwit::sensor::controls::ControlInfo {
+                            let rec83 = _root::embwit::sensor::controls::ControlInfo {
                                 key: variant11,
                                 name: string14,
                                 min: variant34,
@@ -7658,8 +7372,7 @@ pub mod embwit {
                             result84.push(rec83);
                         }
                         _rt::cabi_dealloc(base84, len84 * 112, 8);
-                        let flush85 = result84;
-                        flush85
+                        result84
                     }
                 }
             }
@@ -7695,22 +7408,17 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let (v5, v6, v7, v8) = match &key {
-                            super::super::super::embwit::sensor::controls::ControlKey::Standard(
-                                e1,
-                            ) => {
+                            _root::embwit::sensor::controls::ControlKey::Standard(e1) => {
                                 (
                                     0i32,
-                                    super::super::super::embwit::sensor::controls::ControlId::clone(
-                                        &e1,
-                                    ) as i32 as usize as *mut u8,
+                                    _root::embwit::sensor::controls::ControlId::clone(&e1)
+                                        as i32 as usize as *mut u8,
                                     0usize,
                                     0i32,
                                 )
                             }
-                            super::super::super::embwit::sensor::controls::ControlKey::Vendor(
-                                e2,
-                            ) => {
-                                let super::super::super::embwit::sensor::controls::VendorControl {
+                            _root::embwit::sensor::controls::ControlKey::Vendor(e2) => {
+                                let _root::embwit::sensor::controls::VendorControl {
                                     vendor: f3_0,
                                     key: f3_1,
                                 } = &e2;
@@ -7734,41 +7442,35 @@ pub mod embwit {
                                 let variant30 = match i32::from(l11) {
                                     0 => {
                                         let l12 = *ptr9.add(16).cast::<u8>();
-                                        super::super::super::embwit::sensor::controls::ControlValue::Flag(
+                                        _root::embwit::sensor::controls::ControlValue::Flag(
                                             _rt::bool_lift(i32::from(l12)),
                                         )
                                     }
                                     1 => {
                                         let l13 = *ptr9.add(16).cast::<i64>();
-                                        super::super::super::embwit::sensor::controls::ControlValue::Integer(
-                                            l13,
-                                        )
+                                        _root::embwit::sensor::controls::ControlValue::Integer(l13)
                                     }
                                     2 => {
                                         let l14 = *ptr9.add(16).cast::<f32>();
-                                        super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                            l14,
-                                        )
+                                        _root::embwit::sensor::controls::ControlValue::Real(l14)
                                     }
                                     3 => {
                                         let l15 = *ptr9.add(16).cast::<f32>();
                                         let l16 = *ptr9.add(20).cast::<f32>();
                                         let tuple17 = (l15, l16);
-                                        super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                            tuple17,
-                                        )
+                                        _root::embwit::sensor::controls::ControlValue::Pair(tuple17)
                                     }
                                     4 => {
                                         let l18 = *ptr9.add(16).cast::<i64>();
                                         let l19 = *ptr9.add(24).cast::<i64>();
                                         let tuple20 = (l18, l19);
-                                        super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                        _root::embwit::sensor::controls::ControlValue::Range(
                                             tuple20,
                                         )
                                     }
                                     5 => {
                                         let l21 = *ptr9.add(16).cast::<i32>();
-                                        super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                        _root::embwit::sensor::controls::ControlValue::Choice(
                                             l21 as u32,
                                         )
                                     }
@@ -7777,26 +7479,22 @@ pub mod embwit {
                                         let l23 = *ptr9.add(20).cast::<i32>();
                                         let l24 = *ptr9.add(24).cast::<i32>();
                                         let l25 = *ptr9.add(28).cast::<i32>();
-                                        let rec26 = super::super::super::embwit::types::common::Rect {
+                                        let rec26 = _root::embwit::types::common::Rect {
                                             x: l22 as u32,
                                             y: l23 as u32,
                                             width: l24 as u32,
                                             height: l25 as u32,
                                         };
-                                        super::super::super::embwit::sensor::controls::ControlValue::Area(
-                                            rec26,
-                                        )
+                                        _root::embwit::sensor::controls::ControlValue::Area(rec26)
                                     }
                                     7 => {
                                         let l27 = *ptr9.add(16).cast::<i32>();
                                         let l28 = *ptr9.add(20).cast::<i32>();
-                                        let rec29 = super::super::super::embwit::types::common::Fraction {
+                                        let rec29 = _root::embwit::types::common::Fraction {
                                             numerator: l27 as u32,
                                             denominator: l28 as u32,
                                         };
-                                        super::super::super::embwit::sensor::controls::ControlValue::Ratio(
-                                            rec29,
-                                        )
+                                        _root::embwit::sensor::controls::ControlValue::Ratio(rec29)
                                     }
                                     _ => _rt::invalid("variant discriminant out of range"),
                                 };
@@ -7808,7 +7506,7 @@ pub mod embwit {
                                     0 => {
                                         let l32 = *ptr9.add(9).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l32) as u32,
                                             ),
                                         )
@@ -7822,8 +7520,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush35 = result34;
-                        flush35
+                        result34
                     }
                 }
             }
@@ -7859,24 +7556,22 @@ pub mod embwit {
                         let result18 = _rt::alloc_raw(len18 * 40, 8);
                         for (i, e) in vec18.iter().enumerate() {
                             let base = result18.add(i * 40);
-                            let super::super::super::embwit::sensor::controls::ControlSetting {
+                            let _root::embwit::sensor::controls::ControlSetting {
                                 key: f1_0,
                                 value: f1_1,
                             } = &e;
                             match &f1_0 {
-                                super::super::super::embwit::sensor::controls::ControlKey::Standard(
+                                _root::embwit::sensor::controls::ControlKey::Standard(
                                     e2,
                                 ) => {
                                     *base.add(0).cast::<u8>() = (0i32) as u8;
-                                    *base.add(4).cast::<u8>() = (super::super::super::embwit::sensor::controls::ControlId::clone(
+                                    *base.add(4).cast::<u8>() = (_root::embwit::sensor::controls::ControlId::clone(
                                         &e2,
                                     ) as i32) as u8;
                                 }
-                                super::super::super::embwit::sensor::controls::ControlKey::Vendor(
-                                    e3,
-                                ) => {
+                                _root::embwit::sensor::controls::ControlKey::Vendor(e3) => {
                                     *base.add(0).cast::<u8>() = (1i32) as u8;
-                                    let super::super::super::embwit::sensor::controls::VendorControl {
+                                    let _root::embwit::sensor::controls::VendorControl {
                                         vendor: f4_0,
                                         key: f4_1,
                                     } = &e3;
@@ -7889,33 +7584,27 @@ pub mod embwit {
                                 }
                             };
                             match &f1_1 {
-                                super::super::super::embwit::sensor::controls::ControlValue::Flag(
-                                    e6,
-                                ) => {
+                                _root::embwit::sensor::controls::ControlValue::Flag(e6) => {
                                     *base.add(16).cast::<u8>() = (0i32) as u8;
                                     *base.add(24).cast::<u8>() = (_rt::as_i32(e6)) as u8;
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Integer(
+                                _root::embwit::sensor::controls::ControlValue::Integer(
                                     e7,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (1i32) as u8;
                                     *base.add(24).cast::<i64>() = _rt::as_i64(e7);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Real(
-                                    e8,
-                                ) => {
+                                _root::embwit::sensor::controls::ControlValue::Real(e8) => {
                                     *base.add(16).cast::<u8>() = (2i32) as u8;
                                     *base.add(24).cast::<f32>() = _rt::as_f32(e8);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Pair(
-                                    e9,
-                                ) => {
+                                _root::embwit::sensor::controls::ControlValue::Pair(e9) => {
                                     *base.add(16).cast::<u8>() = (3i32) as u8;
                                     let (t10_0, t10_1) = &e9;
                                     *base.add(24).cast::<f32>() = _rt::as_f32(t10_0);
                                     *base.add(28).cast::<f32>() = _rt::as_f32(t10_1);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Range(
+                                _root::embwit::sensor::controls::ControlValue::Range(
                                     e11,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (4i32) as u8;
@@ -7923,17 +7612,17 @@ pub mod embwit {
                                     *base.add(24).cast::<i64>() = _rt::as_i64(t12_0);
                                     *base.add(32).cast::<i64>() = _rt::as_i64(t12_1);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Choice(
+                                _root::embwit::sensor::controls::ControlValue::Choice(
                                     e13,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (5i32) as u8;
                                     *base.add(24).cast::<i32>() = _rt::as_i32(e13);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Area(
+                                _root::embwit::sensor::controls::ControlValue::Area(
                                     e14,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (6i32) as u8;
-                                    let super::super::super::embwit::types::common::Rect {
+                                    let _root::embwit::types::common::Rect {
                                         x: f15_0,
                                         y: f15_1,
                                         width: f15_2,
@@ -7944,11 +7633,11 @@ pub mod embwit {
                                     *base.add(32).cast::<i32>() = _rt::as_i32(f15_2);
                                     *base.add(36).cast::<i32>() = _rt::as_i32(f15_3);
                                 }
-                                super::super::super::embwit::sensor::controls::ControlValue::Ratio(
+                                _root::embwit::sensor::controls::ControlValue::Ratio(
                                     e16,
                                 ) => {
                                     *base.add(16).cast::<u8>() = (7i32) as u8;
-                                    let super::super::super::embwit::types::common::Fraction {
+                                    let _root::embwit::types::common::Fraction {
                                         numerator: f17_0,
                                         denominator: f17_1,
                                     } = &e16;
@@ -7977,7 +7666,7 @@ pub mod embwit {
                                     0 => {
                                         let l22 = *ptr19.add(2).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l22) as u32,
                                             ),
                                         )
@@ -7991,8 +7680,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush25 = result24;
-                        flush25
+                        result24
                     }
                 }
             }
@@ -8052,7 +7740,7 @@ pub mod embwit {
                             frame_interval: f1_1,
                             pool: f1_2,
                         } = &request;
-                        let super::super::super::embwit::image::format::FrameFormat {
+                        let _root::embwit::image::format::FrameFormat {
                             encoding: f2_0,
                             width: f2_1,
                             height: f2_2,
@@ -8061,26 +7749,22 @@ pub mod embwit {
                             planes: f2_5,
                         } = &f1_0;
                         let (v5, v6) = match &f2_0 {
-                            super::super::super::embwit::image::format::Encoding::Known(
-                                e3,
-                            ) => {
+                            _root::embwit::image::format::Encoding::Known(e3) => {
                                 (
                                     0i32,
-                                    super::super::super::embwit::image::format::PixelFormat::clone(
-                                        &e3,
-                                    ) as i32,
+                                    _root::embwit::image::format::PixelFormat::clone(&e3) as i32,
                                 )
                             }
-                            super::super::super::embwit::image::format::Encoding::Other(
-                                e4,
-                            ) => (1i32, _rt::as_i32(e4)),
+                            _root::embwit::image::format::Encoding::Other(e4) => {
+                                (1i32, _rt::as_i32(e4))
+                            }
                         };
                         let vec8 = f2_5;
                         let len8 = vec8.len();
                         let result8 = _rt::alloc_raw(len8 * 12, 4);
                         for (i, e) in vec8.iter().enumerate() {
                             let base = result8.add(i * 12);
-                            let super::super::super::embwit::image::format::Plane {
+                            let _root::embwit::image::format::Plane {
                                 offset: f7_0,
                                 stride: f7_1,
                                 length: f7_2,
@@ -8090,11 +7774,11 @@ pub mod embwit {
                             *base.add(8).cast::<i32>() = _rt::as_i32(f7_2);
                         }
                         cleanup_list.push((result8, len8 * 12, 4));
-                        let super::super::super::embwit::types::common::Fraction {
+                        let _root::embwit::types::common::Fraction {
                             numerator: f9_0,
                             denominator: f9_1,
                         } = &f1_1;
-                        let super::super::super::embwit::image::frames::PoolConfig {
+                        let _root::embwit::image::frames::PoolConfig {
                             count: f10_0,
                             overflow: f10_1,
                         } = &f1_2;
@@ -8110,18 +7794,15 @@ pub mod embwit {
                             v6,
                             _rt::as_i32(f2_1),
                             _rt::as_i32(f2_2),
-                            super::super::super::embwit::image::format::Colorspace::clone(
-                                &f2_3,
-                            ) as i32,
+                            _root::embwit::image::format::Colorspace::clone(&f2_3)
+                                as i32,
                             _rt::as_i32(f2_4),
                             result8,
                             len8,
                             _rt::as_i32(f9_0),
                             _rt::as_i32(f9_1),
                             _rt::as_i32(f10_0),
-                            super::super::super::embwit::image::frames::Overflow::clone(
-                                &f10_1,
-                            ) as i32,
+                            _root::embwit::image::frames::Overflow::clone(&f10_1) as i32,
                             ptr11,
                         );
                         for (ptr, size, align) in cleanup_list {
@@ -8139,7 +7820,7 @@ pub mod embwit {
                                     0 => {
                                         let l15 = *ptr11.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l15) as u32,
                                             ),
                                         )
@@ -8153,8 +7834,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush18 = result17;
-                        flush18
+                        result17
                     }
                 }
             }
@@ -8183,17 +7863,15 @@ pub mod embwit {
                         let variant5 = match i32::from(l2) {
                             0 => {
                                 let l3 = *ptr1.add(4).cast::<u8>();
-                                super::super::super::embwit::image::format::Encoding::Known(
-                                    super::super::super::embwit::image::format::PixelFormat::_lift(
+                                _root::embwit::image::format::Encoding::Known(
+                                    _root::embwit::image::format::PixelFormat::_lift(
                                         i32::from(l3) as u32,
                                     ),
                                 )
                             }
                             1 => {
                                 let l4 = *ptr1.add(4).cast::<i32>();
-                                super::super::super::embwit::image::format::Encoding::Other(
-                                    l4 as u32,
-                                )
+                                _root::embwit::image::format::Encoding::Other(l4 as u32)
                             }
                             _ => _rt::invalid("variant discriminant out of range"),
                         };
@@ -8206,14 +7884,14 @@ pub mod embwit {
                         let base16 = l10;
                         let len16 = l11;
                         let mut result16 = _rt::Vec::<
-                            super::super::super::embwit::image::format::Plane,
+                            _root::embwit::image::format::Plane,
                         >::with_capacity(len16);
                         for i in 0..len16 {
                             let base = base16.add(i * 12);
                             let l12 = *base.add(0).cast::<i32>();
                             let l13 = *base.add(4).cast::<i32>();
                             let l14 = *base.add(8).cast::<i32>();
-                            let rec15 = super::super::super::embwit::image::format::Plane {
+                            let rec15 = _root::embwit::image::format::Plane {
                                 offset: l12 as u32,
                                 stride: l13 as u32,
                                 length: l14 as u32,
@@ -8221,11 +7899,11 @@ pub mod embwit {
                             result16.push(rec15);
                         }
                         _rt::cabi_dealloc(base16, len16 * 12, 4);
-                        let rec17 = super::super::super::embwit::image::format::FrameFormat {
+                        let rec17 = _root::embwit::image::format::FrameFormat {
                             encoding: variant5,
                             width: l6 as u32,
                             height: l7 as u32,
-                            colorspace: super::super::super::embwit::image::format::Colorspace::_lift(
+                            colorspace: _root::embwit::image::format::Colorspace::_lift(
                                 i32::from(l8) as u32,
                             ),
                             bit_depth: i32::from(l9) as u8,
@@ -8233,15 +7911,15 @@ pub mod embwit {
                         };
                         let l18 = *ptr1.add(28).cast::<i32>();
                         let l19 = *ptr1.add(32).cast::<i32>();
-                        let rec20 = super::super::super::embwit::types::common::Fraction {
+                        let rec20 = _root::embwit::types::common::Fraction {
                             numerator: l18 as u32,
                             denominator: l19 as u32,
                         };
                         let l21 = *ptr1.add(36).cast::<i32>();
                         let l22 = *ptr1.add(40).cast::<u8>();
-                        let rec23 = super::super::super::embwit::image::frames::PoolConfig {
+                        let rec23 = _root::embwit::image::frames::PoolConfig {
                             count: l21 as u32,
-                            overflow: super::super::super::embwit::image::frames::Overflow::_lift(
+                            overflow: _root::embwit::image::frames::Overflow::_lift(
                                 i32::from(l22) as u32,
                             ),
                         };
@@ -8250,16 +7928,13 @@ pub mod embwit {
                             frame_interval: rec20,
                             pool: rec23,
                         };
-                        let flush25 = rec24;
-                        flush25
+                        rec24
                     }
                 }
             }
             impl FrameStream {
                 /// Ready while a frame is queued.
-                pub fn subscribe(
-                    &self,
-                ) -> super::super::super::embwit::platform::poll::Pollable {
+                pub fn subscribe(&self) -> _root::embwit::platform::poll::Pollable {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -8272,9 +7947,7 @@ pub mod embwit {
                             unreachable!("embwit bindings only run on wasm32")
                         }
                         let ret1 = wit_import((self).handle() as i32);
-                        super::super::super::embwit::platform::poll::Pollable::from_handle(
-                            ret1 as u32,
-                        )
+                        _root::embwit::platform::poll::Pollable::from_handle(ret1 as u32)
                     }
                 }
             }
@@ -8282,10 +7955,7 @@ pub mod embwit {
                 /// Take the oldest queued frame; `none` when none is queued. Never blocks.
                 pub fn next(
                     &self,
-                ) -> Result<
-                    Option<super::super::super::embwit::image::frames::Frame>,
-                    Error,
-                > {
+                ) -> Result<Option<_root::embwit::image::frames::Frame>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -8313,9 +7983,7 @@ pub mod embwit {
                                     1 => {
                                         let l4 = *ptr1.add(8).cast::<i32>();
                                         Some(
-                                            super::super::super::embwit::image::frames::Frame::from_handle(
-                                                l4 as u32,
-                                            ),
+                                            _root::embwit::image::frames::Frame::from_handle(l4 as u32),
                                         )
                                     }
                                     _ => _rt::invalid("option discriminant out of range"),
@@ -8328,7 +7996,7 @@ pub mod embwit {
                                     0 => {
                                         let l7 = *ptr1.add(5).cast::<u8>();
                                         Error::Common(
-                                            super::super::super::embwit::types::common::ErrorClass::_lift(
+                                            _root::embwit::types::common::ErrorClass::_lift(
                                                 i32::from(l7) as u32,
                                             ),
                                         )
@@ -8342,8 +8010,7 @@ pub mod embwit {
                             }
                             _ => _rt::invalid("result discriminant out of range"),
                         };
-                        let flush10 = result9;
-                        flush10
+                        result9
                     }
                 }
             }
@@ -8373,15 +8040,14 @@ pub mod embwit {
                         let l4 = *ptr1.add(16).cast::<i64>();
                         let l5 = *ptr1.add(24).cast::<i32>();
                         let l6 = *ptr1.add(28).cast::<i32>();
-                        let rec7 = super::super::super::embwit::image::frames::PoolStats {
+                        let rec7 = _root::embwit::image::frames::PoolStats {
                             produced: l2 as u64,
                             delivered: l3 as u64,
                             dropped: l4 as u64,
                             leased: l5 as u32,
                             capacity: l6 as u32,
                         };
-                        let flush8 = rec7;
-                        flush8
+                        rec7
                     }
                 }
             }
@@ -8436,8 +8102,7 @@ pub mod embwit {
                         result7.push(string6);
                     }
                     _rt::cabi_dealloc(base7, len7 * 8, 4);
-                    let flush8 = result7;
-                    flush8
+                    result7
                 }
             }
             /// Open a granted sensor.
@@ -8475,7 +8140,7 @@ pub mod embwit {
                                 0 => {
                                     let l6 = *ptr2.add(5).cast::<u8>();
                                     Error::Common(
-                                        super::super::super::embwit::types::common::ErrorClass::_lift(
+                                        _root::embwit::types::common::ErrorClass::_lift(
                                             i32::from(l6) as u32,
                                         ),
                                     )
@@ -8489,16 +8154,16 @@ pub mod embwit {
                         }
                         _ => _rt::invalid("result discriminant out of range"),
                     };
-                    let flush9 = result8;
-                    flush9
+                    result8
                 }
             }
         }
         /// Typed camera controls.
         pub mod controls {
             use super::super::super::_rt;
-            pub type Rect = super::super::super::embwit::types::common::Rect;
-            pub type Fraction = super::super::super::embwit::types::common::Fraction;
+            use super::super::super as _root;
+            pub type Rect = _root::embwit::types::common::Rect;
+            pub type Fraction = _root::embwit::types::common::Fraction;
             /// Standard controls. Names follow libcamera; the value kind of each is
             /// given in brackets and reported again in `control-info`.
             #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -8638,10 +8303,12 @@ pub mod embwit {
     }
     pub mod types {
         use super::super::_rt;
+        use super::super as _root;
         /// Plain value types used across packages. This interface has no functions
         /// and no resources, so importing it costs a host nothing.
         pub mod common {
             use super::super::super::_rt;
+            use super::super::super as _root;
             /// A point on the host's monotonic clock, in nanoseconds since an
             /// unspecified start (usually boot). The same clock as
             /// `embwit:platform/monotonic-clock`.
