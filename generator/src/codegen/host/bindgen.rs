@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction, WasmType};
-use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind};
+use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type};
 
 use super::Types;
 
@@ -775,23 +775,7 @@ impl Bindgen for FunctionBindgen<'_> {
     }
 
     fn is_list_canonical(&self, resolve: &Resolve, element: &Type) -> bool {
-        match element {
-            Type::U8
-            | Type::S8
-            | Type::U16
-            | Type::S16
-            | Type::U32
-            | Type::S32
-            | Type::U64
-            | Type::S64
-            | Type::F32
-            | Type::F64 => true,
-            Type::Id(id) => match &resolve.types[*id].kind {
-                TypeDefKind::Type(t) => self.is_list_canonical(resolve, t),
-                _ => false,
-            },
-            _ => false,
-        }
+        super::is_number(resolve, element)
     }
 }
 

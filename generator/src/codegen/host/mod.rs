@@ -853,25 +853,32 @@ fn export_param_type(types: &Types<'_>, t: &Type, path: &[String]) -> String {
     match t {
         Type::String => "&str".into(),
         Type::Id(id) => match &types.resolve.types[*id].kind {
-            TypeDefKind::List(e)
-                if matches!(
-                    e,
-                    Type::U8
-                        | Type::S8
-                        | Type::U16
-                        | Type::S16
-                        | Type::U32
-                        | Type::S32
-                        | Type::U64
-                        | Type::S64
-                        | Type::F32
-                        | Type::F64
-                ) =>
-            {
+            TypeDefKind::List(e) if is_number(types.resolve, e) => {
                 format!("&[{}]", types.render(e, path))
             }
             _ => types.render(t, path),
         },
         _ => types.render(t, path),
+    }
+}
+
+/// Whether `t` is (an alias of) a number type, whose lists are copied as raw bytes.
+fn is_number(resolve: &Resolve, t: &Type) -> bool {
+    match t {
+        Type::U8
+        | Type::S8
+        | Type::U16
+        | Type::S16
+        | Type::U32
+        | Type::S32
+        | Type::U64
+        | Type::S64
+        | Type::F32
+        | Type::F64 => true,
+        Type::Id(id) => match &resolve.types[*id].kind {
+            TypeDefKind::Type(t) => is_number(resolve, t),
+            _ => false,
+        },
+        _ => false,
     }
 }
