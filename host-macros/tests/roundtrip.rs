@@ -164,8 +164,9 @@ fn resources(g: &mut dyn Run) -> (u32, u32, u32, u32) {
     )
 }
 
-/// Runs the whole round trip for one guest on one engine.
-fn round_trip(engine: Engine, wasm: &[u8]) {
+/// Runs the whole round trip for one guest on one engine; returns what the host saw (calls
+/// and drops), so guests and engines can be compared.
+fn round_trip(engine: Engine, wasm: &[u8]) -> (Vec<&'static str>, Vec<u32>) {
     let ((), host) = with_engine(engine, wasm, all_types);
     for call in [
         "bool",
@@ -189,6 +190,7 @@ fn round_trip(engine: Engine, wasm: &[u8]) {
             "{engine:?}: host never saw `{call}`"
         );
     }
+    let calls = host.calls;
     let ((counters, back, value, peek), host) = with_engine(engine, wasm, resources);
     // a = 7, +5 = 12; b = 10; c = a + b = 22; c += value(c) -> 44; consumed.
     assert_eq!(counters, 44);
@@ -197,12 +199,51 @@ fn round_trip(engine: Engine, wasm: &[u8]) {
     assert_eq!(peek, 4, "the guest read the lent counter");
     // `a` was dropped explicitly, `b` at the end of `counters`; `c` was consumed by the host.
     assert_eq!(host.dropped, vec![0, 1]);
+    (calls, host.dropped)
 }
 
+/// A guest made with the official `wit-bindgen` crate (compatibility check (a)).
 #[test]
 fn wit_bindgen_guest() {
     let wasm = common::guest("wit-bindgen");
+    let seen: Vec<_> = ENGINES.iter().map(|e| round_trip(*e, &wasm)).collect();
+    assert_eq!(seen[0], seen[1], "the engines disagree");
+}
+
+/// A guest made with embwit's own Rust guest backend, and the same observations as the
+/// wit-bindgen guest.
+#[test]
+fn embwit_guest_matches_wit_bindgen_guest() {
+    let ours = common::guest("embwit");
+    let theirs = common::guest("wit-bindgen");
     for engine in ENGINES {
-        round_trip(engine, &wasm);
+        assert_eq!(
+            round_trip(engine, &ours),
+            round_trip(engine, &theirs),
+            "{engine:?}: the two guests made the host see different calls"
+        );
     }
+}
+
+/// The embwit guest's checked-in bindings are what `embwit gen --lang rust` makes today.
+/// `EMBWIT_BLESS=1` rewrites them.
+#[test]
+fn embwit_guest_bindings_are_fresh() {
+    use embwit_gen::codegen::{Lang, generate};
+    use embwit_gen::load::{find_world, load_dir};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loaded = load_dir(&dir.join("../generator/tests/wit/roundtrip")).unwrap();
+    let world = find_world(&loaded.resolve, "roundtrip").unwrap();
+    let files = generate(&loaded.resolve, world, Lang::Rust).unwrap();
+    let fresh = files.get("roundtrip.rs").expect("roundtrip.rs generated");
+    let path = dir.join("tests/guests/embwit/bindings/src/roundtrip.rs");
+    if std::env::var_os("EMBWIT_BLESS").is_some() {
+        std::fs::write(&path, fresh).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        current == fresh,
+        "{} is stale: rerun with EMBWIT_BLESS=1",
+        path.display()
+    );
 }
