@@ -1511,7 +1511,7 @@ pub const embwit = struct {
                         extern "embwit:gpio/pins@0.1.0" fn @"[method]input-pin.watch"(p0: i32, p1: i32, p2: i32, p3: usize) callconv(.c) void;
                     };
                     var ret_area1_: [8]u8 align(4) = undefined;
-                    Import.@"[method]input-pin.watch"(self.handle, @as(i32, @as(u8, @bitCast(edges))), @as(i32, @bitCast(depth)), @intFromPtr(&ret_area1_));
+                    Import.@"[method]input-pin.watch"(self.handle, @as(i32, @bitCast(@as(u32, @as(u8, @bitCast(edges))))), @as(i32, @bitCast(depth)), @intFromPtr(&ret_area1_));
                     const v7_: bindings.Result(bindings.embwit.gpio.pins.EdgeWatch, bindings.embwit.gpio.pins.Error) = switch (@as(i32, @as(*align(1) const u8, @ptrFromInt(@intFromPtr(&ret_area1_) + 0)).*)) {
                         0 => blk8_: {
                             break :blk8_ bindings.Result(bindings.embwit.gpio.pins.EdgeWatch, bindings.embwit.gpio.pins.Error){ .ok = bindings.embwit.gpio.pins.EdgeWatch{ .handle = @as(*align(1) const i32, @ptrFromInt(@intFromPtr(&ret_area1_) + 4)).* } };

@@ -34,8 +34,16 @@ impl Backend for C {
         let (section_name, section) = names::component_type_section(resolve, world)?;
 
         let mut types = CTypes::new(resolve, &shape);
-        for id in &shape.types {
+        for id in &shape.world_types {
             types.define(&Type::Id(*id));
+        }
+        for (exporting, scopes) in [(false, &shape.imports), (true, &shape.exports)] {
+            types.exporting.set(exporting);
+            for scope in scopes {
+                for id in WorldShape::scope_types(resolve, scope) {
+                    types.define(&Type::Id(id));
+                }
+            }
         }
 
         let mut g = Gen {
@@ -50,9 +58,11 @@ impl Backend for C {
                 align: 1,
             },
         };
+        types.exporting.set(false);
         for scope in &shape.imports {
             g.import_scope(scope);
         }
+        types.exporting.set(true);
         let mut first_export = true;
         for scope in &shape.exports {
             if first_export {

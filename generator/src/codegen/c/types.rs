@@ -4,6 +4,7 @@
 //! (`list<u8>`, `option<string>`, ...) become `<world>_<shape>_t` and are defined once. Types that
 //! own memory (they contain a string or a list) get a `<type>_free` function; no other type does.
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write;
 
@@ -23,7 +24,9 @@ pub struct CTypes<'a> {
     /// Bodies of the `_free` functions and resource helpers, for the source file.
     pub helper_impls: String,
     defined: HashSet<String>,
-    visited: BTreeSet<TypeId>,
+    visited: BTreeSet<(TypeId, bool)>,
+    /// Which side names are for: an interface both imported and exported has two sets.
+    pub exporting: Cell<bool>,
 }
 
 /// C keywords (and a few reserved identifiers) that WIT names may collide with.
@@ -116,6 +119,7 @@ impl<'a> CTypes<'a> {
             helper_impls: String::new(),
             defined: HashSet::new(),
             visited: BTreeSet::new(),
+            exporting: Cell::new(false),
         }
     }
 
@@ -126,9 +130,11 @@ impl<'a> CTypes<'a> {
 
     /// True if the resource is defined by the applet (declared in an exported interface).
     pub fn is_exported_resource(&self, resource: TypeId) -> bool {
-        self.shape
-            .exported_resources
-            .contains(&dealias(self.resolve, resource))
+        self.shape.is_exported_resource(
+            self.resolve,
+            dealias(self.resolve, resource),
+            self.exporting.get(),
+        )
     }
 
     /// `<prefix>_<resource>`, the base of every name that belongs to a resource.
@@ -137,7 +143,7 @@ impl<'a> CTypes<'a> {
         let def = &self.resolve.types[id];
         format!(
             "{}_{}",
-            self.shape.owner_prefix(def.owner),
+            self.shape.owner_prefix(def.owner, self.exporting.get()),
             def.name.as_deref().unwrap_or("resource").to_snake_case()
         )
     }
@@ -169,7 +175,7 @@ impl<'a> CTypes<'a> {
         let id = dealias(self.resolve, resource);
         let def = &self.resolve.types[id];
         (
-            self.shape.owner_prefix(def.owner),
+            self.shape.owner_prefix(def.owner, self.exporting.get()),
             def.name.as_deref().unwrap_or("resource").to_snake_case(),
         )
     }
@@ -217,7 +223,7 @@ impl<'a> CTypes<'a> {
         match &def.name {
             Some(name) => format!(
                 "{}_{}",
-                self.shape.owner_prefix(def.owner),
+                self.shape.owner_prefix(def.owner, self.exporting.get()),
                 name.to_snake_case()
             ),
             None => format!("{}_{}", self.shape.name, self.mangle(&Type::Id(id))),
@@ -305,7 +311,7 @@ impl<'a> CTypes<'a> {
     pub fn define(&mut self, ty: &Type) {
         let Type::Id(id) = ty else { return };
         let id = *id;
-        if !self.visited.insert(id) {
+        if !self.visited.insert((id, self.exporting.get())) {
             return;
         }
         let def = &self.resolve.types[id];

@@ -36,12 +36,13 @@ pub struct WorldShape {
     pub imports: Vec<Scope>,
     /// Exported interfaces (and world-level exported functions last).
     pub exports: Vec<Scope>,
-    /// Prefix of each interface that owns types (imports win over exports).
-    pub type_prefix: HashMap<InterfaceId, String>,
-    /// Resources the applet defines (declared in an exported interface).
-    pub exported_resources: BTreeSet<TypeId>,
-    /// Every type used by the world's interfaces and functions, in a stable order.
-    pub types: Vec<TypeId>,
+    /// Prefix of each imported interface.
+    pub import_prefix: HashMap<InterfaceId, String>,
+    /// Prefix of each exported interface. An interface may be both imported and exported: its
+    /// types and resources then exist twice, once per side (see [`WorldShape::owner_prefix`]).
+    pub export_prefix: HashMap<InterfaceId, String>,
+    /// Types declared directly in the world.
+    pub world_types: Vec<TypeId>,
 }
 
 impl WorldShape {
@@ -55,9 +56,9 @@ impl WorldShape {
             name: name.clone(),
             imports: Vec::new(),
             exports: Vec::new(),
-            type_prefix: HashMap::new(),
-            exported_resources: BTreeSet::new(),
-            types: Vec::new(),
+            import_prefix: HashMap::new(),
+            export_prefix: HashMap::new(),
+            world_types: Vec::new(),
         };
         for (exported, items) in [(false, &world.imports), (true, &world.exports)] {
             let mut world_funcs = Vec::new();
@@ -82,13 +83,10 @@ impl WorldShape {
                         } else {
                             base
                         };
-                        shape.type_prefix.entry(*id).or_insert(prefix.clone());
                         if exported {
-                            for ty in iface.types.values() {
-                                if matches!(resolve.types[*ty].kind, TypeDefKind::Resource) {
-                                    shape.exported_resources.insert(*ty);
-                                }
-                            }
+                            shape.export_prefix.insert(*id, prefix.clone());
+                        } else {
+                            shape.import_prefix.insert(*id, prefix.clone());
                         }
                         let scope = Scope {
                             key: Some(key.clone()),
@@ -105,7 +103,7 @@ impl WorldShape {
                         }
                     }
                     WorldItem::Function(f) => world_funcs.push(f.clone()),
-                    WorldItem::Type { id, .. } => shape.types.push(*id),
+                    WorldItem::Type { id, .. } => shape.world_types.push(*id),
                 }
             }
             if !world_funcs.is_empty() {
@@ -128,46 +126,72 @@ impl WorldShape {
                 }
             }
         }
-        // Types: every named type of every interface, then everything the functions mention.
-        let mut types = std::mem::take(&mut shape.types);
         for scope in shape.imports.iter().chain(&shape.exports) {
-            if let Some(id) = scope.interface {
-                types.extend(resolve.interfaces[id].types.values().copied());
-            }
-            for f in &scope.functions {
-                if is_async(f) {
-                    bail!(
-                        "function `{}` in `{}` is async; the C and Zig backends support the \
-                         synchronous ABI only",
-                        f.name,
-                        scope.wit_name
-                    );
-                }
-                for ty in f.parameter_and_result_types() {
-                    if let Type::Id(id) = ty {
-                        types.push(id);
-                    }
-                }
-            }
-        }
-        let mut seen = BTreeSet::new();
-        for id in types {
-            if seen.insert(id) {
-                shape.types.push(id);
+            if let Some(f) = scope.functions.iter().find(|f| is_async(f)) {
+                bail!(
+                    "function `{}` in `{}` is async; the C and Zig backends support the \
+                     synchronous ABI only",
+                    f.name,
+                    scope.wit_name
+                );
             }
         }
         Ok(shape)
     }
 
-    /// Prefix for names of a type owned by `owner`.
-    pub fn owner_prefix(&self, owner: TypeOwner) -> String {
+    /// The types one side of a scope needs: the interface's own, then those its functions use.
+    pub fn scope_types(resolve: &Resolve, scope: &Scope) -> Vec<TypeId> {
+        let mut types = Vec::new();
+        if let Some(id) = scope.interface {
+            types.extend(resolve.interfaces[id].types.values().copied());
+        }
+        for f in &scope.functions {
+            for ty in f.parameter_and_result_types() {
+                if let Type::Id(id) = ty {
+                    types.push(id);
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        types.retain(|id| seen.insert(*id));
+        types
+    }
+
+    /// Prefix for names of a type owned by `owner`, seen from the export side when `exporting`
+    /// (an interface both imported and exported has one set of names per side).
+    pub fn owner_prefix(&self, owner: TypeOwner, exporting: bool) -> String {
         match owner {
-            TypeOwner::Interface(id) => self
-                .type_prefix
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| format!("{}_iface{}", self.name, id.index())),
+            TypeOwner::Interface(id) => {
+                let (first, second) = if exporting {
+                    (&self.export_prefix, &self.import_prefix)
+                } else {
+                    (&self.import_prefix, &self.export_prefix)
+                };
+                first
+                    .get(&id)
+                    .or_else(|| second.get(&id))
+                    .cloned()
+                    .unwrap_or_else(|| format!("{}_iface{}", self.name, id.index()))
+            }
             TypeOwner::World(_) | TypeOwner::None => self.name.clone(),
+        }
+    }
+
+    /// True if `resource` (already dealiased) is implemented by the applet, seen from the export
+    /// side when `exporting`.
+    pub fn is_exported_resource(
+        &self,
+        resolve: &Resolve,
+        resource: TypeId,
+        exporting: bool,
+    ) -> bool {
+        let TypeOwner::Interface(id) = resolve.types[resource].owner else {
+            return false;
+        };
+        if exporting {
+            self.export_prefix.contains_key(&id)
+        } else {
+            !self.import_prefix.contains_key(&id) && self.export_prefix.contains_key(&id)
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::abi::WasmType;
-use wit_parser::{Alignment, ArchitectureSize, FlagsRepr, Resolve, SizeAlign, Type};
+use wit_parser::{Alignment, ArchitectureSize, FlagsRepr, Handle, Resolve, SizeAlign, Type};
 
 use super::types::{ZigTypes, field};
 
@@ -374,10 +374,24 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 let t = self.types.ty(&Type::Id(*ty));
                 results.push(format!("@as({t}, .{{ {} }})", operands.join(", ")));
             }
-            Instruction::HandleLower { .. } => results.push(format!("{}.handle", op(0))),
-            Instruction::HandleLift { ty, .. } => {
+            Instruction::HandleLower { handle, .. } => match handle {
+                Handle::Borrow(r) if self.types.is_exported_resource(*r) => results.push(format!(
+                    "@as(i32, @bitCast(@as(u32, @intCast(@intFromPtr({})))))",
+                    op(0)
+                )),
+                _ => results.push(format!("{}.handle", op(0))),
+            },
+            Instruction::HandleLift { handle, ty, .. } => {
                 let t = self.types.ty(&Type::Id(*ty));
-                results.push(format!("{t}{{ .handle = {} }}", op(0)));
+                match handle {
+                    Handle::Borrow(r) if self.types.is_exported_resource(*r) => {
+                        results.push(format!(
+                            "@as({t}, @ptrFromInt(@as(usize, @as(u32, @bitCast({})))))",
+                            op(0)
+                        ))
+                    }
+                    _ => results.push(format!("{t}{{ .handle = {} }}", op(0))),
+                }
             }
             Instruction::FlagsLower { flags, .. } => {
                 let bits = match flags.repr() {
@@ -385,7 +399,10 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                     FlagsRepr::U16 => "u16",
                     FlagsRepr::U32(_) => "u32",
                 };
-                results.push(format!("@as(i32, @as({bits}, @bitCast({})))", op(0)));
+                results.push(format!(
+                    "@as(i32, @bitCast(@as(u32, @as({bits}, @bitCast({})))))",
+                    op(0)
+                ));
             }
             Instruction::FlagsLift { flags, ty, .. } => {
                 let bits = match flags.repr() {

@@ -12,10 +12,10 @@
 mod bindgen;
 mod types;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use heck::ToSnakeCase;
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
 use wit_parser::{
@@ -101,39 +101,54 @@ fn impl_name(resolve: &Resolve, scope: &Scope, all: &[Scope]) -> Option<String> 
     })
 }
 
+/// Path tables for `shape`: namespaces of both sides, and the applet's implementation names.
+fn tables<'a>(resolve: &'a Resolve, shape: &'a WorldShape) -> ZigTypes<'a> {
+    let mut import_paths = HashMap::new();
+    let mut export_paths = HashMap::new();
+    let mut impl_ns = HashMap::new();
+    for scope in &shape.imports {
+        if let Some(id) = scope.interface {
+            import_paths.insert(id, scope_path(resolve, scope, false));
+        }
+    }
+    for scope in &shape.exports {
+        if let Some(id) = scope.interface {
+            export_paths.insert(id, scope_path(resolve, scope, true));
+            if let Some(ns) = impl_name(resolve, scope, &shape.exports) {
+                impl_ns.insert(id, ns);
+            }
+        }
+    }
+    ZigTypes::new(resolve, shape, import_paths, export_paths, impl_ns)
+}
+
 impl Backend for Zig {
     fn generate(&mut self, resolve: &Resolve, world: WorldId, files: &mut Files) -> Result<()> {
         let shape = WorldShape::new(resolve, world)?;
-        if let Some(r) = shape.exported_resources.iter().next() {
-            bail!(
-                "the Zig backend does not support resources defined by the applet yet (`{}`)",
-                resolve.types[*r].name.as_deref().unwrap_or("?")
-            );
-        }
         let sizes = names::sizes(resolve)?;
         let (section_name, section) = names::component_type_section(resolve, world)?;
 
-        let mut paths = HashMap::new();
-        for (exported, scopes) in [(false, &shape.imports), (true, &shape.exports)] {
-            for scope in scopes {
-                if let Some(id) = scope.interface {
-                    paths
-                        .entry(id)
-                        .or_insert_with(|| scope_path(resolve, scope, exported));
-                }
-            }
-        }
-        let types = ZigTypes::new(resolve, &shape, paths);
+        let types = tables(resolve, &shape);
         let mut g = Gen {
             resolve,
             types: &types,
             sizes: &sizes,
             root: Node::default(),
             ret_area: RetArea::Static { size: 0, align: 1 },
+            defined: HashSet::new(),
         };
-        for id in &shape.types {
+        for id in &shape.world_types {
             g.define_type(*id);
         }
+        for (exporting, scopes) in [(false, &shape.imports), (true, &shape.exports)] {
+            types.exporting.set(exporting);
+            for scope in scopes {
+                for id in WorldShape::scope_types(resolve, scope) {
+                    g.define_type(id);
+                }
+            }
+        }
+        types.exporting.set(false);
         for scope in &shape.imports {
             let path = scope_path(resolve, scope, false);
             g.root.at(&path).docs = scope.docs.clone();
@@ -141,6 +156,7 @@ impl Backend for Zig {
                 g.import_func(scope, &path, f);
             }
         }
+        types.exporting.set(true);
         for scope in &shape.exports {
             let path = scope_path(resolve, scope, true);
             g.root.at(&path).docs = scope.docs.clone();
@@ -148,6 +164,7 @@ impl Backend for Zig {
             for f in &scope.functions {
                 g.export_func(scope, impl_ns.as_deref(), f);
             }
+            g.export_dtors(scope);
         }
 
         let wit_world = names::qualified_world_name(resolve, world);
@@ -267,14 +284,14 @@ struct Gen<'a, 'b> {
     sizes: &'b SizeAlign,
     root: Node,
     ret_area: RetArea,
+    /// Full paths of the types declared so far.
+    defined: HashSet<String>,
 }
 
 impl Gen<'_, '_> {
     fn type_path(&self, id: TypeId) -> Vec<String> {
         match self.resolve.types[id].owner {
-            wit_parser::TypeOwner::Interface(i) => {
-                self.types.paths.get(&i).cloned().unwrap_or_default()
-            }
+            wit_parser::TypeOwner::Interface(i) => self.types.iface_path(i),
             _ => Vec::new(),
         }
     }
@@ -282,6 +299,9 @@ impl Gen<'_, '_> {
     fn define_type(&mut self, id: TypeId) {
         let def = &self.resolve.types[id];
         let Some(name) = &def.name else { return };
+        if !self.defined.insert(self.types.named(id)) {
+            return;
+        }
         let zname = type_name(name);
         let mut out = String::new();
         zig_docs(&mut out, def.docs.contents.as_deref());
@@ -347,10 +367,36 @@ impl Gen<'_, '_> {
                 }
                 out.push_str("};\n\n");
             }
+            TypeDefKind::Resource if self.types.is_exported_resource(id) => {
+                let (key, _) = self.resource_scope(id);
+                let key = key.expect("exported resources live in interfaces");
+                let intrinsic = |op| names::resource_import_name(self.resolve, Some(&key), id, op);
+                let (new_mod, new_name) = intrinsic(ResourceOp::ExportedNew);
+                let (rep_mod, rep_name) = intrinsic(ResourceOp::ExportedRep);
+                let (drop_mod, drop_name) = intrinsic(ResourceOp::ExportedDrop);
+                let rep = self.types.impl_type(id);
+                let _ = writeln!(
+                    out,
+                    "/// An owned handle to an applet-defined `{name}`, as the host sees it. The state\n\
+                     /// behind it is the applet's `{rep}` (which also implements the\n\
+                     /// methods, `construct` and `deinit`, called when the host drops the last handle).\n\
+                     pub const {zname} = struct {{\n\
+                     handle: i32,\n\n\
+                     pub const Rep = {rep};\n\n\
+                     extern \"{new_mod}\" fn @\"{new_name}\"(rep: i32) callconv(.c) i32;\n\
+                     extern \"{rep_mod}\" fn @\"{rep_name}\"(handle: i32) callconv(.c) i32;\n\
+                     extern \"{drop_mod}\" fn @\"{drop_name}\"(handle: i32) callconv(.c) void;\n\n\
+                     /// Makes an owned handle for `state`, to hand to the host.\n\
+                     pub fn new(state: *Rep) {zname} {{\n\
+                     return .{{ .handle = @\"{new_name}\"(@bitCast(@as(u32, @intCast(@intFromPtr(state))))) }};\n}}\n\n\
+                     /// The state behind an owned handle.\n\
+                     pub fn rep(self: {zname}) *Rep {{\n\
+                     return @ptrFromInt(@as(usize, @as(u32, @bitCast(@\"{rep_name}\"(self.handle)))));\n}}\n\n\
+                     /// Releases the handle; the host then calls `Rep.deinit` if it was the last.\n\
+                     pub fn deinit(self: {zname}) void {{\n@\"{drop_name}\"(self.handle);\n}}\n}};\n"
+                );
+            }
             TypeDefKind::Resource => {
-                if self.types.is_exported_resource(id) {
-                    return;
-                }
                 let (key, iface) = self.resource_scope(id);
                 let (module, drop) = names::resource_import_name(
                     self.resolve,
@@ -516,10 +562,27 @@ impl Gen<'_, '_> {
         }
     }
 
-    fn export_func(&mut self, scope: &Scope, impl_ns: Option<&str>, f: &Function) {
-        if func_resource(f).is_some() {
-            return; // rejected up front: applet-defined resources
+    /// `[dtor]` exports: the host dropped the last handle to an applet-defined resource.
+    fn export_dtors(&mut self, scope: &Scope) {
+        let (Some(key), Some(iface)) = (&scope.key, scope.interface) else {
+            return;
+        };
+        for id in self.resolve.interfaces[iface].types.values() {
+            if !matches!(self.resolve.types[*id].kind, TypeDefKind::Resource) {
+                continue;
+            }
+            let dtor = names::resource_dtor_name(self.resolve, key, *id);
+            let rep = self.types.impl_type(*id);
+            let _ = writeln!(
+                self.root.body,
+                "export fn @\"{dtor}\"(rep: i32) callconv(.c) void {{\n\
+                 const state: *{rep} = @ptrFromInt(@as(usize, @as(u32, @bitCast(rep))));\n\
+                 state.deinit();\n}}\n"
+            );
         }
+    }
+
+    fn export_func(&mut self, scope: &Scope, impl_ns: Option<&str>, f: &Function) {
         let export_name = names::export_name(self.resolve, scope.key.as_ref(), f);
         let sig = self.resolve.wasm_signature(AbiVariant::GuestExport, f);
         let args: Vec<String> = (0..sig.params.len()).map(|i| format!("arg{i}")).collect();
@@ -530,9 +593,14 @@ impl Gen<'_, '_> {
             .map(|(t, a)| format!("{a}: {}", wasm_zig(*t)))
             .collect();
         let core_ret = sig.results.first().map_or("void", |t| wasm_zig(*t));
-        let target = match impl_ns {
-            Some(ns) => format!("@import(\"root\").{ns}.{}", func(f.item_name())),
-            None => format!("@import(\"root\").{}", func(f.item_name())),
+        let fname = match f.kind {
+            FunctionKind::Constructor(_) => "construct".to_string(),
+            _ => func(f.item_name()),
+        };
+        let target = match (func_resource(f), impl_ns) {
+            (Some(r), _) => format!("{}.{fname}", self.types.impl_type(r)),
+            (None, Some(ns)) => format!("@import(\"root\").{ns}.{fname}"),
+            (None, None) => format!("@import(\"root\").{fname}"),
         };
         let ret_area = std::mem::replace(&mut self.ret_area, RetArea::Stack);
         let mut bg = FunctionBindgen::new(self.types, self.sizes, args, target, ret_area);
@@ -591,17 +659,8 @@ impl Gen<'_, '_> {
 /// whole generated file is compiled. Used by tests, and as a starting point for applets.
 pub fn stub(resolve: &Resolve, world: WorldId, bindings_import: &str) -> Result<String> {
     let shape = WorldShape::new(resolve, world)?;
-    let mut paths = HashMap::new();
-    for (exported, scopes) in [(false, &shape.imports), (true, &shape.exports)] {
-        for scope in scopes {
-            if let Some(id) = scope.interface {
-                paths
-                    .entry(id)
-                    .or_insert_with(|| scope_path(resolve, scope, exported));
-            }
-        }
-    }
-    let types = ZigTypes::new(resolve, &shape, paths);
+    let types = tables(resolve, &shape);
+    types.exporting.set(true);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -625,27 +684,56 @@ pub fn stub(resolve: &Resolve, world: WorldId, bindings_import: &str) -> Result<
     for scope in &shape.exports {
         let ns = impl_name(resolve, scope, &shape.exports);
         let mut fns = String::new();
+        let mut resources: BTreeMap<TypeId, String> = BTreeMap::new();
+        if let Some(iface) = scope.interface {
+            for id in resolve.interfaces[iface].types.values() {
+                if matches!(resolve.types[*id].kind, TypeDefKind::Resource) {
+                    resources.insert(
+                        *id,
+                        "x: u8 = 0,\n\npub fn deinit(self: *@This()) void {\n_ = self;\n}\n\n"
+                            .to_string(),
+                    );
+                }
+            }
+        }
         for f in &scope.functions {
             let params: Vec<String> = f
                 .params
                 .iter()
-                .map(|p| format!("{}: {}", types.param(&p.name), types.ty(&p.ty)))
+                .enumerate()
+                .map(|(i, p)| {
+                    let name = if i == 0 && p.name == "self" {
+                        "self".to_string()
+                    } else {
+                        types.param(&p.name)
+                    };
+                    format!("{name}: {}", types.ty(&p.ty))
+                })
                 .collect();
             let ret = f
                 .result
                 .as_ref()
                 .map_or("void".to_string(), |t| types.ty(t));
-            let uses: String = f
-                .params
+            let uses: String = params
                 .iter()
-                .map(|p| format!("_ = {};\n", types.param(&p.name)))
+                .map(|p| format!("_ = {};\n", p.split(':').next().unwrap_or("_")))
                 .collect();
-            let _ = writeln!(
-                fns,
-                "pub fn {}({}) {ret} {{\n{uses}@panic(\"stub\");\n}}\n",
-                func(f.item_name()),
+            let fname = match f.kind {
+                FunctionKind::Constructor(_) => "construct".to_string(),
+                _ => func(f.item_name()),
+            };
+            let text = format!(
+                "pub fn {fname}({}) {ret} {{\n{uses}@panic(\"stub\");\n}}\n\n",
                 params.join(", ")
             );
+            match func_resource(f).and_then(|r| resources.get_mut(&r)) {
+                Some(body) => body.push_str(&text),
+                None => fns.push_str(&text),
+            }
+        }
+        for (id, body) in resources {
+            let name = type_name(resolve.types[id].name.as_deref().unwrap_or("resource"));
+            let _ = writeln!(fns, "pub const {name} = struct {{\n{body}}};\n");
         }
         match ns {
             Some(ns) => {

@@ -5,6 +5,7 @@
 //! Types use Zig's own vocabulary: slices, `?T`, `enum`, `packed struct` flags, `union(enum)`
 //! variants, `@Tuple`, error unions for `result<_, enum>`.
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
@@ -126,8 +127,14 @@ pub fn zig_docs(out: &mut String, docs: Option<&str>) {
 pub struct ZigTypes<'a> {
     pub resolve: &'a Resolve,
     pub shape: &'a WorldShape,
-    /// Namespace segments of each interface (imports win over exports for types).
-    pub paths: HashMap<InterfaceId, Vec<String>>,
+    /// Namespace segments of each imported interface.
+    pub import_paths: HashMap<InterfaceId, Vec<String>>,
+    /// Namespace segments of each exported interface (under `exports`).
+    pub export_paths: HashMap<InterfaceId, Vec<String>>,
+    /// Where the applet's root file provides each exported interface (`@import("root").x`).
+    pub impl_ns: HashMap<InterfaceId, String>,
+    /// Which side names are for: an interface both imported and exported has two sets.
+    pub exporting: Cell<bool>,
     /// Declaration names a parameter must not shadow (Zig forbids it).
     pub reserved: HashSet<String>,
 }
@@ -158,7 +165,9 @@ impl<'a> ZigTypes<'a> {
     pub fn new(
         resolve: &'a Resolve,
         shape: &'a WorldShape,
-        paths: HashMap<InterfaceId, Vec<String>>,
+        import_paths: HashMap<InterfaceId, Vec<String>>,
+        export_paths: HashMap<InterfaceId, Vec<String>>,
+        impl_ns: HashMap<InterfaceId, String>,
     ) -> Self {
         let mut reserved: HashSet<String> = FILE_DECLS.iter().map(|s| s.to_string()).collect();
         for scope in shape.imports.iter().chain(&shape.exports) {
@@ -166,13 +175,17 @@ impl<'a> ZigTypes<'a> {
                 reserved.insert(func(f.item_name()));
             }
         }
-        for segs in paths.values() {
+        for segs in import_paths.values().chain(export_paths.values()) {
             reserved.extend(segs.iter().cloned());
         }
+        reserved.extend(impl_ns.values().cloned());
         ZigTypes {
             resolve,
             shape,
-            paths,
+            import_paths,
+            export_paths,
+            impl_ns,
+            exporting: Cell::new(false),
             reserved,
         }
     }
@@ -197,18 +210,48 @@ impl<'a> ZigTypes<'a> {
         s
     }
 
+    /// Namespace segments of interface `id` on the current side.
+    pub fn iface_path(&self, id: InterfaceId) -> Vec<String> {
+        let (first, second) = if self.exporting.get() {
+            (&self.export_paths, &self.import_paths)
+        } else {
+            (&self.import_paths, &self.export_paths)
+        };
+        first
+            .get(&id)
+            .or_else(|| second.get(&id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn owner_path(&self, owner: TypeOwner) -> String {
         match owner {
-            TypeOwner::Interface(id) => Self::path_expr(self.paths.get(&id).map_or(&[][..], |p| p)),
+            TypeOwner::Interface(id) => Self::path_expr(&self.iface_path(id)),
             TypeOwner::World(_) | TypeOwner::None => "bindings".to_string(),
         }
     }
 
-    /// True for resources the applet defines.
+    /// True for resources the applet defines (on the current side).
     pub fn is_exported_resource(&self, r: TypeId) -> bool {
-        self.shape
-            .exported_resources
-            .contains(&dealias(self.resolve, r))
+        self.shape.is_exported_resource(
+            self.resolve,
+            dealias(self.resolve, r),
+            self.exporting.get(),
+        )
+    }
+
+    /// The applet's type implementing an exported resource: `@import("root").<ns>.<Name>`.
+    pub fn impl_type(&self, r: TypeId) -> String {
+        let r = dealias(self.resolve, r);
+        let def = &self.resolve.types[r];
+        let ns = match def.owner {
+            TypeOwner::Interface(id) => self.impl_ns.get(&id).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        format!(
+            "@import(\"root\").{ns}.{}",
+            type_name(def.name.as_deref().unwrap_or("resource"))
+        )
     }
 
     /// The full path of a named type.
@@ -267,6 +310,9 @@ impl<'a> ZigTypes<'a> {
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
                 match &def.kind {
+                    TypeDefKind::Handle(Handle::Borrow(r)) if self.is_exported_resource(*r) => {
+                        format!("*{}", self.impl_type(*r))
+                    }
                     TypeDefKind::Handle(Handle::Own(r) | Handle::Borrow(r)) => {
                         self.named(dealias(self.resolve, *r))
                     }
