@@ -17,7 +17,7 @@ pub fn run(args: &[String]) -> ExitCode {
         .filter(|a| !a.starts_with("--"))
         .map(String::as_str)
         .collect();
-    let samples = if quick { 2 } else { 7 };
+    let samples = if quick { 2 } else { 9 };
     if cfg!(debug_assertions) {
         eprintln!("warning: a debug build; run with --release for meaningful numbers");
     }
@@ -53,23 +53,31 @@ pub fn run(args: &[String]) -> ExitCode {
         .iter()
         .filter(|w| filter.is_empty() || filter.contains(&w.name))
     {
-        let mut times = Vec::new();
-        let mut results = Vec::new();
-        for r in &mut runners {
-            match r.bench(w.name, w.bench_arg, samples) {
-                Ok((result, time)) => {
-                    results.push(result);
-                    times.push(time);
-                }
-                Err(e) => {
-                    eprintln!("{}: {} failed: {e}", w.name, r.name());
-                    failed = true;
+        // Rounds alternate between the engines, so load from other processes on the machine
+        // affects all of them alike; each engine's fastest round counts.
+        let mut times = vec![Duration::MAX; runners.len()];
+        let mut results = vec![None; runners.len()];
+        for _ in 0..samples {
+            for (k, r) in runners.iter_mut().enumerate() {
+                match r.bench(w.name, w.bench_arg, 1) {
+                    Ok((result, time)) => {
+                        if results[k].is_some_and(|prev| prev != result) {
+                            eprintln!("{}: {} is not deterministic", w.name, r.name());
+                            failed = true;
+                        }
+                        results[k] = Some(result);
+                        times[k] = times[k].min(time);
+                    }
+                    Err(e) => {
+                        eprintln!("{}: {} failed: {e}", w.name, r.name());
+                        failed = true;
+                    }
                 }
             }
         }
-        if times.len() != runners.len() {
+        let Some(results) = results.into_iter().collect::<Option<Vec<u32>>>() else {
             continue;
-        }
+        };
         if results.iter().any(|r| *r != results[0]) {
             eprintln!("{}: engines disagree: {results:?}", w.name);
             failed = true;
