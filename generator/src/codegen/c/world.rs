@@ -52,6 +52,8 @@ impl WorldShape {
         names::check_supported(resolve, world_id)?;
         let world = &resolve.worlds[world_id];
         let name = world.name.to_snake_case();
+        // Two versions of one package in a world: names carry the version.
+        let versioned = names::world_has_multiple_versions(resolve, world_id);
         let mut shape = WorldShape {
             name: name.clone(),
             imports: Vec::new(),
@@ -66,17 +68,14 @@ impl WorldShape {
                 match item {
                     WorldItem::Interface { id, .. } => {
                         let iface = &resolve.interfaces[*id];
-                        let base = match (key, iface.package) {
-                            (WorldKey::Interface(_), Some(pkg)) => {
-                                let pkg = &resolve.packages[pkg].name;
-                                format!(
-                                    "{}_{}_{}",
-                                    pkg.namespace.to_snake_case(),
-                                    pkg.name.to_snake_case(),
-                                    iface.name.as_deref().unwrap_or("iface").to_snake_case()
-                                )
-                            }
-                            _ => format!("{name}_{}", resolve.name_world_key(key).to_snake_case()),
+                        let segments = names::interface_segments(resolve, key, versioned);
+                        let base = match key {
+                            WorldKey::Interface(_) => segments
+                                .iter()
+                                .map(|s| s.to_snake_case())
+                                .collect::<Vec<_>>()
+                                .join("_"),
+                            WorldKey::Name(n) => format!("{name}_{}", n.to_snake_case()),
                         };
                         let prefix = if exported {
                             format!("exports_{base}")

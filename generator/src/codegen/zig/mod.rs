@@ -60,26 +60,19 @@ impl Node {
     }
 }
 
-/// Namespace segments of an interface scope.
-fn scope_path(resolve: &Resolve, scope: &Scope, exported: bool) -> Vec<String> {
+/// Namespace segments of an interface scope (with the package version when the world holds two
+/// versions of one package).
+fn scope_path(resolve: &Resolve, scope: &Scope, exported: bool, versioned: bool) -> Vec<String> {
     let mut path = Vec::new();
     if exported {
         path.push("exports".to_string());
     }
-    match (&scope.key, scope.interface) {
-        (Some(WorldKey::Interface(_)), Some(id)) => {
-            let iface = &resolve.interfaces[id];
-            if let Some(pkg) = iface.package {
-                let name = &resolve.packages[pkg].name;
-                path.push(zig_ident(&name.namespace.to_snake_case()));
-                path.push(zig_ident(&name.name.to_snake_case()));
-            }
-            path.push(zig_ident(
-                &iface.name.as_deref().unwrap_or("iface").to_snake_case(),
-            ));
-        }
-        (Some(key), _) => path.push(zig_ident(&resolve.name_world_key(key).to_snake_case())),
-        (None, _) => {}
+    if let Some(key) = &scope.key {
+        path.extend(
+            names::interface_segments(resolve, key, versioned)
+                .iter()
+                .map(|s| zig_ident(&s.to_snake_case())),
+        );
     }
     path
 }
@@ -102,18 +95,19 @@ fn impl_name(resolve: &Resolve, scope: &Scope, all: &[Scope]) -> Option<String> 
 }
 
 /// Path tables for `shape`: namespaces of both sides, and the applet's implementation names.
-fn tables<'a>(resolve: &'a Resolve, shape: &'a WorldShape) -> ZigTypes<'a> {
+fn tables<'a>(resolve: &'a Resolve, shape: &'a WorldShape, world: WorldId) -> ZigTypes<'a> {
+    let versioned = names::world_has_multiple_versions(resolve, world);
     let mut import_paths = HashMap::new();
     let mut export_paths = HashMap::new();
     let mut impl_ns = HashMap::new();
     for scope in &shape.imports {
         if let Some(id) = scope.interface {
-            import_paths.insert(id, scope_path(resolve, scope, false));
+            import_paths.insert(id, scope_path(resolve, scope, false, versioned));
         }
     }
     for scope in &shape.exports {
         if let Some(id) = scope.interface {
-            export_paths.insert(id, scope_path(resolve, scope, true));
+            export_paths.insert(id, scope_path(resolve, scope, true, versioned));
             if let Some(ns) = impl_name(resolve, scope, &shape.exports) {
                 impl_ns.insert(id, ns);
             }
@@ -128,7 +122,7 @@ impl Backend for Zig {
         let sizes = names::sizes(resolve)?;
         let (section_name, section) = names::component_type_section(resolve, world)?;
 
-        let types = tables(resolve, &shape);
+        let types = tables(resolve, &shape, world);
         let mut g = Gen {
             resolve,
             types: &types,
@@ -150,7 +144,7 @@ impl Backend for Zig {
         }
         types.exporting.set(false);
         for scope in &shape.imports {
-            let path = scope_path(resolve, scope, false);
+            let path = types.iface_path_of(scope);
             g.root.at(&path).docs = scope.docs.clone();
             for f in &scope.functions {
                 g.import_func(scope, &path, f);
@@ -158,7 +152,7 @@ impl Backend for Zig {
         }
         types.exporting.set(true);
         for scope in &shape.exports {
-            let path = scope_path(resolve, scope, true);
+            let path = types.iface_path_of(scope);
             g.root.at(&path).docs = scope.docs.clone();
             let impl_ns = impl_name(resolve, scope, &shape.exports);
             for f in &scope.functions {
@@ -659,7 +653,7 @@ impl Gen<'_, '_> {
 /// whole generated file is compiled. Used by tests, and as a starting point for applets.
 pub fn stub(resolve: &Resolve, world: WorldId, bindings_import: &str) -> Result<String> {
     let shape = WorldShape::new(resolve, world)?;
-    let types = tables(resolve, &shape);
+    let types = tables(resolve, &shape, world);
     types.exporting.set(true);
     let mut out = String::new();
     let _ = writeln!(

@@ -224,6 +224,14 @@ impl<'a> ZigTypes<'a> {
             .unwrap_or_default()
     }
 
+    /// Namespace segments of a scope on the current side (world-level functions: the root).
+    pub fn iface_path_of(&self, scope: &crate::codegen::c::world::Scope) -> Vec<String> {
+        scope
+            .interface
+            .map(|id| self.iface_path(id))
+            .unwrap_or_default()
+    }
+
     fn owner_path(&self, owner: TypeOwner) -> String {
         match owner {
             TypeOwner::Interface(id) => Self::path_expr(&self.iface_path(id)),
