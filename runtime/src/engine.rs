@@ -60,8 +60,21 @@ impl Config {
 
 pub(crate) struct EngineInner {
     pub config: Config,
-    /// Interned function types; the id is the index (linear search: modules have few types).
+    /// Interned function types; the id is the index.
     types: RefCell<Vec<FuncType>>,
+    /// Open-addressing hash index into `types` (entries are id + 1; 0 is empty).
+    index: RefCell<Vec<u32>>,
+}
+
+/// FNV-1a over a function type's shape.
+fn hash(t: &FuncType) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut add = |b: u8| h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    add(t.params().len() as u8);
+    for v in t.params().iter().chain(t.results()) {
+        add(*v as u8);
+    }
+    h as usize
 }
 
 /// Shared compilation context: configuration and the function type registry.
@@ -91,6 +104,7 @@ impl Engine {
             inner: Rc::new(EngineInner {
                 config: config.clone(),
                 types: RefCell::new(Vec::new()),
+                index: RefCell::new(Vec::new()),
             }),
         }
     }
@@ -100,10 +114,30 @@ impl Engine {
     /// Intern a function type; equal types get equal ids (used by `call_indirect` and linking).
     pub(crate) fn intern(&self, ty: &FuncType) -> u32 {
         let mut types = self.inner.types.borrow_mut();
-        if let Some(id) = types.iter().position(|t| t == ty) {
-            return id as u32;
+        let mut index = self.inner.index.borrow_mut();
+        if index.len() < 2 * (types.len() + 1) {
+            // Grow (power of two, at most half full) and re-insert everything.
+            let cap = (2 * (types.len() + 1)).next_power_of_two().max(16);
+            *index = alloc::vec![0; cap];
+            for (id, t) in types.iter().enumerate() {
+                let mut i = hash(t) & (cap - 1);
+                while index[i] != 0 {
+                    i = (i + 1) & (cap - 1);
+                }
+                index[i] = id as u32 + 1;
+            }
+        }
+        let mask = index.len() - 1;
+        let mut i = hash(ty) & mask;
+        loop {
+            match index[i] {
+                0 => break,
+                e if types.get(e as usize - 1) == Some(ty) => return e - 1,
+                _ => i = (i + 1) & mask,
+            }
         }
         types.push(ty.clone());
+        index[i] = types.len() as u32;
         (types.len() - 1) as u32
     }
     pub(crate) fn same(&self, other: &Engine) -> bool {

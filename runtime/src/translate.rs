@@ -145,10 +145,15 @@ pub(crate) struct Translator {
     consts: Vec<u64>,
     /// Ranges of `extra` holding slots (call arguments): (start, len).
     slot_ranges: Vec<(usize, usize)>,
+    /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
+    local_refs: Vec<u32>,
+    total_local_refs: usize,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
 const MAX_CONSTS: usize = 4096;
+/// How many recent pool entries a constant is compared with before getting a new slot.
+const CONST_SEARCH: usize = 64;
 /// Largest frame (locals, temporaries, saved params); slots are signed 16-bit offsets.
 const MAX_FRAME: usize = i16::MAX as usize;
 
@@ -186,6 +191,8 @@ impl Translator {
             func_results,
             consts: Vec::new(),
             slot_ranges: Vec::new(),
+            local_refs: alloc::vec![0; num_locals],
+            total_local_refs: 0,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -236,6 +243,7 @@ impl Translator {
     }
     pub fn push_local(&mut self, l: u32) {
         self.stack.push(Loc::Local(l as S));
+        self.count_local(l as S, true);
         if self.stack.len() > self.max_height {
             self.max_height = self.stack.len();
         }
@@ -270,7 +278,15 @@ impl Translator {
     }
     /// The (negative) frame slot of a pooled constant; `None` when the pool is full.
     fn const_slot(&mut self, v: u64) -> Option<S> {
-        let k = match self.consts.iter().position(|c| *c == v) {
+        // Search only the most recent constants: bounded work per use, even for hostile code.
+        let from = self.consts.len().saturating_sub(CONST_SEARCH);
+        let found = self
+            .consts
+            .iter()
+            .skip(from)
+            .position(|c| *c == v)
+            .map(|k| k + from);
+        let k = match found {
             Some(k) => k,
             None => {
                 if self.consts.len() >= MAX_CONSTS {
@@ -304,28 +320,58 @@ impl Translator {
         let s = self.slot(h);
         self.move_to(h, s);
         if let Some(e) = self.stack.get_mut(h) {
-            *e = Loc::Temp;
+            let old = core::mem::replace(e, Loc::Temp);
+            if let Loc::Local(l) = old {
+                self.count_local(l, false);
+            }
         }
     }
     fn pop_slot(&mut self) -> S {
         let h = self.stack.len().saturating_sub(1);
         let s = self.read_slot(h);
-        self.stack.pop();
+        self.pop_entry();
         s
     }
     fn dst(&self) -> S {
         self.slot(self.stack.len())
     }
-    /// Copy every entry that aliases local `l` into its own slot before `l` is overwritten.
-    fn preserve_local(&mut self, l: S) {
-        for h in 0..self.stack.len() {
-            if self.stack.get(h) == Some(&Loc::Local(l)) {
-                self.materialize(h);
+    /// Track how many stack entries alias each local (so the common case needs no scan).
+    fn count_local(&mut self, l: S, inc: bool) {
+        if let Some(c) = self.local_refs.get_mut(l as usize) {
+            if inc {
+                *c += 1;
+                self.total_local_refs += 1;
+            } else {
+                *c = c.saturating_sub(1);
+                self.total_local_refs = self.total_local_refs.saturating_sub(1);
             }
         }
     }
+    fn pop_entry(&mut self) -> Option<Loc> {
+        let e = self.stack.pop();
+        if let Some(Loc::Local(l)) = e {
+            self.count_local(l, false);
+        }
+        e
+    }
+    fn truncate_stack(&mut self, h: usize) {
+        while self.stack.len() > h {
+            self.pop_entry();
+        }
+    }
+    /// Copy every entry that aliases local `l` into its own slot before `l` is overwritten.
+    fn preserve_local(&mut self, l: S) {
+        if self.local_refs.get(l as usize).is_some_and(|c| *c > 0) {
+            self.preserve_all_locals();
+        }
+    }
+    /// Materialize every entry that aliases a local. Scans from the top and stops once none is
+    /// left, so the cost is bounded by the entries pushed since the previous scan (linear
+    /// overall, even for hostile code).
     fn preserve_all_locals(&mut self) {
-        for h in 0..self.stack.len() {
+        let mut h = self.stack.len();
+        while self.total_local_refs > 0 && h > 0 {
+            h -= 1;
             if matches!(self.stack.get(h), Some(Loc::Local(_))) {
                 self.materialize(h);
             }
@@ -361,10 +407,10 @@ impl Translator {
             Some((c, const_below)) => {
                 let x = if const_below {
                     let x = self.pop_slot();
-                    self.stack.pop();
+                    self.pop_entry();
                     x
                 } else {
-                    self.stack.pop();
+                    self.pop_entry();
                     self.pop_slot()
                 };
                 let c = if sub { c.wrapping_neg() } else { c };
@@ -379,7 +425,7 @@ impl Translator {
     /// Reinterpretations do not change the cell.
     pub fn nop_convert(&mut self) {}
     pub fn drop_(&mut self) {
-        self.stack.pop();
+        self.pop_entry();
     }
     pub fn select(&mut self) {
         let c = self.pop_slot();
@@ -446,7 +492,8 @@ impl Translator {
         let l = l as S;
         let h = self.stack.len().saturating_sub(1);
         let top = self.stack.get(h).copied();
-        let aliased = self.stack.iter().take(h).any(|e| *e == Loc::Local(l));
+        let refs = self.local_refs.get(l as usize).copied().unwrap_or(0);
+        let aliased = refs > u32::from(top == Some(Loc::Local(l)));
         let mut done = false;
         if top == Some(Loc::Temp)
             && !aliased
@@ -467,11 +514,22 @@ impl Translator {
             }
             self.last = None;
         }
+        let v = self.pop_entry();
         if !done {
+            // The value is off the stack now, so preserving aliases of `l` never copies it.
             self.preserve_local(l);
-            self.move_to(h, l);
+            match v {
+                Some(Loc::Local(x)) if x == l => {}
+                Some(Loc::Local(x)) => {
+                    self.emit(Instr::Copy(l, x));
+                }
+                Some(Loc::Const(c)) => self.emit_const(l, c),
+                _ => {
+                    let s = self.slot(h);
+                    self.emit(Instr::Copy(l, s));
+                }
+            }
         }
-        self.stack.pop();
         if tee {
             self.push_local(l as u32);
         }
@@ -502,7 +560,7 @@ impl Translator {
                 self.code.pop();
                 self.offsets.pop();
                 self.last = None;
-                self.stack.pop();
+                self.pop_entry();
                 return c;
             }
         }
@@ -584,7 +642,7 @@ impl Translator {
     }
 
     fn restore_params(&mut self, height: usize, np: usize, save: Option<u32>) {
-        self.stack.truncate(height);
+        self.truncate_stack(height);
         for i in 0..np {
             if let Some(first) = save {
                 let dst = self.slot(height + i);
@@ -608,8 +666,8 @@ impl Translator {
     fn materialize_results(&mut self, height: usize, nr: usize) {
         self.transfer(height, nr);
         let len = self.stack.len();
-        self.stack.truncate(len.saturating_sub(nr));
-        self.stack.truncate(height);
+        self.truncate_stack(len.saturating_sub(nr));
+        self.truncate_stack(height);
         for _ in 0..nr {
             self.push_temp();
         }
@@ -697,7 +755,7 @@ impl Translator {
                 }
             }
         }
-        self.stack.truncate(height);
+        self.truncate_stack(height);
         for _ in 0..nr {
             self.push_temp();
         }
@@ -853,7 +911,7 @@ impl Translator {
         for h in base..len {
             args.push(self.read_slot(h) as u32);
         }
-        self.stack.truncate(base);
+        self.truncate_stack(base);
         let extra = self.add_extra(&args);
         self.slot_ranges.push((extra as usize, args.len()));
         let d = self.dst();
@@ -873,7 +931,7 @@ impl Translator {
         for h in base..len {
             args.push(self.read_slot(h) as u32);
         }
-        self.stack.truncate(base);
+        self.truncate_stack(base);
         let extra = self.add_extra(&args);
         self.slot_ranges.push((extra as usize + 2, args.len() - 2));
         let d = self.dst();

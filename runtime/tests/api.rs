@@ -276,3 +276,93 @@ fn hostile_bytes_error() {
     assert!(e.offset().is_some());
     assert!(!e.to_string().is_empty());
 }
+
+fn leb(mut v: u32, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
+    out.push(id);
+    leb(body.len() as u32, out);
+    out.extend_from_slice(body);
+}
+
+/// A module with one `() -> ()` function (one i32 local) whose body is `code`, exported
+/// `exports` times under distinct names.
+fn module_with_body(code: &[u8], exports: u32) -> Vec<u8> {
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &[1, 0x60, 0, 0], &mut m);
+    section(3, &[1, 0], &mut m);
+    let mut ex = Vec::new();
+    leb(exports, &mut ex);
+    for i in 0..exports {
+        let name = format!("f{i}");
+        leb(name.len() as u32, &mut ex);
+        ex.extend_from_slice(name.as_bytes());
+        ex.extend_from_slice(&[0, 0]);
+    }
+    section(7, &ex, &mut m);
+    let mut body = vec![1, 1, 0x7f];
+    body.extend_from_slice(code);
+    body.push(0x0b);
+    let mut func = Vec::new();
+    leb(body.len() as u32, &mut func);
+    func.extend_from_slice(&body);
+    let mut code_sec = vec![1];
+    code_sec.extend_from_slice(&func);
+    section(10, &code_sec, &mut m);
+    m
+}
+
+/// Shapes that make naive validators/translators quadratic must load in linear time (these
+/// would take minutes if they were quadratic).
+#[test]
+fn hostile_shapes_load_in_linear_time() {
+    let engine = Engine::default();
+    // Many exports: duplicate-name detection.
+    let m = module_with_body(&[], 200_000);
+    Module::new(&engine, &m).unwrap();
+    // A deep operand stack, then many blocks and aliased local.set sequences.
+    let mut code = Vec::new();
+    for _ in 0..30_000 {
+        code.extend_from_slice(&[0x20, 0]); // local.get 0
+    }
+    for _ in 0..100_000 {
+        code.extend_from_slice(&[0x02, 0x40, 0x0b]); // block end
+        code.extend_from_slice(&[0x20, 0, 0x20, 0, 0x21, 0, 0x1a]); // get get set drop
+    }
+    for _ in 0..30_000 {
+        code.push(0x1a); // drop
+    }
+    let m = module_with_body(&code, 1);
+    let module = Module::new(&engine, &m).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = inst.get_typed_func::<(), ()>(&store, "f0").unwrap();
+    f.call(&mut store, ()).unwrap();
+    // Many distinct function types.
+    let mut types = Vec::new();
+    leb(60_000, &mut types);
+    for i in 0..60_000u32 {
+        types.push(0x60);
+        let n = 1 + i % 50;
+        leb(n, &mut types);
+        for k in 0..n {
+            types.push(if (i >> (k % 16)) & 1 == 0 { 0x7f } else { 0x7e });
+        }
+        types.push(0);
+    }
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &types, &mut m);
+    Module::new(&engine, &m).unwrap();
+}

@@ -15,6 +15,10 @@ use crate::types::{ExternKind, FuncType, GlobalType, MemoryType, TableType, Type
 
 type R<T> = Result<T, Error>;
 
+/// Implementation limit on params and results of a function type (as in wasmparser): keeps
+/// the per-branch validation and translation work bounded.
+const MAX_PARAMS: usize = 1000;
+
 /// Largest number of 64 KiB pages of a 32-bit memory.
 const MAX_PAGES_64K: u64 = 65536;
 
@@ -370,6 +374,11 @@ fn parse_types(s: &mut Reader<'_>, m: &mut ModuleInner, engine: &Engine) -> R<()
         for _ in 0..nr {
             results.push(read_val_type(s)?);
         }
+        if params.len() > MAX_PARAMS || results.len() > MAX_PARAMS {
+            return Err(Error::limit(
+                "function type has more than 1000 params or results",
+            ));
+        }
         let ty = FuncType::new(params, results);
         m.type_ids.push(engine.intern(&ty));
         m.types.push(ty);
@@ -428,7 +437,6 @@ fn parse_imports(s: &mut Reader<'_>, m: &mut ModuleInner) -> R<()> {
 fn parse_exports(s: &mut Reader<'_>, m: &mut ModuleInner) -> R<()> {
     let n = s.count(3)?;
     for _ in 0..n {
-        let name_off = s.offset();
         let name = s.name()?.to_string();
         let off = s.offset();
         let kind_byte = s.u8()?;
@@ -454,10 +462,13 @@ fn parse_exports(s: &mut Reader<'_>, m: &mut ModuleInner) -> R<()> {
         {
             *d = true;
         }
-        if m.exports.iter().any(|e| e.name == name) {
-            return Err(Error::invalid(name_off, "duplicate export name"));
-        }
         m.exports.push(Export { name, kind, index });
+    }
+    // Duplicate names: sort once instead of comparing every pair.
+    let mut names: Vec<&str> = m.exports.iter().map(|e| e.name.as_str()).collect();
+    names.sort_unstable();
+    if names.windows(2).any(|w| w.first() == w.get(1)) {
+        return Err(Error::invalid(s.offset(), "duplicate export name"));
     }
     Ok(())
 }
