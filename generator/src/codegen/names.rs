@@ -327,3 +327,118 @@ pub fn format_rust(src: &str) -> anyhow::Result<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(src: &str) -> (Resolve, WorldId) {
+        let mut resolve = Resolve::default();
+        let pkg = resolve.push_str("t.wit", src).unwrap();
+        let world = resolve.select_world(&[pkg], None).unwrap();
+        (resolve, world)
+    }
+
+    const WIT: &str = r#"
+        package foo:foo@1.0.0;
+        interface my-default {
+            resource r { constructor(); m: func() -> string; s: static func(); }
+            l: func() -> list<u8>;
+        }
+        world w {
+            import my-default;
+            export exp: interface { resource g; f: func() -> string; }
+            export top: func();
+        }
+    "#;
+
+    /// Names as `wit-component` expects them (its `tests/components/*/module.wat` use the same).
+    #[test]
+    fn legacy_names() {
+        let (resolve, w) = world(WIT);
+        let world = &resolve.worlds[w];
+        let (key, id) = world
+            .imports
+            .iter()
+            .find_map(|(k, i)| match i {
+                WorldItem::Interface { id, .. } => Some((k, *id)),
+                _ => None,
+            })
+            .unwrap();
+        let iface = &resolve.interfaces[id];
+        let l = &iface.functions["l"];
+        assert_eq!(
+            import_name(&resolve, Some(key), l),
+            ("foo:foo/my-default@1.0.0".into(), "l".into())
+        );
+        let m = &iface.functions["[method]r.m"];
+        assert_eq!(import_name(&resolve, Some(key), m).1, "[method]r.m");
+        let r = iface.types["r"];
+        assert_eq!(
+            resource_import_name(&resolve, Some(key), r, ResourceOp::ImportedDrop),
+            ("foo:foo/my-default@1.0.0".into(), "[resource-drop]r".into())
+        );
+
+        let (ekey, eid) = world
+            .exports
+            .iter()
+            .find_map(|(k, i)| match i {
+                WorldItem::Interface { id, .. } => Some((k, *id)),
+                _ => None,
+            })
+            .unwrap();
+        let f = &resolve.interfaces[eid].functions["f"];
+        assert_eq!(export_name(&resolve, Some(ekey), f), "exp#f");
+        assert_eq!(post_return_name(&resolve, Some(ekey), f), "cabi_post_exp#f");
+        let g = resolve.interfaces[eid].types["g"];
+        assert_eq!(
+            resource_import_name(&resolve, Some(ekey), g, ResourceOp::ExportedNew),
+            ("[export]exp".into(), "[resource-new]g".into())
+        );
+        assert_eq!(resource_dtor_name(&resolve, ekey, g), "exp#[dtor]g");
+        let top = world
+            .exports
+            .values()
+            .find_map(|i| match i {
+                WorldItem::Function(f) => Some(f),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(export_name(&resolve, None, top), "top");
+        assert_eq!(realloc_name(&resolve), "cabi_realloc");
+        assert_eq!(qualified_world_name(&resolve, w), "foo:foo/w@1.0.0");
+    }
+
+    #[test]
+    fn component_type_section_names_the_world() {
+        let (resolve, w) = world(WIT);
+        let (name, bytes) = component_type_section(&resolve, w).unwrap();
+        assert_eq!(name, "component-type:embwit:foo:foo/w@1.0.0");
+        // A component binary: the `\0asm` magic and the component layer.
+        assert_eq!(&bytes[..4], b"\0asm");
+        assert_eq!(&bytes[4..8], &[0x0d, 0x00, 0x01, 0x00]);
+    }
+
+    #[test]
+    fn unsupported_features_are_named() {
+        let (resolve, w) = world(
+            "package a:b;\ninterface i { f: func(x: future<u8>); }\nworld w { import i; }\n",
+        );
+        let err = check_supported(&resolve, w).unwrap_err().to_string();
+        assert!(err.contains("future or stream") && err.contains("a:b/i"), "{err}");
+        let (resolve, w) = world(WIT);
+        check_supported(&resolve, w).unwrap();
+    }
+
+    #[test]
+    fn versioned_segments_only_when_needed() {
+        let (resolve, w) = world(WIT);
+        assert!(!world_has_multiple_versions(&resolve, w));
+        let key = resolve.worlds[w].imports.keys().next().unwrap();
+        assert_eq!(interface_segments(&resolve, key, false), ["foo", "foo", "my-default"]);
+        assert_eq!(
+            interface_segments(&resolve, key, true),
+            ["foo", "foo-v1-0-0", "my-default"]
+        );
+    }
+}
