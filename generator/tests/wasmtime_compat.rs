@@ -309,19 +309,29 @@ fn guest_component(case: &str, world: &str, guest: &str) -> Vec<u8> {
 
     let target_dir = tmp.join("embwit-guests");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown"])
-        .arg("--manifest-path")
-        .arg(krate.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir);
-    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR"] {
+    cmd.args([
+        "build",
+        "--quiet",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .arg("--manifest-path")
+    .arg(krate.join("Cargo.toml"))
+    .arg("--target-dir")
+    .arg(&target_dir);
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+    ] {
         cmd.env_remove(var);
     }
     assert!(cmd.status().unwrap().success(), "building {guest} failed");
-    let module = std::fs::read(
-        target_dir.join(format!("wasm32-unknown-unknown/release/{package}.wasm")),
-    )
-    .unwrap();
+    let module =
+        std::fs::read(target_dir.join(format!("wasm32-unknown-unknown/release/{package}.wasm")))
+            .unwrap();
     wit_component::ComponentEncoder::default()
         .validate(true)
         .module(&module)
@@ -722,7 +732,12 @@ mod resources_world {
 
         // The guest uses every bucket function; the digest encodes what it saw.
         let p = store.data_mut().open("p".into())?;
-        store.data_mut().table.get_mut(&p)?.map.insert("b".into(), b"2".to_vec());
+        store
+            .data_mut()
+            .table
+            .get_mut(&p)?
+            .map
+            .insert("b".into(), b"2".to_vec());
         let q = store.data_mut().open("q".into())?;
         let digest = c.call_buckets(&mut store, &[borrow(&p), borrow(&q)])?;
         // none: 1, get("a"): 1 byte, list-all: saved p q fresh forked x y (m absorbed) = 7,
