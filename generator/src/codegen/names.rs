@@ -421,11 +421,13 @@ mod tests {
 
     #[test]
     fn unsupported_features_are_named() {
-        let (resolve, w) = world(
-            "package a:b;\ninterface i { f: func(x: future<u8>); }\nworld w { import i; }\n",
-        );
+        let (resolve, w) =
+            world("package a:b;\ninterface i { f: func(x: future<u8>); }\nworld w { import i; }\n");
         let err = check_supported(&resolve, w).unwrap_err().to_string();
-        assert!(err.contains("future or stream") && err.contains("a:b/i"), "{err}");
+        assert!(
+            err.contains("future or stream") && err.contains("a:b/i"),
+            "{err}"
+        );
         let (resolve, w) = world(WIT);
         check_supported(&resolve, w).unwrap();
     }
@@ -435,7 +437,10 @@ mod tests {
         let (resolve, w) = world(WIT);
         assert!(!world_has_multiple_versions(&resolve, w));
         let key = resolve.worlds[w].imports.keys().next().unwrap();
-        assert_eq!(interface_segments(&resolve, key, false), ["foo", "foo", "my-default"]);
+        assert_eq!(
+            interface_segments(&resolve, key, false),
+            ["foo", "foo", "my-default"]
+        );
         assert_eq!(
             interface_segments(&resolve, key, true),
             ["foo", "foo-v1-0-0", "my-default"]
