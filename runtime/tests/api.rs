@@ -339,9 +339,7 @@ fn hostile_shapes_load_in_linear_time() {
         code.extend_from_slice(&[0x02, 0x40, 0x0b]); // block end
         code.extend_from_slice(&[0x20, 0, 0x20, 0, 0x21, 0, 0x1a]); // get get set drop
     }
-    for _ in 0..30_000 {
-        code.push(0x1a); // drop
-    }
+    code.extend(std::iter::repeat_n(0x1a, 30_000)); // drop
     let m = module_with_body(&code, 1);
     let module = Module::new(&engine, &m).unwrap();
     let mut store = Store::new(&engine, ());

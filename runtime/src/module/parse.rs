@@ -464,11 +464,27 @@ fn parse_exports(s: &mut Reader<'_>, m: &mut ModuleInner) -> R<()> {
         }
         m.exports.push(Export { name, kind, index });
     }
-    // Duplicate names: sort once instead of comparing every pair.
-    let mut names: Vec<&str> = m.exports.iter().map(|e| e.name.as_str()).collect();
-    names.sort_unstable();
-    if names.windows(2).any(|w| w.first() == w.get(1)) {
-        return Err(Error::invalid(s.offset(), "duplicate export name"));
+    // Duplicate names: one pass over a hash index instead of comparing every pair.
+    let cap = (2 * m.exports.len()).next_power_of_two().max(4);
+    let mut index = alloc::vec![u32::MAX; cap];
+    for (i, e) in m.exports.iter().enumerate() {
+        let mut h: u32 = 0x811c_9dc5;
+        for b in e.name.bytes() {
+            h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+        }
+        let mut slot = h as usize & (cap - 1);
+        while let Some(&j) = index.get(slot) {
+            if j == u32::MAX {
+                break;
+            }
+            if m.exports.get(j as usize).is_some_and(|o| o.name == e.name) {
+                return Err(Error::invalid(s.offset(), "duplicate export name"));
+            }
+            slot = (slot + 1) & (cap - 1);
+        }
+        if let Some(x) = index.get_mut(slot) {
+            *x = i as u32;
+        }
     }
     Ok(())
 }
