@@ -23,6 +23,7 @@ fn module(body: &str) -> Vec<u8> {
   (import "{HOST}" "[resource-drop]counter" (func $drop (param i32)))
   (import "{HOST}" "echo-string" (func $echo_string (param i32 i32 i32)))
   (import "{HOST}" "echo-strings" (func $echo_strings (param i32 i32 i32)))
+  (import "[export]{GUEST}" "[resource-rep]accumulator" (func $rep (param i32) (result i32)))
   (memory (export "memory") 1)
   (global $bump (mut i32) (i32.const 4096))
   (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
@@ -141,7 +142,7 @@ fn forged_handle() {
     (call $get (i32.const 42)))"#
     ));
     expect_trap(&wasm, "invalid handle 42", |g| {
-        guest::call_peek_counter(g, embwit_host::Resource::new(0))
+        guest::call_peek_counter(g, &embwit_host::Resource::new(0))
     });
 }
 
@@ -164,7 +165,7 @@ fn borrowed_handle_not_dropped() {
         r#"(func (export "{GUEST}#peek-counter") (param i32) (result i32) (i32.const 0))"#
     ));
     expect_trap(&wasm, "was not dropped before the call returned", |g| {
-        guest::call_peek_counter(g, embwit_host::Resource::new(0))
+        guest::call_peek_counter(g, &embwit_host::Resource::new(0))
     });
 }
 
@@ -249,4 +250,22 @@ fn standard_names_link() {
         assert_eq!(r, Ok("standard".to_string()), "{engine:?}");
         assert_eq!(host.calls, ["string"]);
     }
+}
+
+#[test]
+fn forged_guest_resource_handle() {
+    // The constructor of a guest-defined resource returns a handle it never created.
+    let wasm = module(&format!(
+        r#"(func (export "{GUEST}#[constructor]accumulator") (param i64) (result i32) (i32.const 77))"#
+    ));
+    expect_trap(
+        &wasm,
+        "invalid handle 77 for `embwit:roundtrip/guest-fns@0.1.0#accumulator`",
+        |g| guest::call_accumulator_new(g, 1),
+    );
+    // `[resource-rep]` on a handle that does not exist.
+    let wasm = module(&format!(
+        r#"(func (export "{GUEST}#destroyed") (result i32) (call $rep (i32.const 5)))"#
+    ));
+    expect_trap(&wasm, "invalid handle 5", |g| guest::call_destroyed(g));
 }

@@ -154,7 +154,7 @@ fn resources(g: &mut dyn Run) -> (u32, u32, u32, u32) {
         host.counters.len() as u32 - 1
     };
     let back = guest::call_pass_counter(g, Resource::new(rep)).unwrap();
-    let peek = guest::call_peek_counter(g, Resource::new(rep)).unwrap();
+    let peek = guest::call_peek_counter(g, &Resource::new(rep)).unwrap();
     assert!(g.handles().is_empty(), "handles leaked");
     (
         counters,
@@ -162,6 +162,25 @@ fn resources(g: &mut dyn Run) -> (u32, u32, u32, u32) {
         g.host().counters[rep as usize].unwrap(),
         peek,
     )
+}
+
+/// Guest-defined resources: the host constructs, calls methods and statics, hands one back
+/// by value, borrows one, and drops its handles (running the guest's destructor).
+fn guest_resources(g: &mut dyn Run) -> (i64, i64, i64, u32, u32) {
+    let a = guest::call_accumulator_new(g, 5).unwrap();
+    let added = guest::call_accumulator_add(g, &a, 10).unwrap();
+    let b = guest::call_accumulator_new(g, 100).unwrap();
+    assert_eq!(guest::call_accumulator_total(g, &b).unwrap(), 100);
+    // `a` goes to the guest by value and is destroyed there.
+    let c = guest::call_accumulator_merge(g, a, &b).unwrap();
+    let merged = guest::call_accumulator_total(g, &c).unwrap();
+    let after_merge = guest::call_destroyed(g).unwrap();
+    guest::drop_accumulator(g, b).unwrap();
+    let total_c = guest::call_accumulator_total(g, &c).unwrap();
+    guest::drop_accumulator(g, c).unwrap();
+    let destroyed = guest::call_destroyed(g).unwrap();
+    assert!(g.handles().is_empty(), "handles leaked");
+    (added, merged, total_c, after_merge, destroyed)
 }
 
 /// Runs the whole round trip for one guest on one engine; returns what the host saw (calls
@@ -199,6 +218,12 @@ fn round_trip(engine: Engine, wasm: &[u8]) -> (Vec<&'static str>, Vec<u32>) {
     assert_eq!(peek, 4, "the guest read the lent counter");
     // `a` was dropped explicitly, `b` at the end of `counters`; `c` was consumed by the host.
     assert_eq!(host.dropped, vec![0, 1]);
+    let (guest_res, _) = with_engine(engine, wasm, guest_resources);
+    assert_eq!(
+        guest_res,
+        (15, 115, 115, 1, 3),
+        "{engine:?}: guest-defined resources"
+    );
     (calls, host.dropped)
 }
 

@@ -43,7 +43,7 @@ fn ty(t: ValType) -> embwit_runtime::ValType {
     }
 }
 
-fn from_wasmi(v: &embwit_runtime::Val) -> Result<Val, Trap> {
+fn from_engine(v: &embwit_runtime::Val) -> Result<Val, Trap> {
     Ok(match v {
         embwit_runtime::Val::I32(v) => Val::I32(*v),
         embwit_runtime::Val::I64(v) => Val::I64(*v),
@@ -53,7 +53,7 @@ fn from_wasmi(v: &embwit_runtime::Val) -> Result<Val, Trap> {
     })
 }
 
-fn to_wasmi(v: Val) -> embwit_runtime::Val {
+fn to_engine_val(v: Val) -> embwit_runtime::Val {
     match v {
         Val::I32(v) => embwit_runtime::Val::I32(v),
         Val::I64(v) => embwit_runtime::Val::I64(v),
@@ -156,6 +156,35 @@ impl<T> HostCtx<T> for HostCaller<'_, T> {
     fn data(&mut self) -> &mut T {
         &mut self.caller.data_mut().data
     }
+
+    fn call_export(
+        &mut self,
+        names: &[&str],
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<bool, Trap> {
+        let Some(f) = names
+            .iter()
+            .find_map(|n| self.caller.get_export(n).and_then(Extern::into_func))
+        else {
+            return Ok(false);
+        };
+        if params.len() > MAX_FLAT || results.len() > MAX_FLAT {
+            return Err(Trap::new("too many core values"));
+        }
+        let p: alloc::vec::Vec<embwit_runtime::Val> =
+            params.iter().map(|v| to_engine_val(*v)).collect();
+        let mut r: alloc::vec::Vec<embwit_runtime::Val> =
+            f.ty(&self.caller).results().iter().map(zero).collect();
+        if r.len() != results.len() {
+            return Err(Trap::new("export has an unexpected signature"));
+        }
+        f.call(&mut self.caller, &p, &mut r).map_err(trap)?;
+        for (slot, v) in results.iter_mut().zip(&r) {
+            *slot = from_engine(v)?;
+        }
+        Ok(true)
+    }
 }
 
 impl<T: 'static> Linker<T> for embwit_runtime::Linker<State<T>> {
@@ -178,7 +207,7 @@ impl<T: 'static> Linker<T> for embwit_runtime::Linker<State<T>> {
             let mut a = [Val::I32(0); MAX_FLAT];
             let n = args.len().min(MAX_FLAT);
             for (slot, v) in a.iter_mut().zip(&args[..n]) {
-                *slot = from_wasmi(v).map_err(to_engine)?;
+                *slot = from_engine(v).map_err(to_engine)?;
             }
             let mut r = [Val::I32(0); MAX_FLAT];
             let m = rets.len().min(MAX_FLAT);
@@ -189,7 +218,7 @@ impl<T: 'static> Linker<T> for embwit_runtime::Linker<State<T>> {
             };
             func(&mut cx, &a[..n], &mut r[..m]).map_err(to_engine)?;
             for (slot, v) in rets.iter_mut().zip(&r[..m]) {
-                *slot = to_wasmi(*v);
+                *slot = to_engine_val(*v);
             }
             Ok(())
         })
@@ -235,7 +264,7 @@ impl<'a, T> Instance<'a, T> {
         let mut p: [embwit_runtime::Val; MAX_FLAT] =
             core::array::from_fn(|_| embwit_runtime::Val::I32(0));
         for (slot, v) in p.iter_mut().zip(params) {
-            *slot = to_wasmi(*v);
+            *slot = to_engine_val(*v);
         }
         let fty = f.ty(&*self.store);
         let mut r = p;
@@ -252,7 +281,7 @@ impl<'a, T> Instance<'a, T> {
             )));
         }
         for (slot, v) in results.iter_mut().zip(&r[..m]) {
-            *slot = from_wasmi(v)?;
+            *slot = from_engine(v)?;
         }
         Ok(())
     }

@@ -29,6 +29,16 @@ pub trait Guest {
 pub trait HostCtx<T>: Guest {
     /// The embedder's state.
     fn data(&mut self) -> &mut T;
+
+    /// Calls back into the calling instance: the first export in `names` that exists. Returns
+    /// `Ok(false)` when none exists. Used to run a guest-defined resource's destructor when the
+    /// guest drops its last handle.
+    fn call_export(
+        &mut self,
+        names: &[&str],
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<bool, Trap>;
 }
 
 /// A guest instance whose exports the host calls.

@@ -154,6 +154,34 @@ impl<T> HostCtx<T> for HostCaller<'_, T> {
     fn data(&mut self) -> &mut T {
         &mut self.caller.data_mut().data
     }
+
+    fn call_export(
+        &mut self,
+        names: &[&str],
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<bool, Trap> {
+        let Some(f) = names
+            .iter()
+            .find_map(|n| self.caller.get_export(n).and_then(Extern::into_func))
+        else {
+            return Ok(false);
+        };
+        if params.len() > MAX_FLAT || results.len() > MAX_FLAT {
+            return Err(Trap::new("too many core values"));
+        }
+        let p: alloc::vec::Vec<wasmi::Val> = params.iter().map(|v| to_wasmi(*v)).collect();
+        let mut r: alloc::vec::Vec<wasmi::Val> =
+            f.ty(&self.caller).results().iter().map(zero).collect();
+        if r.len() != results.len() {
+            return Err(Trap::new("export has an unexpected signature"));
+        }
+        f.call(&mut self.caller, &p, &mut r).map_err(trap)?;
+        for (slot, v) in results.iter_mut().zip(&r) {
+            *slot = from_wasmi(v)?;
+        }
+        Ok(true)
+    }
 }
 
 impl<T: 'static> Linker<T> for wasmi::Linker<State<T>> {

@@ -54,8 +54,8 @@ pub struct FunctionBindgen<'a> {
     blocks: Vec<Block>,
     finished: Vec<Finished>,
     tmp: usize,
-    /// Borrowed handles lent to the guest for the duration of an export call.
-    lent: Vec<(String, String)>,
+    /// Whether handles are lent to the guest for the duration of an export call.
+    lends: bool,
     /// The flat results of the export call, handed to post-return.
     post_rets: Option<String>,
     /// Size and alignment of the return area an export hands back, if it uses one.
@@ -128,7 +128,7 @@ impl<'a> FunctionBindgen<'a> {
             blocks: vec![Block::default()],
             finished: Vec::new(),
             tmp: 0,
-            lent: Vec::new(),
+            lends: false,
             post_rets: None,
             ret_area: None,
             func_name: String::new(),
@@ -139,7 +139,14 @@ impl<'a> FunctionBindgen<'a> {
 
     /// The generated statements.
     pub fn into_code(mut self) -> String {
-        self.blocks.pop().map(|b| b.code).unwrap_or_default()
+        let code = self.blocks.pop().map(|b| b.code).unwrap_or_default();
+        if self.lends {
+            format!(
+                "let mut lent: embwit_host::__rt::Vec<(&'static str, i32)> = embwit_host::__rt::Vec::new();\n{code}"
+            )
+        } else {
+            code
+        }
     }
 
     fn fresh(&mut self, base: &str) -> String {
@@ -464,13 +471,19 @@ impl Bindgen for FunctionBindgen<'_> {
                         format!("cx.handles().insert({c}, {}.rep())?", op(0)),
                         results,
                     ),
+                    (Handle::Borrow(r), Side::Export) if self.types.is_guest_resource(*r) => {
+                        // The guest implements the resource: a borrow passes its rep.
+                        results.push(format!("({}.rep() as i32)", op(0)))
+                    }
                     (Handle::Borrow(_), Side::Export) => {
+                        // Loans may be made inside nested blocks (lists, variants): they are
+                        // collected in `lent` and ended after the call.
                         let h = self.fresh("lent");
                         self.push(format!(
-                            "let {h} = cx.handles().lend({c}, {}.rep())?;",
+                            "let {h} = cx.handles().lend({c}, {}.rep())?;\nlent.push(({c}, {h}));",
                             op(0)
                         ));
-                        self.lent.push((c, h.clone()));
+                        self.lends = true;
                         results.push(h);
                     }
                     (Handle::Borrow(_), Side::Import) => {
@@ -668,8 +681,8 @@ impl Bindgen for FunctionBindgen<'_> {
                     "cx.call(&[{names}], &[{}], &mut {rets})?;",
                     args.join(", ")
                 ));
-                for (c, h) in std::mem::take(&mut self.lent) {
-                    self.push(format!("cx.handles().end_lend({c}, {h})?;"));
+                if self.lends {
+                    self.push("for (ty, h) in lent {\ncx.handles().end_lend(ty, h)?;\n}");
                 }
                 for (i, t) in sig.results.iter().enumerate() {
                     let r = self.fresh("r");

@@ -63,15 +63,37 @@ pub fn generate_world(resolve: &Resolve, world: WorldId) -> anyhow::Result<(Stri
             owners.insert(*id, module_path(resolve, key, versioned, false));
         }
     }
+    // An interface both imported and exported keeps its types in the import module; the
+    // export module aliases them.
+    let mut export_paths = HashMap::new();
     for (key, item) in &w.exports {
         if let WorldItem::Interface { id, .. } = item {
-            owners.insert(*id, module_path(resolve, key, versioned, true));
+            let path = module_path(resolve, key, versioned, true);
+            owners.entry(*id).or_insert_with(|| path.clone());
+            export_paths.insert(*id, path);
         }
     }
+    let imported: Vec<InterfaceId> = w
+        .imports
+        .values()
+        .filter_map(|i| match i {
+            WorldItem::Interface { id, .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let exported = w
+        .exports
+        .values()
+        .filter_map(|i| match i {
+            WorldItem::Interface { id, .. } if !imported.contains(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
     let types = Types {
         resolve,
         sizes: &sizes,
         owners,
+        exported,
     };
 
     let mut modules: BTreeMap<Vec<String>, String> = BTreeMap::new();
@@ -125,12 +147,34 @@ pub fn generate_world(resolve: &Resolve, world: WorldId) -> anyhow::Result<(Stri
     for (key, item) in &w.exports {
         match item {
             WorldItem::Interface { id, .. } => {
-                let path = types.owners[id].clone();
+                let path = export_paths[id].clone();
                 let mut out = String::new();
-                types.define_interface_types(*id, &path, &mut out);
                 let iface = &resolve.interfaces[*id];
+                if types.owners[id] == path {
+                    types.define_interface_types(*id, &path, &mut out);
+                } else {
+                    // Also imported: alias the import module's definitions.
+                    for (name, t) in &iface.types {
+                        if matches!(resolve.types[*t].kind, TypeDefKind::Resource) {
+                            bail!(
+                                "interface `{}` is both imported and exported and defines resource `{name}`; \
+                                 the host backend cannot tell the two apart",
+                                resolve.name_world_key(key)
+                            );
+                        }
+                        let _ = writeln!(
+                            out,
+                            "pub type {} = {};",
+                            type_name(name),
+                            types.render(&Type::Id(*t), &path)
+                        );
+                    }
+                }
                 for f in iface.functions.values() {
                     gen_export_func(&types, Some(key), f, &path, &mut out)?;
+                }
+                if gen_guest_resources(&types, key, *id, &mut out) {
+                    root_calls.push(format!("{}::add_to_linker(linker)?;", path.join("::")));
                 }
                 modules.entry(path).or_default().push_str(&out);
             }
@@ -245,7 +289,7 @@ pub(crate) fn type_name(s: &str) -> String {
 fn param_name(s: &str) -> String {
     let n = field_name(s);
     match n.as_str() {
-        "cx" | "get" | "args" | "rets" | "host" | "linker" => format!("{n}_"),
+        "cx" | "get" | "args" | "rets" | "host" | "linker" | "lent" => format!("{n}_"),
         _ => n,
     }
 }
@@ -255,6 +299,8 @@ pub struct Types<'a> {
     resolve: &'a Resolve,
     sizes: &'a SizeAlign,
     owners: HashMap<InterfaceId, Vec<String>>,
+    /// Interfaces the guest exports: their resources are guest-defined.
+    exported: Vec<InterfaceId>,
 }
 
 fn relative(from: &[String], to: &[String], name: &str) -> String {
@@ -330,6 +376,12 @@ impl Types<'_> {
             TypeDefKind::Type(t) => self.render(t, from),
             _ => "()".into(),
         }
+    }
+
+    /// Whether resource `r` is defined by the guest (declared in an interface it exports).
+    pub fn is_guest_resource(&self, r: TypeId) -> bool {
+        let r = self.resolve_alias(r);
+        matches!(self.resolve.types[r].owner, TypeOwner::Interface(i) if self.exported.contains(&i))
     }
 
     /// Path of the `&'static str` tag that identifies resource `r` in handle tables.
@@ -772,12 +824,14 @@ fn gen_export_func(
     out: &mut String,
 ) -> anyhow::Result<()> {
     let resolve = types.resolve;
-    if !matches!(f.kind, FunctionKind::Freestanding) {
-        bail!(
-            "function `{}`: the host backend does not support guest-defined (exported) resources yet",
-            f.name
-        );
-    }
+    let rust_name = match trait_and_method(resolve, f) {
+        (Some(r), m) => format!(
+            "call_{}_{}",
+            names::snake(resolve.types[r].name.as_deref().unwrap_or("")),
+            m.trim_start_matches("r#")
+        ),
+        (None, m) => format!("call_{}", m.trim_start_matches("r#")),
+    };
     let mut b = FunctionBindgen::new(types, Side::Export, path);
     b.func_name = f.name.clone();
     if resolve.wasm_signature(AbiVariant::GuestExport, f).retptr {
@@ -840,10 +894,9 @@ fn gen_export_func(
     let body = b.into_code();
     let _ = write!(
         out,
-        "{}/// Calls the guest's `{}` export.\npub fn call_{}(cx: &mut dyn embwit_host::ExportCtx{params}) -> Result<{ret}, embwit_host::Trap> {{\n{body}}}\n",
+        "{}/// Calls the guest's `{}` export.\npub fn {rust_name}(cx: &mut dyn embwit_host::ExportCtx{params}) -> Result<{ret}, embwit_host::Trap> {{\n{body}}}\n",
         names::rust_doc(&f.docs, ""),
         f.name,
-        names::snake(&f.name),
     );
     Ok(())
 }
@@ -856,6 +909,7 @@ fn export_param_type(types: &Types<'_>, t: &Type, path: &[String]) -> String {
             TypeDefKind::List(e) if is_number(types.resolve, e) => {
                 format!("&[{}]", types.render(e, path))
             }
+            TypeDefKind::Handle(Handle::Borrow(_)) => format!("&{}", types.render(t, path)),
             _ => types.render(t, path),
         },
         _ => types.render(t, path),
@@ -881,4 +935,120 @@ fn is_number(resolve: &Resolve, t: &Type) -> bool {
         },
         _ => false,
     }
+}
+
+/// For each resource the guest defines in exported interface `id`: a `drop_<r>` helper that runs
+/// the guest's destructor, and the `[resource-new]`/`[resource-rep]`/`[resource-drop]` imports
+/// the guest uses to manage its handles, registered by an `add_to_linker` in the export module.
+/// Returns whether there were any.
+fn gen_guest_resources(
+    types: &Types<'_>,
+    key: &WorldKey,
+    id: InterfaceId,
+    out: &mut String,
+) -> bool {
+    let resolve = types.resolve;
+    let resources: Vec<(&String, TypeId)> = resolve.interfaces[id]
+        .types
+        .iter()
+        .filter(|(_, t)| matches!(resolve.types[**t].kind, TypeDefKind::Resource))
+        .map(|(n, t)| (n, *t))
+        .collect();
+    if resources.is_empty() {
+        return false;
+    }
+    let mut link = String::new();
+    let mut funcs = String::new();
+    for (wit_name, rid) in resources {
+        let tn = type_name(wit_name);
+        let sn = names::snake(wit_name);
+        let tag = format!("RESOURCE_{}", names::shouty(wit_name));
+        let dtor: Vec<String> = MANGLINGS
+            .iter()
+            .map(|m| {
+                format!(
+                    "{:?}",
+                    resolve.wasm_export_name(
+                        *m,
+                        WasmExport::ResourceDtor {
+                            interface: key,
+                            resource: rid,
+                        },
+                    )
+                )
+            })
+            .collect();
+        let dtor = dtor.join(", ");
+        let _ = write!(
+            out,
+            "/// Drops the host's handle to a guest `{wit_name}`: runs the guest's destructor.\n\
+             pub fn drop_{sn}(cx: &mut dyn embwit_host::ExportCtx, r: embwit_host::Resource<{tn}>) -> Result<(), embwit_host::Trap> {{\n\
+             cx.call_optional(&[{dtor}], &[embwit_host::Val::I32(r.rep() as i32)], &mut [])?;\nOk(())\n}}\n"
+        );
+        let intrinsic = |mk: fn() -> ResourceIntrinsic| {
+            dedup_names(
+                MANGLINGS
+                    .iter()
+                    .map(|m| {
+                        resolve.wasm_import_name(
+                            *m,
+                            WasmImport::ResourceIntrinsic {
+                                interface: Some(key),
+                                resource: rid,
+                                intrinsic: mk(),
+                            },
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let _ = write!(
+            funcs,
+            "fn resource_new_{sn}<T>(cx: &mut dyn embwit_host::HostCtx<T>, args: &[embwit_host::Val], rets: &mut [embwit_host::Val]) -> Result<(), embwit_host::Trap> {{\n\
+             let args = embwit_host::abi::args::<1>(args)?;\n\
+             let h = cx.handles().insert({tag}, args[0].i32()? as u32)?;\n\
+             embwit_host::abi::set_results(rets, &[embwit_host::Val::I32(h)])\n}}\n\
+             fn resource_rep_{sn}<T>(cx: &mut dyn embwit_host::HostCtx<T>, args: &[embwit_host::Val], rets: &mut [embwit_host::Val]) -> Result<(), embwit_host::Trap> {{\n\
+             let args = embwit_host::abi::args::<1>(args)?;\n\
+             let rep = cx.handles().borrow({tag}, args[0].i32()?)?;\n\
+             embwit_host::abi::set_results(rets, &[embwit_host::Val::I32(rep as i32)])\n}}\n\
+             fn resource_drop_{sn}<T>(cx: &mut dyn embwit_host::HostCtx<T>, args: &[embwit_host::Val], rets: &mut [embwit_host::Val]) -> Result<(), embwit_host::Trap> {{\n\
+             let args = embwit_host::abi::args::<1>(args)?;\n\
+             if let Some(rep) = cx.handles().drop_handle({tag}, args[0].i32()?)? {{\n\
+             cx.call_export(&[{dtor}], &[embwit_host::Val::I32(rep as i32)], &mut [])?;\n}}\n\
+             embwit_host::abi::set_results(rets, &[])\n}}\n"
+        );
+        let i32 = "embwit_host::ValType::I32";
+        for (what, op, results) in [
+            (
+                "new",
+                (|| ResourceIntrinsic::ExportedNew) as fn() -> ResourceIntrinsic,
+                format!("&[{i32}]"),
+            ),
+            (
+                "rep",
+                || ResourceIntrinsic::ExportedRep,
+                format!("&[{i32}]"),
+            ),
+            (
+                "drop",
+                || ResourceIntrinsic::ExportedDrop,
+                "&[]".to_string(),
+            ),
+        ] {
+            for (module, name) in intrinsic(op) {
+                let _ = writeln!(
+                    link,
+                    "linker.define({module:?}, {name:?}, &[{i32}], {results}, resource_{what}_{sn})?;"
+                );
+            }
+        }
+    }
+    let _ = write!(
+        out,
+        "/// Registers the imports the guest uses to manage handles to the resources it defines.\n\
+         pub fn add_to_linker<T: 'static, L: embwit_host::Linker<T>>(linker: &mut L) -> Result<(), embwit_host::engine::LinkError> {{\n\
+         {link}Ok(())\n}}\n{funcs}"
+    );
+    true
 }

@@ -9,10 +9,50 @@ wit_bindgen::generate!({
 use embwit::roundtrip::host_fns as host;
 use embwit::roundtrip::host_fns::Counter;
 use embwit::roundtrip::types::{Color, Deep, Everything, Perms, Shape};
+use exports::embwit::roundtrip::guest_fns::{Accumulator, AccumulatorBorrow, GuestAccumulator};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 struct Guest;
 
+static DESTROYED: AtomicU32 = AtomicU32::new(0);
+
+/// The guest's accumulator; counts its own destruction.
+struct Acc {
+    total: Cell<i64>,
+}
+
+impl Drop for Acc {
+    fn drop(&mut self) {
+        DESTROYED.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl GuestAccumulator for Acc {
+    fn new(start: i64) -> Self {
+        Acc {
+            total: Cell::new(start),
+        }
+    }
+    fn add(&self, n: i64) -> i64 {
+        self.total.set(self.total.get() + n);
+        self.total.get()
+    }
+    fn total(&self) -> i64 {
+        self.total.get()
+    }
+    fn merge(a: Accumulator, b: AccumulatorBorrow<'_>) -> Accumulator {
+        let sum = a.get::<Acc>().total() + b.get::<Acc>().total();
+        Accumulator::new(Acc::new(sum))
+    }
+}
+
 impl exports::embwit::roundtrip::guest_fns::Guest for Guest {
+    type Accumulator = Acc;
+
+    fn destroyed() -> u32 {
+        DESTROYED.load(Ordering::Relaxed)
+    }
     fn echo_bool(x: bool) -> bool {
         host::echo_bool(x)
     }

@@ -1347,8 +1347,121 @@ pub mod exports {
                 pub type Everything = _root::embwit::roundtrip::types::Everything;
                 pub type Deep = _root::embwit::roundtrip::types::Deep;
                 pub type Counter = _root::embwit::roundtrip::host_fns::Counter;
+                /// A guest-defined resource the host drives.
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct Accumulator {
+                    handle: _rt::Resource<Accumulator>,
+                }
+                impl Accumulator {
+                    /// Wraps an owned handle.
+                    ///
+                    /// # Safety
+                    /// `handle` must be an owned handle of this resource type.
+                    #[doc(hidden)]
+                    pub unsafe fn from_handle(handle: u32) -> Self {
+                        Self {
+                            handle: unsafe { _rt::Resource::from_handle(handle) },
+                        }
+                    }
+                    /// Gives the handle away; this value no longer drops the resource.
+                    #[doc(hidden)]
+                    pub fn take_handle(&self) -> u32 {
+                        _rt::Resource::take_handle(&self.handle)
+                    }
+                    /// The handle, still owned by this value.
+                    #[doc(hidden)]
+                    pub fn handle(&self) -> u32 {
+                        _rt::Resource::handle(&self.handle)
+                    }
+                }
+                unsafe impl _rt::WasmResource for Accumulator {
+                    unsafe fn drop(handle: u32) {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]embwit:roundtrip/guest-fns@0.1.0"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-drop]accumulator"]
+                            fn wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn wit_import(_: i32) {
+                            unreachable!("embwit bindings only run on wasm32")
+                        }
+                        unsafe { wit_import(handle as i32) }
+                    }
+                }
+                impl Accumulator {
+                    /// Makes a new resource owned by the caller from the applet's representation `val`.
+                    pub fn new<T: GuestAccumulator>(val: T) -> Self {
+                        let rep = _rt::Box::into_raw(_rt::Box::new(val)).cast::<u8>();
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]embwit:roundtrip/guest-fns@0.1.0"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-new]accumulator"]
+                            fn wit_import(_: *mut u8) -> i32;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn wit_import(_: *mut u8) -> i32 {
+                            unreachable!("embwit bindings only run on wasm32")
+                        }
+                        unsafe { Self::from_handle(wit_import(rep) as u32) }
+                    }
+                    /// The representation behind this handle. `T` must be the type the applet exports for
+                    /// this resource (the one given to `new`).
+                    pub fn get<T: GuestAccumulator>(&self) -> &T {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(
+                            wasm_import_module = "[export]embwit:roundtrip/guest-fns@0.1.0"
+                        )]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-rep]accumulator"]
+                            fn wit_import(_: i32) -> *mut u8;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn wit_import(_: i32) -> *mut u8 {
+                            unreachable!("embwit bindings only run on wasm32")
+                        }
+                        unsafe { &*wit_import(self.handle() as i32).cast::<T>() }
+                    }
+                    /// Frees a representation when the host drops the last handle (the `[dtor]` export).
+                    ///
+                    /// # Safety
+                    /// `rep` must come from `new::<T>` and not be used afterwards.
+                    #[doc(hidden)]
+                    pub unsafe fn dtor<T: 'static>(rep: *mut u8) {
+                        drop(unsafe { _rt::Box::from_raw(rep.cast::<T>()) });
+                    }
+                }
+                /// A borrow of a `Accumulator` the host lends for one call.
+                #[derive(Debug)]
+                pub struct AccumulatorBorrow<'a> {
+                    rep: *mut u8,
+                    _marker: ::core::marker::PhantomData<&'a Accumulator>,
+                }
+                impl<'a> AccumulatorBorrow<'a> {
+                    /// Wraps the representation pointer the host passes for a borrowed handle.
+                    ///
+                    /// # Safety
+                    /// `rep` must be a live representation made by `Accumulator::new`.
+                    #[doc(hidden)]
+                    pub unsafe fn lift(rep: usize) -> Self {
+                        Self {
+                            rep: rep as *mut u8,
+                            _marker: ::core::marker::PhantomData,
+                        }
+                    }
+                    /// The representation. `T` must be the type the applet exports for this resource.
+                    pub fn get<T: GuestAccumulator>(&self) -> &'a T {
+                        unsafe { &*self.rep.cast::<T>() }
+                    }
+                }
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
+                    type Accumulator: GuestAccumulator;
                     fn echo_bool(x: bool) -> bool;
                     fn echo_ints(
                         a: u8,
@@ -1404,6 +1517,18 @@ pub mod exports {
                     fn peek_counter(
                         c: &_root::embwit::roundtrip::host_fns::Counter,
                     ) -> u32;
+                    /// How many accumulators the guest has destroyed so far.
+                    fn destroyed() -> u32;
+                }
+                /// The applet's representation of a `Accumulator`.
+                pub trait GuestAccumulator: 'static {
+                    fn new(start: i64) -> Self
+                    where
+                        Self: Sized;
+                    fn add(&self, n: i64) -> i64;
+                    fn total(&self) -> i64;
+                    /// Consumes `a`, reads `b`, and returns a new accumulator holding both totals.
+                    fn merge(a: Accumulator, b: AccumulatorBorrow<'_>) -> Accumulator;
                 }
                 /// Lifts the arguments of `echo-bool`, calls `T`, lowers the result.
                 ///
@@ -2609,6 +2734,81 @@ pub mod exports {
                         _rt::as_i32(result2)
                     }
                 }
+                /// Lifts the arguments of `[constructor]accumulator`, calls `T`, lowers the result.
+                ///
+                /// # Safety
+                /// Only the core export made by the export macro calls this, with canonical ABI values.
+                #[doc(hidden)]
+                pub unsafe fn _export_constructor_accumulator_cabi<T: Guest>(
+                    arg0: i64,
+                ) -> i32 {
+                    unsafe {
+                        let result1 = Accumulator::new(
+                            <T::Accumulator as GuestAccumulator>::new(arg0),
+                        );
+                        (result1).take_handle() as i32
+                    }
+                }
+                /// Lifts the arguments of `[method]accumulator.add`, calls `T`, lowers the result.
+                ///
+                /// # Safety
+                /// Only the core export made by the export macro calls this, with canonical ABI values.
+                #[doc(hidden)]
+                pub unsafe fn _export_method_accumulator_add_cabi<T: Guest>(
+                    arg0: *mut u8,
+                    arg1: i64,
+                ) -> i64 {
+                    unsafe {
+                        let result1 = <T::Accumulator as GuestAccumulator>::add(
+                            AccumulatorBorrow::lift(arg0 as u32 as usize).get(),
+                            arg1,
+                        );
+                        _rt::as_i64(result1)
+                    }
+                }
+                /// Lifts the arguments of `[method]accumulator.total`, calls `T`, lowers the result.
+                ///
+                /// # Safety
+                /// Only the core export made by the export macro calls this, with canonical ABI values.
+                #[doc(hidden)]
+                pub unsafe fn _export_method_accumulator_total_cabi<T: Guest>(
+                    arg0: *mut u8,
+                ) -> i64 {
+                    unsafe {
+                        let result1 = <T::Accumulator as GuestAccumulator>::total(
+                            AccumulatorBorrow::lift(arg0 as u32 as usize).get(),
+                        );
+                        _rt::as_i64(result1)
+                    }
+                }
+                /// Lifts the arguments of `[static]accumulator.merge`, calls `T`, lowers the result.
+                ///
+                /// # Safety
+                /// Only the core export made by the export macro calls this, with canonical ABI values.
+                #[doc(hidden)]
+                pub unsafe fn _export_static_accumulator_merge_cabi<T: Guest>(
+                    arg0: i32,
+                    arg1: i32,
+                ) -> i32 {
+                    unsafe {
+                        let result1 = <T::Accumulator as GuestAccumulator>::merge(
+                            Accumulator::from_handle(arg0 as u32),
+                            AccumulatorBorrow::lift(arg1 as u32 as usize),
+                        );
+                        (result1).take_handle() as i32
+                    }
+                }
+                /// Lifts the arguments of `destroyed`, calls `T`, lowers the result.
+                ///
+                /// # Safety
+                /// Only the core export made by the export macro calls this, with canonical ABI values.
+                #[doc(hidden)]
+                pub unsafe fn _export_destroyed_cabi<T: Guest>() -> i32 {
+                    unsafe {
+                        let result1 = T::destroyed();
+                        _rt::as_i32(result1)
+                    }
+                }
             }
         }
     }
@@ -2838,7 +3038,7 @@ pub mod _rt {
 }
 /// The encoded world, for the `component-type` custom section the export macro emits.
 #[doc(hidden)]
-pub const COMPONENT_TYPE: [u8; 2145] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xf9\x0f\x01A\x02\x01A\x0d\x01B\x15\x01r\x02\x01xz\x01yz\x04\x00\x05point\x03\x00\x00\x01m\x03\x03red\x05green\x04blue\x04\x00\x05color\x03\x00\x02\x01n\x03\x04read\x05write\x04exec\x04\x00\x05perms\x03\x00\x04\x01q\x05\x06circle\x01v\x00\x04rect\x01\x01\x00\x05empty\x00\x00\x05named\x01s\x00\x04wide\x01w\x00\x04\x00\x05shape\x03\x00\x06\x01p}\x01ps\x01ky\x01j\x01s\x01\x03\x01o\x02{s\x01r\x16\x01b\x7f\x03u8v}\x03s8v~\x04u16v{\x04s16v|\x04u32vy\x04s32vz\x04u64vw\x04s64vx\x04f32vv\x04f64vu\x01ct\x01ss\x05bytes\x08\x05words\x09\x02pt\x01\x05color\x03\x05perms\x05\x05shape\x07\x05maybe\x0a\x07outcome\x0b\x04pair\x0c\x04\x00\x0aeverything\x03\x00\x0d\x01o\x02\x01s\x01j\x01\x0f\x01\x07\x01k\x10\x01p\x11\x01p\x12\x04\x00\x04deep\x03\x00\x13\x03\x00\x1cembwit:roundtrip/types@0.1.0\x05\x00\x02\x03\x00\x00\x05point\x02\x03\x00\x00\x05color\x02\x03\x00\x00\x05perms\x02\x03\x00\x00\x05shape\x02\x03\x00\x00\x0aeverything\x02\x03\x00\x00\x04deep\x01B?\x02\x03\x02\x01\x01\x04\x00\x05point\x03\x00\x00\x02\x03\x02\x01\x02\x04\x00\x05color\x03\x00\x02\x02\x03\x02\x01\x03\x04\x00\x05perms\x03\x00\x04\x02\x03\x02\x01\x04\x04\x00\x05shape\x03\x00\x06\x02\x03\x02\x01\x05\x04\x00\x0aeverything\x03\x00\x08\x02\x03\x02\x01\x06\x04\x00\x04deep\x03\x00\x0a\x04\x00\x07counter\x03\x01\x01i\x0c\x01@\x01\x05starty\x00\x0d\x04\x00\x14[constructor]counter\x01\x0e\x01h\x0c\x01@\x02\x04self\x0f\x01ny\x00y\x04\x00\x13[method]counter.add\x01\x10\x01@\x01\x04self\x0f\x00y\x04\x00\x13[method]counter.get\x01\x11\x01@\x02\x01a\x0f\x01b\x0f\x00\x0d\x04\x00\x13[static]counter.sum\x01\x12\x01@\x01\x01x\x7f\x00\x7f\x04\x00\x09echo-bool\x01\x13\x01o\x08}~{|yzwx\x01@\x08\x01a}\x01b~\x01c{\x01d|\x01ey\x01fz\x01gw\x01hx\x00\x14\x04\x00\x09echo-ints\x01\x15\x01o\x02vu\x01@\x02\x01av\x01bu\x00\x16\x04\x00\x0becho-floats\x01\x17\x01@\x01\x01ct\x00t\x04\x00\x09echo-char\x01\x18\x01@\x01\x01ss\x00s\x04\x00\x0becho-string\x01\x19\x01p}\x01@\x01\x01b\x1a\x00\x1a\x04\x00\x0aecho-bytes\x01\x1b\x01ps\x01@\x01\x01s\x1c\x00\x1c\x04\x00\x0cecho-strings\x01\x1d\x01@\x01\x01e\x09\x00\x09\x04\x00\x0fecho-everything\x01\x1e\x01@\x01\x01s\x07\x00\x07\x04\x00\x0aecho-shape\x01\x1f\x01@\x01\x01c\x03\x00\x03\x04\x00\x0aecho-color\x01 \x01@\x01\x01p\x05\x00\x05\x04\x00\x0aecho-perms\x01!\x01ks\x01@\x01\x01o\"\x00\"\x04\x00\x0becho-option\x01#\x01j\x01y\x01s\x01@\x01\x01r$\x00$\x04\x00\x0becho-result\x01%\x01@\x01\x01d\x0b\x00\x0b\x04\x00\x09echo-deep\x01&\x01@\x11\x02a1}\x02a2{\x02a3y\x02a4w\x02a5~\x02a6|\x02a7z\x02a8x\x02a9v\x03a10u\x03a11t\x03a12\x7f\x03a13s\x03a14y\x03a15y\x03a16y\x03a17y\x00s\x04\x00\x09many-args\x01'\x01@\x01\x01c\x0f\x00y\x04\x00\x0dcounter-value\x01(\x01@\x01\x01c\x0d\x00y\x04\x00\x0fconsume-counter\x01)\x03\x00\x1fembwit:roundtrip/host-fns@0.1.0\x05\x07\x02\x03\x00\x01\x07counter\x01B:\x02\x03\x02\x01\x01\x04\x00\x05point\x03\x00\x00\x02\x03\x02\x01\x02\x04\x00\x05color\x03\x00\x02\x02\x03\x02\x01\x03\x04\x00\x05perms\x03\x00\x04\x02\x03\x02\x01\x04\x04\x00\x05shape\x03\x00\x06\x02\x03\x02\x01\x05\x04\x00\x0aeverything\x03\x00\x08\x02\x03\x02\x01\x06\x04\x00\x04deep\x03\x00\x0a\x02\x03\x02\x01\x08\x04\x00\x07counter\x03\x00\x0c\x01@\x01\x01x\x7f\x00\x7f\x04\x00\x09echo-bool\x01\x0e\x01o\x08}~{|yzwx\x01@\x08\x01a}\x01b~\x01c{\x01d|\x01ey\x01fz\x01gw\x01hx\x00\x0f\x04\x00\x09echo-ints\x01\x10\x01o\x02vu\x01@\x02\x01av\x01bu\x00\x11\x04\x00\x0becho-floats\x01\x12\x01@\x01\x01ct\x00t\x04\x00\x09echo-char\x01\x13\x01@\x01\x01ss\x00s\x04\x00\x0becho-string\x01\x14\x01p}\x01@\x01\x01b\x15\x00\x15\x04\x00\x0aecho-bytes\x01\x16\x01ps\x01@\x01\x01s\x17\x00\x17\x04\x00\x0cecho-strings\x01\x18\x01@\x01\x01e\x09\x00\x09\x04\x00\x0fecho-everything\x01\x19\x01@\x01\x01s\x07\x00\x07\x04\x00\x0aecho-shape\x01\x1a\x01@\x01\x01c\x03\x00\x03\x04\x00\x0aecho-color\x01\x1b\x01@\x01\x01p\x05\x00\x05\x04\x00\x0aecho-perms\x01\x1c\x01ks\x01@\x01\x01o\x1d\x00\x1d\x04\x00\x0becho-option\x01\x1e\x01j\x01y\x01s\x01@\x01\x01r\x1f\x00\x1f\x04\x00\x0becho-result\x01 \x01@\x01\x01d\x0b\x00\x0b\x04\x00\x09echo-deep\x01!\x01@\x11\x02a1}\x02a2{\x02a3y\x02a4w\x02a5~\x02a6|\x02a7z\x02a8x\x02a9v\x03a10u\x03a11t\x03a12\x7f\x03a13s\x03a14y\x03a15y\x03a16y\x03a17y\x00s\x04\x00\x09many-args\x01\"\x01@\x01\x05starty\x00y\x04\x00\x08counters\x01#\x01i\x0d\x01@\x01\x01c$\x00$\x04\x00\x0cpass-counter\x01%\x01h\x0d\x01@\x01\x01c&\x00y\x04\x00\x0cpeek-counter\x01'\x04\x00 embwit:roundtrip/guest-fns@0.1.0\x05\x09\x04\x00 embwit:roundtrip/roundtrip@0.1.0\x04\x00\x0b\x0f\x01\x00\x09roundtrip\x03\x00\x00\x00/\x09producers\x01\x0cprocessed-by\x01\x0dwit-component\x070.262.0";
+pub const COMPONENT_TYPE: [u8; 2351] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xc7\x11\x01A\x02\x01A\x0d\x01B\x15\x01r\x02\x01xz\x01yz\x04\x00\x05point\x03\x00\x00\x01m\x03\x03red\x05green\x04blue\x04\x00\x05color\x03\x00\x02\x01n\x03\x04read\x05write\x04exec\x04\x00\x05perms\x03\x00\x04\x01q\x05\x06circle\x01v\x00\x04rect\x01\x01\x00\x05empty\x00\x00\x05named\x01s\x00\x04wide\x01w\x00\x04\x00\x05shape\x03\x00\x06\x01p}\x01ps\x01ky\x01j\x01s\x01\x03\x01o\x02{s\x01r\x16\x01b\x7f\x03u8v}\x03s8v~\x04u16v{\x04s16v|\x04u32vy\x04s32vz\x04u64vw\x04s64vx\x04f32vv\x04f64vu\x01ct\x01ss\x05bytes\x08\x05words\x09\x02pt\x01\x05color\x03\x05perms\x05\x05shape\x07\x05maybe\x0a\x07outcome\x0b\x04pair\x0c\x04\x00\x0aeverything\x03\x00\x0d\x01o\x02\x01s\x01j\x01\x0f\x01\x07\x01k\x10\x01p\x11\x01p\x12\x04\x00\x04deep\x03\x00\x13\x03\x00\x1cembwit:roundtrip/types@0.1.0\x05\x00\x02\x03\x00\x00\x05point\x02\x03\x00\x00\x05color\x02\x03\x00\x00\x05perms\x02\x03\x00\x00\x05shape\x02\x03\x00\x00\x0aeverything\x02\x03\x00\x00\x04deep\x01B?\x02\x03\x02\x01\x01\x04\x00\x05point\x03\x00\x00\x02\x03\x02\x01\x02\x04\x00\x05color\x03\x00\x02\x02\x03\x02\x01\x03\x04\x00\x05perms\x03\x00\x04\x02\x03\x02\x01\x04\x04\x00\x05shape\x03\x00\x06\x02\x03\x02\x01\x05\x04\x00\x0aeverything\x03\x00\x08\x02\x03\x02\x01\x06\x04\x00\x04deep\x03\x00\x0a\x04\x00\x07counter\x03\x01\x01i\x0c\x01@\x01\x05starty\x00\x0d\x04\x00\x14[constructor]counter\x01\x0e\x01h\x0c\x01@\x02\x04self\x0f\x01ny\x00y\x04\x00\x13[method]counter.add\x01\x10\x01@\x01\x04self\x0f\x00y\x04\x00\x13[method]counter.get\x01\x11\x01@\x02\x01a\x0f\x01b\x0f\x00\x0d\x04\x00\x13[static]counter.sum\x01\x12\x01@\x01\x01x\x7f\x00\x7f\x04\x00\x09echo-bool\x01\x13\x01o\x08}~{|yzwx\x01@\x08\x01a}\x01b~\x01c{\x01d|\x01ey\x01fz\x01gw\x01hx\x00\x14\x04\x00\x09echo-ints\x01\x15\x01o\x02vu\x01@\x02\x01av\x01bu\x00\x16\x04\x00\x0becho-floats\x01\x17\x01@\x01\x01ct\x00t\x04\x00\x09echo-char\x01\x18\x01@\x01\x01ss\x00s\x04\x00\x0becho-string\x01\x19\x01p}\x01@\x01\x01b\x1a\x00\x1a\x04\x00\x0aecho-bytes\x01\x1b\x01ps\x01@\x01\x01s\x1c\x00\x1c\x04\x00\x0cecho-strings\x01\x1d\x01@\x01\x01e\x09\x00\x09\x04\x00\x0fecho-everything\x01\x1e\x01@\x01\x01s\x07\x00\x07\x04\x00\x0aecho-shape\x01\x1f\x01@\x01\x01c\x03\x00\x03\x04\x00\x0aecho-color\x01 \x01@\x01\x01p\x05\x00\x05\x04\x00\x0aecho-perms\x01!\x01ks\x01@\x01\x01o\"\x00\"\x04\x00\x0becho-option\x01#\x01j\x01y\x01s\x01@\x01\x01r$\x00$\x04\x00\x0becho-result\x01%\x01@\x01\x01d\x0b\x00\x0b\x04\x00\x09echo-deep\x01&\x01@\x11\x02a1}\x02a2{\x02a3y\x02a4w\x02a5~\x02a6|\x02a7z\x02a8x\x02a9v\x03a10u\x03a11t\x03a12\x7f\x03a13s\x03a14y\x03a15y\x03a16y\x03a17y\x00s\x04\x00\x09many-args\x01'\x01@\x01\x01c\x0f\x00y\x04\x00\x0dcounter-value\x01(\x01@\x01\x01c\x0d\x00y\x04\x00\x0fconsume-counter\x01)\x03\x00\x1fembwit:roundtrip/host-fns@0.1.0\x05\x07\x02\x03\x00\x01\x07counter\x01BG\x02\x03\x02\x01\x01\x04\x00\x05point\x03\x00\x00\x02\x03\x02\x01\x02\x04\x00\x05color\x03\x00\x02\x02\x03\x02\x01\x03\x04\x00\x05perms\x03\x00\x04\x02\x03\x02\x01\x04\x04\x00\x05shape\x03\x00\x06\x02\x03\x02\x01\x05\x04\x00\x0aeverything\x03\x00\x08\x02\x03\x02\x01\x06\x04\x00\x04deep\x03\x00\x0a\x02\x03\x02\x01\x08\x04\x00\x07counter\x03\x00\x0c\x04\x00\x0baccumulator\x03\x01\x01i\x0e\x01@\x01\x05startx\x00\x0f\x04\x00\x18[constructor]accumulator\x01\x10\x01h\x0e\x01@\x02\x04self\x11\x01nx\x00x\x04\x00\x17[method]accumulator.add\x01\x12\x01@\x01\x04self\x11\x00x\x04\x00\x19[method]accumulator.total\x01\x13\x01@\x02\x01a\x0f\x01b\x11\x00\x0f\x04\x00\x19[static]accumulator.merge\x01\x14\x01@\x01\x01x\x7f\x00\x7f\x04\x00\x09echo-bool\x01\x15\x01o\x08}~{|yzwx\x01@\x08\x01a}\x01b~\x01c{\x01d|\x01ey\x01fz\x01gw\x01hx\x00\x16\x04\x00\x09echo-ints\x01\x17\x01o\x02vu\x01@\x02\x01av\x01bu\x00\x18\x04\x00\x0becho-floats\x01\x19\x01@\x01\x01ct\x00t\x04\x00\x09echo-char\x01\x1a\x01@\x01\x01ss\x00s\x04\x00\x0becho-string\x01\x1b\x01p}\x01@\x01\x01b\x1c\x00\x1c\x04\x00\x0aecho-bytes\x01\x1d\x01ps\x01@\x01\x01s\x1e\x00\x1e\x04\x00\x0cecho-strings\x01\x1f\x01@\x01\x01e\x09\x00\x09\x04\x00\x0fecho-everything\x01 \x01@\x01\x01s\x07\x00\x07\x04\x00\x0aecho-shape\x01!\x01@\x01\x01c\x03\x00\x03\x04\x00\x0aecho-color\x01\"\x01@\x01\x01p\x05\x00\x05\x04\x00\x0aecho-perms\x01#\x01ks\x01@\x01\x01o$\x00$\x04\x00\x0becho-option\x01%\x01j\x01y\x01s\x01@\x01\x01r&\x00&\x04\x00\x0becho-result\x01'\x01@\x01\x01d\x0b\x00\x0b\x04\x00\x09echo-deep\x01(\x01@\x11\x02a1}\x02a2{\x02a3y\x02a4w\x02a5~\x02a6|\x02a7z\x02a8x\x02a9v\x03a10u\x03a11t\x03a12\x7f\x03a13s\x03a14y\x03a15y\x03a16y\x03a17y\x00s\x04\x00\x09many-args\x01)\x01@\x01\x05starty\x00y\x04\x00\x08counters\x01*\x01i\x0d\x01@\x01\x01c+\x00+\x04\x00\x0cpass-counter\x01,\x01h\x0d\x01@\x01\x01c-\x00y\x04\x00\x0cpeek-counter\x01.\x01@\x00\x00y\x04\x00\x09destroyed\x01/\x04\x00 embwit:roundtrip/guest-fns@0.1.0\x05\x09\x04\x00 embwit:roundtrip/roundtrip@0.1.0\x04\x00\x0b\x0f\x01\x00\x09roundtrip\x03\x00\x00\x00/\x09producers\x01\x0cprocessed-by\x01\x0dwit-component\x070.262.0";
 /// Exports the applet: `export!(MyApplet)` where `MyApplet` implements every `Guest` trait
 /// of this world. Also exports `cabi_realloc` (the allocator the host uses to pass lists and
 /// strings) unless called as `export!(MyApplet, no_realloc)`, and embeds the
@@ -2849,103 +3049,127 @@ pub const COMPONENT_TYPE: [u8; 2145] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit
 macro_rules! __export_roundtrip_impl {
     (@ items $ty:ty, [$($path:tt)*]) => {
         const _ : () = { #[unsafe (export_name =
-        "embwit:roundtrip/guest-fns@0.1.0#echo-bool")] unsafe extern "C" fn export1(arg0
-        : i32) -> i32 { unsafe { $($path)*::
+        "embwit:roundtrip/guest-fns@0.1.0#[dtor]accumulator")] unsafe extern "C" fn
+        export1(rep : * mut u8) { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::Accumulator::dtor::<<$ty as $($path)*::
+        exports::embwit::roundtrip::guest_fns::Guest >::Accumulator > (rep) } } #[unsafe
+        (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-bool")] unsafe extern "C"
+        fn export2(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_bool_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-ints")] unsafe
-        extern "C" fn export2(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 : i32,
+        extern "C" fn export3(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 : i32,
         arg5 : i32, arg6 : i64, arg7 : i64) -> * mut u8 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_ints_cabi::<$ty > (arg0,
         arg1, arg2, arg3, arg4, arg5, arg6, arg7) } } #[unsafe (export_name =
         "embwit:roundtrip/guest-fns@0.1.0#echo-floats")] unsafe extern "C" fn
-        export3(arg0 : f32, arg1 : f64) -> * mut u8 { unsafe { $($path)*::
+        export4(arg0 : f32, arg1 : f64) -> * mut u8 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_floats_cabi::<$ty > (arg0,
         arg1) } } #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-char")]
-        unsafe extern "C" fn export4(arg0 : i32) -> i32 { unsafe { $($path)*::
+        unsafe extern "C" fn export5(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_char_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-string")] unsafe
-        extern "C" fn export5(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+        extern "C" fn export6(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
         $($path)*:: exports::embwit::roundtrip::guest_fns::_export_echo_string_cabi::<$ty
         > (arg0, arg1) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-string")] unsafe extern "C" fn
-        export6(arg0 : * mut u8) { unsafe { $($path)*::
+        export7(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_string(arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-bytes")] unsafe
-        extern "C" fn export7(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+        extern "C" fn export8(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
         $($path)*:: exports::embwit::roundtrip::guest_fns::_export_echo_bytes_cabi::<$ty
         > (arg0, arg1) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-bytes")] unsafe extern "C" fn
-        export8(arg0 : * mut u8) { unsafe { $($path)*::
+        export9(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_bytes(arg0) } } #[unsafe
         (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-strings")] unsafe extern
-        "C" fn export9(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe { $($path)*::
+        "C" fn export10(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_strings_cabi::<$ty > (arg0,
         arg1) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-strings")] unsafe extern "C" fn
-        export10(arg0 : * mut u8) { unsafe { $($path)*::
+        export11(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_strings(arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-everything")]
-        unsafe extern "C" fn export11(arg0 : * mut u8) -> * mut u8 { unsafe { $($path)*::
+        unsafe extern "C" fn export12(arg0 : * mut u8) -> * mut u8 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_everything_cabi::<$ty >
         (arg0) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-everything")] unsafe extern "C"
-        fn export12(arg0 : * mut u8) { unsafe { $($path)*::
+        fn export13(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_everything(arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-shape")] unsafe
-        extern "C" fn export13(arg0 : i32, arg1 : i64, arg2 : usize) -> * mut u8 { unsafe
+        extern "C" fn export14(arg0 : i32, arg1 : i64, arg2 : usize) -> * mut u8 { unsafe
         { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_shape_cabi::<$ty > (arg0,
         arg1, arg2) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-shape")] unsafe extern "C" fn
-        export14(arg0 : * mut u8) { unsafe { $($path)*::
+        export15(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_shape(arg0) } } #[unsafe
         (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-color")] unsafe extern "C"
-        fn export15(arg0 : i32) -> i32 { unsafe { $($path)*::
+        fn export16(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_color_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-perms")] unsafe
-        extern "C" fn export16(arg0 : i32) -> i32 { unsafe { $($path)*::
+        extern "C" fn export17(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_perms_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-option")] unsafe
-        extern "C" fn export17(arg0 : i32, arg1 : * mut u8, arg2 : usize) -> * mut u8 {
+        extern "C" fn export18(arg0 : i32, arg1 : * mut u8, arg2 : usize) -> * mut u8 {
         unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_option_cabi::<$ty > (arg0,
         arg1, arg2) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-option")] unsafe extern "C" fn
-        export18(arg0 : * mut u8) { unsafe { $($path)*::
+        export19(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_option(arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-result")] unsafe
-        extern "C" fn export19(arg0 : i32, arg1 : * mut u8, arg2 : usize) -> * mut u8 {
+        extern "C" fn export20(arg0 : i32, arg1 : * mut u8, arg2 : usize) -> * mut u8 {
         unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_echo_result_cabi::<$ty > (arg0,
         arg1, arg2) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-result")] unsafe extern "C" fn
-        export20(arg0 : * mut u8) { unsafe { $($path)*::
+        export21(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_result(arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#echo-deep")] unsafe
-        extern "C" fn export21(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+        extern "C" fn export22(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
         $($path)*:: exports::embwit::roundtrip::guest_fns::_export_echo_deep_cabi::<$ty >
         (arg0, arg1) } } #[unsafe (export_name =
         "cabi_post_embwit:roundtrip/guest-fns@0.1.0#echo-deep")] unsafe extern "C" fn
-        export22(arg0 : * mut u8) { unsafe { $($path)*::
+        export23(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_echo_deep(arg0) } } #[unsafe
         (export_name = "embwit:roundtrip/guest-fns@0.1.0#many-args")] unsafe extern "C"
-        fn export23(arg0 : * mut u8) -> * mut u8 { unsafe { $($path)*::
+        fn export24(arg0 : * mut u8) -> * mut u8 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_many_args_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "cabi_post_embwit:roundtrip/guest-fns@0.1.0#many-args")]
-        unsafe extern "C" fn export24(arg0 : * mut u8) { unsafe { $($path)*::
+        unsafe extern "C" fn export25(arg0 : * mut u8) { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_post_return_many_args(arg0) } } #[unsafe
         (export_name = "embwit:roundtrip/guest-fns@0.1.0#counters")] unsafe extern "C" fn
-        export25(arg0 : i32) -> i32 { unsafe { $($path)*::
+        export26(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_counters_cabi::<$ty > (arg0) } }
         #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#pass-counter")] unsafe
-        extern "C" fn export26(arg0 : i32) -> i32 { unsafe { $($path)*::
+        extern "C" fn export27(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_pass_counter_cabi::<$ty > (arg0) }
         } #[unsafe (export_name = "embwit:roundtrip/guest-fns@0.1.0#peek-counter")]
-        unsafe extern "C" fn export27(arg0 : i32) -> i32 { unsafe { $($path)*::
+        unsafe extern "C" fn export28(arg0 : i32) -> i32 { unsafe { $($path)*::
         exports::embwit::roundtrip::guest_fns::_export_peek_counter_cabi::<$ty > (arg0) }
-        } #[cfg(target_arch = "wasm32")] #[unsafe (link_section =
+        } #[unsafe (export_name =
+        "embwit:roundtrip/guest-fns@0.1.0#[constructor]accumulator")] unsafe extern "C"
+        fn export29(arg0 : i64) -> i32 { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::_export_constructor_accumulator_cabi::<$ty
+        > (arg0) } } #[unsafe (export_name =
+        "embwit:roundtrip/guest-fns@0.1.0#[method]accumulator.add")] unsafe extern "C" fn
+        export30(arg0 : * mut u8, arg1 : i64) -> i64 { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::_export_method_accumulator_add_cabi::<$ty
+        > (arg0, arg1) } } #[unsafe (export_name =
+        "embwit:roundtrip/guest-fns@0.1.0#[method]accumulator.total")] unsafe extern "C"
+        fn export31(arg0 : * mut u8) -> i64 { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::_export_method_accumulator_total_cabi::<$ty
+        > (arg0) } } #[unsafe (export_name =
+        "embwit:roundtrip/guest-fns@0.1.0#[static]accumulator.merge")] unsafe extern "C"
+        fn export32(arg0 : i32, arg1 : i32) -> i32 { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::_export_static_accumulator_merge_cabi::<$ty
+        > (arg0, arg1) } } #[unsafe (export_name =
+        "embwit:roundtrip/guest-fns@0.1.0#destroyed")] unsafe extern "C" fn export33() ->
+        i32 { unsafe { $($path)*::
+        exports::embwit::roundtrip::guest_fns::_export_destroyed_cabi::<$ty > () } }
+        #[cfg(target_arch = "wasm32")] #[unsafe (link_section =
         "component-type:embwit:embwit:roundtrip/roundtrip@0.1.0")] #[used] static
-        COMPONENT_TYPE : [u8; 2145] = $($path)*:: COMPONENT_TYPE; };
+        COMPONENT_TYPE : [u8; 2351] = $($path)*:: COMPONENT_TYPE; };
     };
     (@ realloc[$($path:tt)*]) => {
         const _ : () = { #[unsafe (export_name = "cabi_realloc")] unsafe extern "C" fn
