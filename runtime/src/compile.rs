@@ -70,13 +70,16 @@ enum Num {
     AddSub(bool),
 }
 
-fn numeric(op: u8) -> Option<Num> {
-    use Instr::*;
-    use Num::*;
-    use ValType::{F32, F64, I32, I64};
-    type B = fn(S, S, S) -> Instr;
-    type U = fn(S, S) -> Instr;
-    let i32cmp: [(B, Cmp); 10] = [
+type B = fn(S, S, S) -> Instr;
+type U = fn(S, S) -> Instr;
+
+// Operator tables (statics, so they are data rather than code that builds them).
+mod tables {
+    use super::{B, U};
+    use crate::ir::Instr::*;
+    use crate::translate::Cmp;
+    use crate::types::ValType::{self, F32, F64, I32, I64};
+    pub(super) static I32CMP: [(B, Cmp); 10] = [
         (I32Eq, Cmp::Eq),
         (I32Ne, Cmp::Ne),
         (I32LtS, Cmp::LtS),
@@ -88,28 +91,30 @@ fn numeric(op: u8) -> Option<Num> {
         (I32GeS, Cmp::GeS),
         (I32GeU, Cmp::GeU),
     ];
-    let i64cmp: [B; 10] = [
+    pub(super) static I64CMP: [B; 10] = [
         I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
     ];
-    let f32cmp: [B; 6] = [F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge];
-    let f64cmp: [B; 6] = [F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge];
-    let i32bin: [B; 15] = [
+    pub(super) static F32CMP: [B; 6] = [F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge];
+    pub(super) static F64CMP: [B; 6] = [F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge];
+    pub(super) static I32BIN: [B; 15] = [
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor, I32Shl,
         I32ShrS, I32ShrU, I32Rotl, I32Rotr,
     ];
-    let i64bin: [B; 15] = [
+    pub(super) static I64BIN: [B; 15] = [
         I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor, I64Shl,
         I64ShrS, I64ShrU, I64Rotl, I64Rotr,
     ];
-    let f32un: [U; 7] = [
+    pub(super) static F32UN: [U; 7] = [
         F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
     ];
-    let f64un: [U; 7] = [
+    pub(super) static F64UN: [U; 7] = [
         F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
     ];
-    let f32bin: [B; 7] = [F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign];
-    let f64bin: [B; 7] = [F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign];
-    let conv: [(ValType, ValType, U); 21] = [
+    pub(super) static F32BIN: [B; 7] =
+        [F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign];
+    pub(super) static F64BIN: [B; 7] =
+        [F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign];
+    pub(super) static CONV: [(ValType, ValType, U); 21] = [
         (I64, I32, I32WrapI64),
         (F32, I32, I32TruncF32S),
         (F32, I32, I32TruncF32U),
@@ -132,33 +137,40 @@ fn numeric(op: u8) -> Option<Num> {
         (I64, F64, F64ConvertI64U),
         (F32, F64, F64PromoteF32),
     ];
+}
+use tables::*;
+
+fn numeric(op: u8) -> Option<Num> {
+    use Instr::*;
+    use Num::*;
+    use ValType::{F32, F64, I32, I64};
     let i = |base: u8| (op - base) as usize;
     Some(match op {
         0x45 => Un(I32, I32, I32Eqz, Cmp::Eqz),
         0x46..=0x4f => {
-            let (f, c) = *i32cmp.get(i(0x46))?;
+            let (f, c) = *I32CMP.get(i(0x46))?;
             Bin(I32, I32, f, c)
         }
         0x50 => Un(I64, I32, I64Eqz, Cmp::None),
-        0x51..=0x5a => Bin(I64, I32, *i64cmp.get(i(0x51))?, Cmp::None),
-        0x5b..=0x60 => Bin(F32, I32, *f32cmp.get(i(0x5b))?, Cmp::None),
-        0x61..=0x66 => Bin(F64, I32, *f64cmp.get(i(0x61))?, Cmp::None),
+        0x51..=0x5a => Bin(I64, I32, *I64CMP.get(i(0x51))?, Cmp::None),
+        0x5b..=0x60 => Bin(F32, I32, *F32CMP.get(i(0x5b))?, Cmp::None),
+        0x61..=0x66 => Bin(F64, I32, *F64CMP.get(i(0x61))?, Cmp::None),
         0x67 => Un(I32, I32, I32Clz, Cmp::None),
         0x68 => Un(I32, I32, I32Ctz, Cmp::None),
         0x69 => Un(I32, I32, I32Popcnt, Cmp::None),
         0x6a => AddSub(false),
         0x6b => AddSub(true),
-        0x6c..=0x78 => Bin(I32, I32, *i32bin.get(i(0x6a))?, Cmp::None),
+        0x6c..=0x78 => Bin(I32, I32, *I32BIN.get(i(0x6a))?, Cmp::None),
         0x79 => Un(I64, I64, I64Clz, Cmp::None),
         0x7a => Un(I64, I64, I64Ctz, Cmp::None),
         0x7b => Un(I64, I64, I64Popcnt, Cmp::None),
-        0x7c..=0x8a => Bin(I64, I64, *i64bin.get(i(0x7c))?, Cmp::None),
-        0x8b..=0x91 => Un(F32, F32, *f32un.get(i(0x8b))?, Cmp::None),
-        0x92..=0x98 => Bin(F32, F32, *f32bin.get(i(0x92))?, Cmp::None),
-        0x99..=0x9f => Un(F64, F64, *f64un.get(i(0x99))?, Cmp::None),
-        0xa0..=0xa6 => Bin(F64, F64, *f64bin.get(i(0xa0))?, Cmp::None),
+        0x7c..=0x8a => Bin(I64, I64, *I64BIN.get(i(0x7c))?, Cmp::None),
+        0x8b..=0x91 => Un(F32, F32, *F32UN.get(i(0x8b))?, Cmp::None),
+        0x92..=0x98 => Bin(F32, F32, *F32BIN.get(i(0x92))?, Cmp::None),
+        0x99..=0x9f => Un(F64, F64, *F64UN.get(i(0x99))?, Cmp::None),
+        0xa0..=0xa6 => Bin(F64, F64, *F64BIN.get(i(0xa0))?, Cmp::None),
         0xa7..=0xbb => {
-            let (a, b, f) = *conv.get(i(0xa7))?;
+            let (a, b, f) = *CONV.get(i(0xa7))?;
             Un(a, b, f, Cmp::None)
         }
         0xbc => Reinterpret(F32, I32),
@@ -219,7 +231,7 @@ fn store_op(op: u8) -> Option<MemOp> {
 fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<(u32, u32)> {
     let mut align = r.u32()?;
     let mut mem = 0;
-    if align & 0x40 != 0 && m.engine.config().multi_memory {
+    if align & 0x40 != 0 && m.engine.config().multi_memory() {
         align &= !0x40;
         mem = r.u32()?;
     }
@@ -238,7 +250,7 @@ fn memarg(r: &mut Reader<'_>, m: &ModuleInner, off: usize, max_align: u32) -> R<
 
 /// A memory index immediate: a zero byte in Wasm 2.0, a LEB index with multi-memory.
 fn mem_index(r: &mut Reader<'_>, m: &ModuleInner, off: usize) -> R<u32> {
-    let mem = if m.engine.config().multi_memory {
+    let mem = if m.engine.config().multi_memory() {
         r.u32()?
     } else {
         zero_byte(r).map(|_| 0)?

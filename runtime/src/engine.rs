@@ -46,10 +46,14 @@ impl Config {
         self
     }
     /// Accept modules with several memories (the multi-memory proposal; off by default, as
-    /// Wasm 2.0 allows one memory).
+    /// Wasm 2.0 allows one memory). Has no effect without the `multi-memory` cargo feature.
     pub fn wasm_multi_memory(&mut self, enable: bool) -> &mut Self {
         self.multi_memory = enable;
         self
+    }
+    /// Whether multi-memory is on (needs the `multi-memory` cargo feature, on by default).
+    pub(crate) fn multi_memory(&self) -> bool {
+        cfg!(feature = "multi-memory") && self.multi_memory
     }
     /// Set resource limits.
     pub fn limits(&mut self, limits: Limits) -> &mut Self {

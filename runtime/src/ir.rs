@@ -79,8 +79,10 @@ pub(crate) enum Instr {
     /// dst, src, len
     MemoryCopy(S, S, S),
     /// dst, src, len, `extra` index: [dst memory, src memory] (multi-memory)
+    #[cfg_attr(not(feature = "multi-memory"), allow(dead_code))]
     MemoryCopyMulti(S, S, S, u32),
     /// Make memory `m` current (multi-memory: wraps an operation on a memory other than 0).
+    #[cfg_attr(not(feature = "multi-memory"), allow(dead_code))]
     UseMem(u32),
     /// dst, src, len, data segment
     MemoryInit(S, S, S, u32),

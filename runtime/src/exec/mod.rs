@@ -171,12 +171,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         let nc = cur.code.consts.len();
 
         let code: &[Instr] = &cur.code.code;
+        #[cfg_attr(not(feature = "multi-memory"), allow(unused_mut))]
         let mut mem_idx = cur.inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
         let lo = base.wrapping_sub(nc);
         let hi = base + cur.code.frame_size as usize;
         let Some(frame) = ex.stack.get_mut(lo..hi) else {
             return Err(Trap::from(TrapCode::StackOverflow));
         };
+        #[cfg_attr(not(feature = "multi-memory"), allow(unused_mut))]
         let mut memory: &mut MemoryEntity = match memories.get_mut(mem_idx) {
             Some(m) => m,
             None => &mut no_mem,
@@ -494,6 +496,9 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                         _ => trap!(TrapCode::MemoryOutOfBounds),
                     }
                 }
+                #[cfg(not(feature = "multi-memory"))]
+                UseMem(_) | MemoryCopyMulti(..) => trap!(TrapCode::Unreachable),
+                #[cfg(feature = "multi-memory")]
                 UseMem(m) => {
                     mem_idx = cur
                         .inst
@@ -506,6 +511,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                         None => &mut no_mem,
                     };
                 }
+                #[cfg(feature = "multi-memory")]
                 MemoryCopyMulti(d, s, n, x) => {
                     let (dst, src, len) = (
                         r!(d) as u32 as u64,

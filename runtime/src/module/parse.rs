@@ -272,7 +272,7 @@ pub(super) fn parse(engine: &Engine, bytes: &[u8]) -> R<ModuleInner> {
                 for _ in 0..n {
                     let off = s.offset();
                     let t = read_memory_type(&mut s)?;
-                    if !m.memories.is_empty() && !engine.config().multi_memory {
+                    if !m.memories.is_empty() && !engine.config().multi_memory() {
                         return Err(Error::invalid(off, "multiple memories"));
                     }
                     m.memories.push(t);
@@ -414,7 +414,7 @@ fn parse_imports(s: &mut Reader<'_>, m: &mut ModuleInner) -> R<()> {
             }
             2 => {
                 let t = read_memory_type(s)?;
-                if !m.memories.is_empty() && !m.engine.config().multi_memory {
+                if !m.memories.is_empty() && !m.engine.config().multi_memory() {
                     return Err(Error::invalid(off, "multiple memories"));
                 }
                 m.memories.push(t);
