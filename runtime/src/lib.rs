@@ -1,11 +1,34 @@
 //! embwit's bundled WebAssembly interpreter: a small `no_std` register-machine interpreter for
 //! microcontrollers.
 //!
-//! Pipeline: [`Module::new`] decodes the binary ([`module`]), validates each function body
-//! ([`validate`]) and translates it to register IR ([`translate`], driven by [`compile`]) in one
-//! pass; [`exec`] runs the IR with an explicit frame stack (no native recursion per wasm call).
-//! The embedding API ([`Engine`], [`Store`], [`Linker`], [`Instance`], [`Func`], ...) follows
-//! wasmi/wasmtime.
+//! # Pipeline
+//! [`Module::new`] decodes the binary (`module`), and for each function body runs one pass that
+//! validates it (`validate`: operand/control type stacks, the spec appendix algorithm) and
+//! translates it (`translate`, driven by `compile`) into register IR (`ir`). `exec` runs the IR
+//! in a `loop` + `match` with an explicit frame stack: a wasm call never recurses natively, so
+//! deep recursion ends in [`TrapCode::StackOverflow`], not a native stack overflow.
+//!
+//! # IR
+//! Operands are 64-bit frame slots: locals, then temporaries (a value at operand stack height
+//! `h` lives in slot `locals + h`, so blocks merge without moves), then saved `if` parameters;
+//! a per-function constant pool sits just below the frame base, so constants cost no
+//! instruction. `local.get` and constants are used in place; `local.set` folds into the
+//! producing instruction; i32 compares fuse with `br_if`/`if`; `x = x + imm`; loads and stores
+//! carry their offset. Fuel (when enabled) is charged at function entry and once per loop
+//! iteration, by the static instruction count of the body.
+//!
+//! # Scope and limits
+//! Wasm 2.0 without SIMD, plus custom-page-sizes (1-byte pages) and, behind
+//! [`Config::wasm_multi_memory`] and the `multi-memory` feature, several memories.
+//! Implementation limits: 50 000 locals and 32 767 value slots per function, 1 000 params or
+//! results per type, 65 535 tables; [`Limits`] bounds memories, tables, call depth and the
+//! value stack at run time.
+//!
+//! # Safety
+//! Decoding, validation and translation are safe code that returns errors (with byte offsets)
+//! for any input. The executor reads and writes frame slots without bounds checks; this is
+//! sound because translation checks every slot operand against the frame size before a
+//! function can run (see `Translator::finish`).
 #![no_std]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
