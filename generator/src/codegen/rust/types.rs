@@ -196,9 +196,9 @@ impl Gen<'_> {
         match &def.kind {
             TypeDefKind::List(t) if cx.borrowed => format!("&[{}]", self.ty(t, inner)),
             TypeDefKind::List(t) => format!("_rt::Vec<{}>", self.ty(t, inner)),
-            TypeDefKind::Option(t) => format!("Option<{}>", self.ty(t, inner)),
+            TypeDefKind::Option(t) => format!("::core::option::Option<{}>", self.ty(t, inner)),
             TypeDefKind::Result(r) => format!(
-                "Result<{}, {}>",
+                "::core::result::Result<{}, {}>",
                 self.opt_ty(r.ok.as_ref(), inner),
                 self.opt_ty(r.err.as_ref(), inner)
             ),
@@ -281,9 +281,9 @@ impl Gen<'_> {
         };
         match &self.resolve.types[id].kind {
             TypeDefKind::List(t) => format!("_rt::Vec<{}>", self.ty(t, inner)),
-            TypeDefKind::Option(t) => format!("Option<{}>", self.ty(t, inner)),
+            TypeDefKind::Option(t) => format!("::core::option::Option<{}>", self.ty(t, inner)),
             TypeDefKind::Result(r) => format!(
-                "Result<{}, {}>",
+                "::core::result::Result<{}, {}>",
                 self.opt_ty(r.ok.as_ref(), inner),
                 self.opt_ty(r.err.as_ref(), inner)
             ),

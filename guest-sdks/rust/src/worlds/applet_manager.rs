@@ -76,7 +76,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -128,7 +128,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -173,7 +176,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -518,7 +521,7 @@ pub mod embwit {
                 /// When it happened, on the monotonic clock.
                 pub at: Instant,
                 /// The export being called when it happened (e.g. "reactor.on-ready"), if any.
-                pub during: Option<_rt::String>,
+                pub during: ::core::option::Option<_rt::String>,
                 /// Human-readable detail (trap message, error text); not for matching.
                 pub message: _rt::String,
                 /// Faults since installation, including this one.
@@ -640,7 +643,7 @@ pub mod embwit {
             impl Installer {
                 /// Append the next chunk of the envelope followed by the component.
                 /// Writing past the announced total size fails with `size-mismatch`.
-                pub fn write(&self, chunk: &[u8]) -> Result<(), Error> {
+                pub fn write(&self, chunk: &[u8]) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -809,7 +812,7 @@ pub mod embwit {
                 /// signature by a trusted key; vendor/class/device match; sequence
                 /// greater than the installed one; size; SHA-256 digest; target world
                 /// inside the platform world; capabilities inside the policy; budget fits.
-                pub fn verify(&self) -> Result<AppletInfo, Error> {
+                pub fn verify(&self) -> ::core::result::Result<AppletInfo, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -1071,7 +1074,7 @@ pub mod embwit {
             impl Installer {
                 /// Verify, then store the applet in state `installed` (replacing an
                 /// older version with the same id, which must be stopped).
-                pub fn finish(&self) -> Result<AppletInfo, Error> {
+                pub fn finish(&self) -> ::core::result::Result<AppletInfo, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -1332,7 +1335,9 @@ pub mod embwit {
             }
             /// Begin an install of `total-size` bytes; fails early with
             /// `storage-full` rather than after the transfer.
-            pub fn begin_install(total_size: u64) -> Result<Installer, Error> {
+            pub fn begin_install(
+                total_size: u64,
+            ) -> ::core::result::Result<Installer, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -1623,7 +1628,7 @@ pub mod embwit {
                 }
             }
             /// The current status of one applet.
-            pub fn status(id: &str) -> Result<AppletStatus, Error> {
+            pub fn status(id: &str) -> ::core::result::Result<AppletStatus, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -1777,7 +1782,7 @@ pub mod embwit {
             }
             /// Re-check an installed applet's stored bytes against its manifest
             /// digest and signature (e.g. after a flash error).
-            pub fn verify(id: &str) -> Result<(), Error> {
+            pub fn verify(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -1916,7 +1921,7 @@ pub mod embwit {
                 }
             }
             /// Instantiate and start an applet (`lifecycle.init` then `start`).
-            pub fn start(id: &str) -> Result<(), Error> {
+            pub fn start(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2055,7 +2060,7 @@ pub mod embwit {
                 }
             }
             /// Stop a running applet (`lifecycle.stop`, then drop the instance).
-            pub fn stop(id: &str) -> Result<(), Error> {
+            pub fn stop(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2194,7 +2199,7 @@ pub mod embwit {
                 }
             }
             /// Move an applet to `locked`; it cannot start until unlocked.
-            pub fn lock(id: &str) -> Result<(), Error> {
+            pub fn lock(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2333,7 +2338,7 @@ pub mod embwit {
                 }
             }
             /// Move a `locked` applet back to `installed`.
-            pub fn unlock(id: &str) -> Result<(), Error> {
+            pub fn unlock(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2472,7 +2477,7 @@ pub mod embwit {
                 }
             }
             /// Remove a stopped applet and its stored bytes.
-            pub fn uninstall(id: &str) -> Result<(), Error> {
+            pub fn uninstall(id: &str) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2611,7 +2616,9 @@ pub mod embwit {
                 }
             }
             /// The most recent fault of an applet, if it ever faulted.
-            pub fn last_fault(id: &str) -> Result<Option<Fault>, Error> {
+            pub fn last_fault(
+                id: &str,
+            ) -> ::core::result::Result<::core::option::Option<Fault>, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/manager@0.1.0")]
@@ -2807,7 +2814,7 @@ pub mod embwit {
             pub fn send_result(
                 topic: &str,
                 value: InferenceResult,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -3007,7 +3014,7 @@ pub mod embwit {
                 topic: &str,
                 content_type: &str,
                 body: &[u8],
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -3105,13 +3112,13 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
                 /// Where it is.
                 pub bounds: BoundingBox,
                 /// Identity across frames, when a tracker assigned one.
-                pub track_id: Option<u64>,
+                pub track_id: ::core::option::Option<u64>,
             }
             /// One classification outcome.
             #[derive(Clone, Debug, PartialEq)]
@@ -3119,7 +3126,7 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
             }
@@ -3387,7 +3394,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -3426,7 +3433,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -3581,7 +3590,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -3618,14 +3627,14 @@ pub mod exports {
                 pub trait Guest {
                     /// Called once after instantiation with the deployment's configuration
                     /// (opaque bytes: JSON, CBOR, applet-defined).
-                    fn init(config: _rt::Vec<u8>) -> Result<(), Error>;
+                    fn init(config: _rt::Vec<u8>) -> ::core::result::Result<(), Error>;
                     /// Live reconfiguration of one key while stopped or running.
                     fn configure(
                         key: _rt::String,
                         value: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Begin work: open handles, register events.
-                    fn start() -> Result<(), Error>;
+                    fn start() -> ::core::result::Result<(), Error>;
                     /// Stop work. The host drops every registration of the applet afterwards
                     /// and the applet should release its handles.
                     fn stop();

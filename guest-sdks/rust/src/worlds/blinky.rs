@@ -75,7 +75,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -127,7 +127,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -172,7 +175,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -660,7 +663,7 @@ pub mod embwit {
             }
             impl InputPin {
                 /// The current logical state.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -725,7 +728,7 @@ pub mod embwit {
                     &self,
                     edges: EdgeSet,
                     depth: u32,
-                ) -> Result<EdgeWatch, Error> {
+                ) -> ::core::result::Result<EdgeWatch, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -943,7 +946,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Drive the pin to a logical state.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1014,7 +1017,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Invert the last state written.
-                pub fn toggle(&self) -> Result<(), Error> {
+                pub fn toggle(&self) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1155,7 +1158,10 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Switch direction and reconfigure; the same handle stays valid.
-                pub fn set_direction(&self, to: Direction) -> Result<(), Error> {
+                pub fn set_direction(
+                    &self,
+                    to: Direction,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1262,7 +1268,7 @@ pub mod embwit {
             impl FlexPin {
                 /// The current logical state: the wire in input mode, the last state
                 /// written in output mode.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1317,7 +1323,7 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Drive the pin; `wrong-direction` while it is an input.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1444,7 +1450,7 @@ pub mod embwit {
             pub fn open_input(
                 name: &str,
                 config: InputConfig,
-            ) -> Result<InputPin, Error> {
+            ) -> ::core::result::Result<InputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1532,7 +1538,7 @@ pub mod embwit {
             pub fn open_output(
                 name: &str,
                 config: OutputConfig,
-            ) -> Result<OutputPin, Error> {
+            ) -> ::core::result::Result<OutputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1610,7 +1616,10 @@ pub mod embwit {
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
-            pub fn open_flex(name: &str, initial: Direction) -> Result<FlexPin, Error> {
+            pub fn open_flex(
+                name: &str,
+                initial: Direction,
+            ) -> ::core::result::Result<FlexPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1895,7 +1904,7 @@ pub mod embwit {
                 /// uses hardware debounce or emulates it; if it can do neither the
                 /// open fails with `common(unsupported)`: debounce is never silently
                 /// ignored. `none` disables debouncing.
-                pub debounce: Option<Duration>,
+                pub debounce: ::core::option::Option<Duration>,
             }
             /// How to configure a pin used as an output.
             #[derive(Clone, Debug, PartialEq)]
@@ -2197,7 +2206,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2236,7 +2245,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2391,7 +2402,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -2428,14 +2439,14 @@ pub mod exports {
                 pub trait Guest {
                     /// Called once after instantiation with the deployment's configuration
                     /// (opaque bytes: JSON, CBOR, applet-defined).
-                    fn init(config: _rt::Vec<u8>) -> Result<(), Error>;
+                    fn init(config: _rt::Vec<u8>) -> ::core::result::Result<(), Error>;
                     /// Live reconfiguration of one key while stopped or running.
                     fn configure(
                         key: _rt::String,
                         value: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Begin work: open handles, register events.
-                    fn start() -> Result<(), Error>;
+                    fn start() -> ::core::result::Result<(), Error>;
                     /// Stop work. The host drops every registration of the applet afterwards
                     /// and the applet should release its handles.
                     fn stop();

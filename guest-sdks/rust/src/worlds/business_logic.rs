@@ -76,7 +76,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -128,7 +128,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -173,7 +176,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -460,7 +463,7 @@ pub mod embwit {
             pub fn send_result(
                 topic: &str,
                 value: InferenceResult,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -660,7 +663,7 @@ pub mod embwit {
                 topic: &str,
                 content_type: &str,
                 body: &[u8],
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -1034,7 +1037,10 @@ pub mod embwit {
             }
             /// Subscribe to a granted topic with a queue of `depth` messages; a zero
             /// `depth` is `common(invalid-argument)`.
-            pub fn open(topic: &str, depth: u32) -> Result<Subscription, Error> {
+            pub fn open(
+                topic: &str,
+                depth: u32,
+            ) -> ::core::result::Result<Subscription, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/subscribe@0.1.0")]
@@ -1313,7 +1319,7 @@ pub mod embwit {
             }
             impl InputPin {
                 /// The current logical state.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1378,7 +1384,7 @@ pub mod embwit {
                     &self,
                     edges: EdgeSet,
                     depth: u32,
-                ) -> Result<EdgeWatch, Error> {
+                ) -> ::core::result::Result<EdgeWatch, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1596,7 +1602,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Drive the pin to a logical state.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1667,7 +1673,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Invert the last state written.
-                pub fn toggle(&self) -> Result<(), Error> {
+                pub fn toggle(&self) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1808,7 +1814,10 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Switch direction and reconfigure; the same handle stays valid.
-                pub fn set_direction(&self, to: Direction) -> Result<(), Error> {
+                pub fn set_direction(
+                    &self,
+                    to: Direction,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1915,7 +1924,7 @@ pub mod embwit {
             impl FlexPin {
                 /// The current logical state: the wire in input mode, the last state
                 /// written in output mode.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1970,7 +1979,7 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Drive the pin; `wrong-direction` while it is an input.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2097,7 +2106,7 @@ pub mod embwit {
             pub fn open_input(
                 name: &str,
                 config: InputConfig,
-            ) -> Result<InputPin, Error> {
+            ) -> ::core::result::Result<InputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2185,7 +2194,7 @@ pub mod embwit {
             pub fn open_output(
                 name: &str,
                 config: OutputConfig,
-            ) -> Result<OutputPin, Error> {
+            ) -> ::core::result::Result<OutputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2263,7 +2272,10 @@ pub mod embwit {
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
-            pub fn open_flex(name: &str, initial: Direction) -> Result<FlexPin, Error> {
+            pub fn open_flex(
+                name: &str,
+                initial: Direction,
+            ) -> ::core::result::Result<FlexPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2548,7 +2560,7 @@ pub mod embwit {
                 /// uses hardware debounce or emulates it; if it can do neither the
                 /// open fails with `common(unsupported)`: debounce is never silently
                 /// ignored. `none` disables debouncing.
-                pub debounce: Option<Duration>,
+                pub debounce: ::core::option::Option<Duration>,
             }
             /// How to configure a pin used as an output.
             #[derive(Clone, Debug, PartialEq)]
@@ -2645,13 +2657,13 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
                 /// Where it is.
                 pub bounds: BoundingBox,
                 /// Identity across frames, when a tracker assigned one.
-                pub track_id: Option<u64>,
+                pub track_id: ::core::option::Option<u64>,
             }
             /// One classification outcome.
             #[derive(Clone, Debug, PartialEq)]
@@ -2659,7 +2671,7 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
             }
@@ -2927,7 +2939,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2966,7 +2978,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -3121,7 +3135,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -3158,14 +3172,14 @@ pub mod exports {
                 pub trait Guest {
                     /// Called once after instantiation with the deployment's configuration
                     /// (opaque bytes: JSON, CBOR, applet-defined).
-                    fn init(config: _rt::Vec<u8>) -> Result<(), Error>;
+                    fn init(config: _rt::Vec<u8>) -> ::core::result::Result<(), Error>;
                     /// Live reconfiguration of one key while stopped or running.
                     fn configure(
                         key: _rt::String,
                         value: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Begin work: open handles, register events.
-                    fn start() -> Result<(), Error>;
+                    fn start() -> ::core::result::Result<(), Error>;
                     /// Stop work. The host drops every registration of the applet afterwards
                     /// and the applet should release its handles.
                     fn stop();

@@ -74,7 +74,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -126,7 +126,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -171,7 +174,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -630,15 +633,15 @@ pub mod embwit {
                 /// Start of exposure on the monotonic clock.
                 pub captured_at: Instant,
                 /// Exposure time applied, in nanoseconds, if known.
-                pub exposure_time_ns: Option<u64>,
+                pub exposure_time_ns: ::core::option::Option<u64>,
                 /// Analogue gain applied (1.0 = unity), if known.
-                pub analogue_gain: Option<f32>,
+                pub analogue_gain: ::core::option::Option<f32>,
                 /// Digital gain applied (1.0 = unity), if known.
-                pub digital_gain: Option<f32>,
+                pub digital_gain: ::core::option::Option<f32>,
                 /// White-balance colour temperature applied, in kelvin, if known.
-                pub colour_temperature_k: Option<u32>,
+                pub colour_temperature_k: ::core::option::Option<u32>,
                 /// Region of the sensor pixel array this frame covers, if known.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// The stage that produced the frame ("sensor", "isp", an applet id).
                 pub producer: _rt::String,
             }
@@ -990,7 +993,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     len: u32,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1061,7 +1064,7 @@ pub mod embwit {
                     &self,
                     plane: u32,
                     region: Rect,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1149,7 +1152,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     data: &[u8],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1222,7 +1225,10 @@ pub mod embwit {
             impl Frame {
                 /// Make the frame immutable and attach its metadata; required before
                 /// handing the frame to another stage.
-                pub fn seal(&self, metadata: FrameMetadata) -> Result<(), Error> {
+                pub fn seal(
+                    &self,
+                    metadata: FrameMetadata,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1394,7 +1400,7 @@ pub mod embwit {
                 pub fn read_attachment(
                     &self,
                     name: &str,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1562,7 +1568,7 @@ pub mod embwit {
             impl FramePool {
                 /// Lease a writable frame. Never blocks; see `pool-config.overflow`
                 /// for what happens when every buffer is in use.
-                pub fn allocate(&self) -> Result<Frame, Error> {
+                pub fn allocate(&self) -> ::core::result::Result<Frame, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1673,7 +1679,7 @@ pub mod embwit {
             pub fn create_pool(
                 format: FrameFormat,
                 config: PoolConfig,
-            ) -> Result<FramePool, Error> {
+            ) -> ::core::result::Result<FramePool, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1865,7 +1871,7 @@ pub mod embwit {
             #[derive(Clone, Debug, PartialEq)]
             pub struct Preprocess {
                 /// Region of the frame to use; `none` = the whole frame.
-                pub roi: Option<Rect>,
+                pub roi: ::core::option::Option<Rect>,
                 /// Output width and height.
                 pub resize_to: Size,
                 /// How the region is fitted into `resize-to`.
@@ -1883,14 +1889,14 @@ pub mod embwit {
                 /// Per-channel divisor applied after the mean; empty = 1.
                 pub std: _rt::Vec<f32>,
                 /// For integer types: quantize the normalized value with these parameters.
-                pub quantization: Option<Quantization>,
+                pub quantization: ::core::option::Option<Quantization>,
             }
             /// Convert a frame (or a region of it) into a tensor on the host.
             /// Unsupported combinations fail with `common(unsupported)`.
             pub fn frame_to_tensor(
                 source: &_root::embwit::image::frames::Frame,
                 how: Preprocess,
-            ) -> Result<_root::embwit::infer::tensor::Tensor, Error> {
+            ) -> ::core::result::Result<_root::embwit::infer::tensor::Tensor, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/bind@0.1.0")]
@@ -2160,9 +2166,9 @@ pub mod embwit {
                 /// Element type.
                 pub ty: TensorType,
                 /// Layout, when the tensor is image-like and the host knows it.
-                pub layout: Option<Layout>,
+                pub layout: ::core::option::Option<Layout>,
                 /// Quantization, for quantized integer tensors.
-                pub quantization: Option<Quantization>,
+                pub quantization: ::core::option::Option<Quantization>,
             }
             /// A loaded model. Dropping it unloads it once no context uses it.
             #[derive(Debug)]
@@ -2425,7 +2431,7 @@ pub mod embwit {
                 /// Create an execution context (holds intermediate state).
                 pub fn init_execution_context(
                     &self,
-                ) -> Result<
+                ) -> ::core::result::Result<
                     _root::embwit::infer::inference::GraphExecutionContext,
                     Error,
                 > {
@@ -2526,7 +2532,7 @@ pub mod embwit {
             /// Load a model the host registered under `name` (wasi-nn
             /// `load-by-name`). Applets never pass model bytes or file paths; the
             /// host picks the target.
-            pub fn load_by_name(name: &str) -> Result<Graph, Error> {
+            pub fn load_by_name(name: &str) -> ::core::result::Result<Graph, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/graph@0.1.0")]
@@ -2588,7 +2594,7 @@ pub mod embwit {
             pub fn load_by_name_on(
                 name: &str,
                 target: ExecutionTarget,
-            ) -> Result<Graph, Error> {
+            ) -> ::core::result::Result<Graph, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/graph@0.1.0")]
@@ -2708,7 +2714,7 @@ pub mod embwit {
                 pub fn compute(
                     &self,
                     inputs: &[NamedTensor],
-                ) -> Result<_rt::Vec<NamedTensor>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<NamedTensor>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:infer/inference@0.1.0")]
@@ -3258,7 +3264,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -3297,7 +3303,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -3452,7 +3460,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -3489,7 +3497,7 @@ pub mod exports {
                     /// so handing them to the normalize stage copies nothing.
                     fn process(
                         input: &_root::embwit::image::frames::Frame,
-                    ) -> Result<_rt::Vec<NamedTensor>, Error>;
+                    ) -> ::core::result::Result<_rt::Vec<NamedTensor>, Error>;
                 }
                 /// Lifts the arguments of `process`, calls `T`, lowers the result.
                 ///
@@ -3617,14 +3625,14 @@ pub mod exports {
                 pub trait Guest {
                     /// Called once after instantiation with the deployment's configuration
                     /// (opaque bytes: JSON, CBOR, applet-defined).
-                    fn init(config: _rt::Vec<u8>) -> Result<(), Error>;
+                    fn init(config: _rt::Vec<u8>) -> ::core::result::Result<(), Error>;
                     /// Live reconfiguration of one key while stopped or running.
                     fn configure(
                         key: _rt::String,
                         value: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Begin work: open handles, register events.
-                    fn start() -> Result<(), Error>;
+                    fn start() -> ::core::result::Result<(), Error>;
                     /// Stop work. The host drops every registration of the applet afterwards
                     /// and the applet should release its handles.
                     fn stop();

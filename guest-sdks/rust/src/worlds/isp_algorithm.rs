@@ -211,15 +211,15 @@ pub mod embwit {
                 /// Start of exposure on the monotonic clock.
                 pub captured_at: Instant,
                 /// Exposure time applied, in nanoseconds, if known.
-                pub exposure_time_ns: Option<u64>,
+                pub exposure_time_ns: ::core::option::Option<u64>,
                 /// Analogue gain applied (1.0 = unity), if known.
-                pub analogue_gain: Option<f32>,
+                pub analogue_gain: ::core::option::Option<f32>,
                 /// Digital gain applied (1.0 = unity), if known.
-                pub digital_gain: Option<f32>,
+                pub digital_gain: ::core::option::Option<f32>,
                 /// White-balance colour temperature applied, in kelvin, if known.
-                pub colour_temperature_k: Option<u32>,
+                pub colour_temperature_k: ::core::option::Option<u32>,
                 /// Region of the sensor pixel array this frame covers, if known.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// The stage that produced the frame ("sensor", "isp", an applet id).
                 pub producer: _rt::String,
             }
@@ -571,7 +571,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     len: u32,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -642,7 +642,7 @@ pub mod embwit {
                     &self,
                     plane: u32,
                     region: Rect,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -730,7 +730,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     data: &[u8],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -803,7 +803,10 @@ pub mod embwit {
             impl Frame {
                 /// Make the frame immutable and attach its metadata; required before
                 /// handing the frame to another stage.
-                pub fn seal(&self, metadata: FrameMetadata) -> Result<(), Error> {
+                pub fn seal(
+                    &self,
+                    metadata: FrameMetadata,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -975,7 +978,7 @@ pub mod embwit {
                 pub fn read_attachment(
                     &self,
                     name: &str,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1143,7 +1146,7 @@ pub mod embwit {
             impl FramePool {
                 /// Lease a writable frame. Never blocks; see `pool-config.overflow`
                 /// for what happens when every buffer is in use.
-                pub fn allocate(&self) -> Result<Frame, Error> {
+                pub fn allocate(&self) -> ::core::result::Result<Frame, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1254,7 +1257,7 @@ pub mod embwit {
             pub fn create_pool(
                 format: FrameFormat,
                 config: PoolConfig,
-            ) -> Result<FramePool, Error> {
+            ) -> ::core::result::Result<FramePool, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1418,9 +1421,9 @@ pub mod embwit {
                 /// Sharpening strength, 0.0 = off, 1.0 = strongest.
                 pub sharpen: f32,
                 /// Region of the input to keep; `none` = the whole frame.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// Output size after cropping; `none` = no scaling.
-                pub scale_to: Option<Size>,
+                pub scale_to: ::core::option::Option<Size>,
                 /// Output format (planes may be left empty for the stage to fill).
                 pub output: FrameFormat,
             }
@@ -1469,7 +1472,7 @@ pub mod embwit {
                 /// Sensor controls to apply (exposure, gain...); empty = no change.
                 pub sensor: _rt::Vec<ControlSetting>,
                 /// ISP parameters for the following frames; `none` = no change.
-                pub isp: Option<IspParams>,
+                pub isp: ::core::option::Option<IspParams>,
             }
         }
     }
@@ -1624,7 +1627,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -1663,7 +1666,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -1964,7 +1969,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -1995,7 +2000,7 @@ pub mod exports {
                     fn init(
                         sensor_controls: _rt::Vec<ControlInfo>,
                         tuning: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Called once per statistics frame with the values applied to that
                     /// frame; must return quickly and never block. The host applies the
                     /// returned sensor controls and ISP parameters to following frames.

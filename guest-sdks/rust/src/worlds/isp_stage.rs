@@ -75,7 +75,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -127,7 +127,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -172,7 +175,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -631,15 +634,15 @@ pub mod embwit {
                 /// Start of exposure on the monotonic clock.
                 pub captured_at: Instant,
                 /// Exposure time applied, in nanoseconds, if known.
-                pub exposure_time_ns: Option<u64>,
+                pub exposure_time_ns: ::core::option::Option<u64>,
                 /// Analogue gain applied (1.0 = unity), if known.
-                pub analogue_gain: Option<f32>,
+                pub analogue_gain: ::core::option::Option<f32>,
                 /// Digital gain applied (1.0 = unity), if known.
-                pub digital_gain: Option<f32>,
+                pub digital_gain: ::core::option::Option<f32>,
                 /// White-balance colour temperature applied, in kelvin, if known.
-                pub colour_temperature_k: Option<u32>,
+                pub colour_temperature_k: ::core::option::Option<u32>,
                 /// Region of the sensor pixel array this frame covers, if known.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// The stage that produced the frame ("sensor", "isp", an applet id).
                 pub producer: _rt::String,
             }
@@ -991,7 +994,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     len: u32,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1062,7 +1065,7 @@ pub mod embwit {
                     &self,
                     plane: u32,
                     region: Rect,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1150,7 +1153,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     data: &[u8],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1223,7 +1226,10 @@ pub mod embwit {
             impl Frame {
                 /// Make the frame immutable and attach its metadata; required before
                 /// handing the frame to another stage.
-                pub fn seal(&self, metadata: FrameMetadata) -> Result<(), Error> {
+                pub fn seal(
+                    &self,
+                    metadata: FrameMetadata,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1395,7 +1401,7 @@ pub mod embwit {
                 pub fn read_attachment(
                     &self,
                     name: &str,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1563,7 +1569,7 @@ pub mod embwit {
             impl FramePool {
                 /// Lease a writable frame. Never blocks; see `pool-config.overflow`
                 /// for what happens when every buffer is in use.
-                pub fn allocate(&self) -> Result<Frame, Error> {
+                pub fn allocate(&self) -> ::core::result::Result<Frame, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1674,7 +1680,7 @@ pub mod embwit {
             pub fn create_pool(
                 format: FrameFormat,
                 config: PoolConfig,
-            ) -> Result<FramePool, Error> {
+            ) -> ::core::result::Result<FramePool, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1838,9 +1844,9 @@ pub mod embwit {
                 /// Sharpening strength, 0.0 = off, 1.0 = strongest.
                 pub sharpen: f32,
                 /// Region of the input to keep; `none` = the whole frame.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// Output size after cropping; `none` = no scaling.
-                pub scale_to: Option<Size>,
+                pub scale_to: ::core::option::Option<Size>,
                 /// Output format (planes may be left empty for the stage to fill).
                 pub output: FrameFormat,
             }
@@ -1889,7 +1895,7 @@ pub mod embwit {
                 /// Sensor controls to apply (exposure, gain...); empty = no change.
                 pub sensor: _rt::Vec<ControlSetting>,
                 /// ISP parameters for the following frames; `none` = no change.
-                pub isp: Option<IspParams>,
+                pub isp: ::core::option::Option<IspParams>,
             }
         }
     }
@@ -2125,7 +2131,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2164,7 +2170,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2465,7 +2473,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -2502,14 +2510,14 @@ pub mod exports {
                 pub trait Guest {
                     /// Called once after instantiation with the deployment's configuration
                     /// (opaque bytes: JSON, CBOR, applet-defined).
-                    fn init(config: _rt::Vec<u8>) -> Result<(), Error>;
+                    fn init(config: _rt::Vec<u8>) -> ::core::result::Result<(), Error>;
                     /// Live reconfiguration of one key while stopped or running.
                     fn configure(
                         key: _rt::String,
                         value: _rt::Vec<u8>,
-                    ) -> Result<(), Error>;
+                    ) -> ::core::result::Result<(), Error>;
                     /// Begin work: open handles, register events.
-                    fn start() -> Result<(), Error>;
+                    fn start() -> ::core::result::Result<(), Error>;
                     /// Stop work. The host drops every registration of the applet afterwards
                     /// and the applet should release its handles.
                     fn stop();
@@ -2842,7 +2850,7 @@ pub mod exports {
                     /// The output frame, allocated from a pool the stage created, written and sealed.
                     pub output: _root::embwit::image::frames::Frame,
                     /// Statistics, if the stage computes them.
-                    pub stats: Option<IspStats>,
+                    pub stats: ::core::option::Option<IspStats>,
                 }
                 /// What the applet implements for these exports; `export!` wires it up.
                 pub trait Guest {
@@ -2852,11 +2860,11 @@ pub mod exports {
                     fn configure(
                         input: FrameFormat,
                         params: IspParams,
-                    ) -> Result<FrameFormat, Error>;
+                    ) -> ::core::result::Result<FrameFormat, Error>;
                     /// Process one frame.
                     fn process(
                         input: &_root::embwit::image::frames::Frame,
-                    ) -> Result<Processed, Error>;
+                    ) -> ::core::result::Result<Processed, Error>;
                 }
                 /// Lifts the arguments of `configure`, calls `T`, lowers the result.
                 ///

@@ -211,15 +211,15 @@ pub mod embwit {
                 /// Start of exposure on the monotonic clock.
                 pub captured_at: Instant,
                 /// Exposure time applied, in nanoseconds, if known.
-                pub exposure_time_ns: Option<u64>,
+                pub exposure_time_ns: ::core::option::Option<u64>,
                 /// Analogue gain applied (1.0 = unity), if known.
-                pub analogue_gain: Option<f32>,
+                pub analogue_gain: ::core::option::Option<f32>,
                 /// Digital gain applied (1.0 = unity), if known.
-                pub digital_gain: Option<f32>,
+                pub digital_gain: ::core::option::Option<f32>,
                 /// White-balance colour temperature applied, in kelvin, if known.
-                pub colour_temperature_k: Option<u32>,
+                pub colour_temperature_k: ::core::option::Option<u32>,
                 /// Region of the sensor pixel array this frame covers, if known.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// The stage that produced the frame ("sensor", "isp", an applet id).
                 pub producer: _rt::String,
             }
@@ -571,7 +571,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     len: u32,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -642,7 +642,7 @@ pub mod embwit {
                     &self,
                     plane: u32,
                     region: Rect,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -730,7 +730,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     data: &[u8],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -803,7 +803,10 @@ pub mod embwit {
             impl Frame {
                 /// Make the frame immutable and attach its metadata; required before
                 /// handing the frame to another stage.
-                pub fn seal(&self, metadata: FrameMetadata) -> Result<(), Error> {
+                pub fn seal(
+                    &self,
+                    metadata: FrameMetadata,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -975,7 +978,7 @@ pub mod embwit {
                 pub fn read_attachment(
                     &self,
                     name: &str,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1143,7 +1146,7 @@ pub mod embwit {
             impl FramePool {
                 /// Lease a writable frame. Never blocks; see `pool-config.overflow`
                 /// for what happens when every buffer is in use.
-                pub fn allocate(&self) -> Result<Frame, Error> {
+                pub fn allocate(&self) -> ::core::result::Result<Frame, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1254,7 +1257,7 @@ pub mod embwit {
             pub fn create_pool(
                 format: FrameFormat,
                 config: PoolConfig,
-            ) -> Result<FramePool, Error> {
+            ) -> ::core::result::Result<FramePool, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -1406,13 +1409,13 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
                 /// Where it is.
                 pub bounds: BoundingBox,
                 /// Identity across frames, when a tracker assigned one.
-                pub track_id: Option<u64>,
+                pub track_id: ::core::option::Option<u64>,
             }
             /// One classification outcome.
             #[derive(Clone, Debug, PartialEq)]
@@ -1420,7 +1423,7 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
             }
@@ -1822,7 +1825,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -1861,7 +1864,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -2016,7 +2021,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
@@ -2057,7 +2062,7 @@ pub mod exports {
                         outputs: _rt::Vec<
                             (_rt::String, &_root::embwit::infer::tensor::Tensor),
                         >,
-                    ) -> Result<InferenceResult, Error>;
+                    ) -> ::core::result::Result<InferenceResult, Error>;
                 }
                 /// Lifts the arguments of `process`, calls `T`, lowers the result.
                 ///

@@ -78,7 +78,7 @@ pub mod embwit {
                 p: _root::embwit::platform::poll::Pollable,
                 t: Token,
                 mode: Mode,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -130,7 +130,10 @@ pub mod embwit {
             /// Deliver `t` every `period`, starting one period from now. Ticks are
             /// scheduled from the first one (no drift); ticks missed while the applet
             /// was busy are coalesced into a single delivery.
-            pub fn every(period: Duration, t: Token) -> Result<(), Error> {
+            pub fn every(
+                period: Duration,
+                t: Token,
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -175,7 +178,7 @@ pub mod embwit {
                 }
             }
             /// Cancel a registration (pollable or periodic) and drop its pollable.
-            pub fn unregister(t: Token) -> Result<(), Error> {
+            pub fn unregister(t: Token) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/events@0.1.0")]
@@ -462,7 +465,7 @@ pub mod embwit {
             pub fn send_result(
                 topic: &str,
                 value: InferenceResult,
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -662,7 +665,7 @@ pub mod embwit {
                 topic: &str,
                 content_type: &str,
                 body: &[u8],
-            ) -> Result<(), Error> {
+            ) -> ::core::result::Result<(), Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/publish@0.1.0")]
@@ -1036,7 +1039,10 @@ pub mod embwit {
             }
             /// Subscribe to a granted topic with a queue of `depth` messages; a zero
             /// `depth` is `common(invalid-argument)`.
-            pub fn open(topic: &str, depth: u32) -> Result<Subscription, Error> {
+            pub fn open(
+                topic: &str,
+                depth: u32,
+            ) -> ::core::result::Result<Subscription, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:applet/subscribe@0.1.0")]
@@ -1315,7 +1321,7 @@ pub mod embwit {
             }
             impl InputPin {
                 /// The current logical state.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1380,7 +1386,7 @@ pub mod embwit {
                     &self,
                     edges: EdgeSet,
                     depth: u32,
-                ) -> Result<EdgeWatch, Error> {
+                ) -> ::core::result::Result<EdgeWatch, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1598,7 +1604,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Drive the pin to a logical state.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1669,7 +1675,7 @@ pub mod embwit {
             }
             impl OutputPin {
                 /// Invert the last state written.
-                pub fn toggle(&self) -> Result<(), Error> {
+                pub fn toggle(&self) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1810,7 +1816,10 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Switch direction and reconfigure; the same handle stays valid.
-                pub fn set_direction(&self, to: Direction) -> Result<(), Error> {
+                pub fn set_direction(
+                    &self,
+                    to: Direction,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1917,7 +1926,7 @@ pub mod embwit {
             impl FlexPin {
                 /// The current logical state: the wire in input mode, the last state
                 /// written in output mode.
-                pub fn read(&self) -> Result<Logic, Error> {
+                pub fn read(&self) -> ::core::result::Result<Logic, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -1972,7 +1981,7 @@ pub mod embwit {
             }
             impl FlexPin {
                 /// Drive the pin; `wrong-direction` while it is an input.
-                pub fn set(&self, value: Logic) -> Result<(), Error> {
+                pub fn set(&self, value: Logic) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2099,7 +2108,7 @@ pub mod embwit {
             pub fn open_input(
                 name: &str,
                 config: InputConfig,
-            ) -> Result<InputPin, Error> {
+            ) -> ::core::result::Result<InputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2187,7 +2196,7 @@ pub mod embwit {
             pub fn open_output(
                 name: &str,
                 config: OutputConfig,
-            ) -> Result<OutputPin, Error> {
+            ) -> ::core::result::Result<OutputPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2265,7 +2274,10 @@ pub mod embwit {
                 }
             }
             /// Open a pin granted for both directions, starting in `initial`.
-            pub fn open_flex(name: &str, initial: Direction) -> Result<FlexPin, Error> {
+            pub fn open_flex(
+                name: &str,
+                initial: Direction,
+            ) -> ::core::result::Result<FlexPin, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:gpio/pins@0.1.0")]
@@ -2550,7 +2562,7 @@ pub mod embwit {
                 /// uses hardware debounce or emulates it; if it can do neither the
                 /// open fails with `common(unsupported)`: debounce is never silently
                 /// ignored. `none` disables debouncing.
-                pub debounce: Option<Duration>,
+                pub debounce: ::core::option::Option<Duration>,
             }
             /// How to configure a pin used as an output.
             #[derive(Clone, Debug, PartialEq)]
@@ -2814,15 +2826,15 @@ pub mod embwit {
                 /// Start of exposure on the monotonic clock.
                 pub captured_at: Instant,
                 /// Exposure time applied, in nanoseconds, if known.
-                pub exposure_time_ns: Option<u64>,
+                pub exposure_time_ns: ::core::option::Option<u64>,
                 /// Analogue gain applied (1.0 = unity), if known.
-                pub analogue_gain: Option<f32>,
+                pub analogue_gain: ::core::option::Option<f32>,
                 /// Digital gain applied (1.0 = unity), if known.
-                pub digital_gain: Option<f32>,
+                pub digital_gain: ::core::option::Option<f32>,
                 /// White-balance colour temperature applied, in kelvin, if known.
-                pub colour_temperature_k: Option<u32>,
+                pub colour_temperature_k: ::core::option::Option<u32>,
                 /// Region of the sensor pixel array this frame covers, if known.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// The stage that produced the frame ("sensor", "isp", an applet id).
                 pub producer: _rt::String,
             }
@@ -3174,7 +3186,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     len: u32,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3245,7 +3257,7 @@ pub mod embwit {
                     &self,
                     plane: u32,
                     region: Rect,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3333,7 +3345,7 @@ pub mod embwit {
                     plane: u32,
                     offset: u32,
                     data: &[u8],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3406,7 +3418,10 @@ pub mod embwit {
             impl Frame {
                 /// Make the frame immutable and attach its metadata; required before
                 /// handing the frame to another stage.
-                pub fn seal(&self, metadata: FrameMetadata) -> Result<(), Error> {
+                pub fn seal(
+                    &self,
+                    metadata: FrameMetadata,
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3578,7 +3593,7 @@ pub mod embwit {
                 pub fn read_attachment(
                     &self,
                     name: &str,
-                ) -> Result<_rt::Vec<u8>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<u8>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3746,7 +3761,7 @@ pub mod embwit {
             impl FramePool {
                 /// Lease a writable frame. Never blocks; see `pool-config.overflow`
                 /// for what happens when every buffer is in use.
-                pub fn allocate(&self) -> Result<Frame, Error> {
+                pub fn allocate(&self) -> ::core::result::Result<Frame, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -3857,7 +3872,7 @@ pub mod embwit {
             pub fn create_pool(
                 format: FrameFormat,
                 config: PoolConfig,
-            ) -> Result<FramePool, Error> {
+            ) -> ::core::result::Result<FramePool, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:image/frames@0.1.0")]
@@ -4049,7 +4064,7 @@ pub mod embwit {
             #[derive(Clone, Debug, PartialEq)]
             pub struct Preprocess {
                 /// Region of the frame to use; `none` = the whole frame.
-                pub roi: Option<Rect>,
+                pub roi: ::core::option::Option<Rect>,
                 /// Output width and height.
                 pub resize_to: Size,
                 /// How the region is fitted into `resize-to`.
@@ -4067,14 +4082,14 @@ pub mod embwit {
                 /// Per-channel divisor applied after the mean; empty = 1.
                 pub std: _rt::Vec<f32>,
                 /// For integer types: quantize the normalized value with these parameters.
-                pub quantization: Option<Quantization>,
+                pub quantization: ::core::option::Option<Quantization>,
             }
             /// Convert a frame (or a region of it) into a tensor on the host.
             /// Unsupported combinations fail with `common(unsupported)`.
             pub fn frame_to_tensor(
                 source: &_root::embwit::image::frames::Frame,
                 how: Preprocess,
-            ) -> Result<_root::embwit::infer::tensor::Tensor, Error> {
+            ) -> ::core::result::Result<_root::embwit::infer::tensor::Tensor, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/bind@0.1.0")]
@@ -4344,9 +4359,9 @@ pub mod embwit {
                 /// Element type.
                 pub ty: TensorType,
                 /// Layout, when the tensor is image-like and the host knows it.
-                pub layout: Option<Layout>,
+                pub layout: ::core::option::Option<Layout>,
                 /// Quantization, for quantized integer tensors.
-                pub quantization: Option<Quantization>,
+                pub quantization: ::core::option::Option<Quantization>,
             }
             /// A loaded model. Dropping it unloads it once no context uses it.
             #[derive(Debug)]
@@ -4609,7 +4624,7 @@ pub mod embwit {
                 /// Create an execution context (holds intermediate state).
                 pub fn init_execution_context(
                     &self,
-                ) -> Result<
+                ) -> ::core::result::Result<
                     _root::embwit::infer::inference::GraphExecutionContext,
                     Error,
                 > {
@@ -4710,7 +4725,7 @@ pub mod embwit {
             /// Load a model the host registered under `name` (wasi-nn
             /// `load-by-name`). Applets never pass model bytes or file paths; the
             /// host picks the target.
-            pub fn load_by_name(name: &str) -> Result<Graph, Error> {
+            pub fn load_by_name(name: &str) -> ::core::result::Result<Graph, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/graph@0.1.0")]
@@ -4772,7 +4787,7 @@ pub mod embwit {
             pub fn load_by_name_on(
                 name: &str,
                 target: ExecutionTarget,
-            ) -> Result<Graph, Error> {
+            ) -> ::core::result::Result<Graph, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:infer/graph@0.1.0")]
@@ -4892,7 +4907,7 @@ pub mod embwit {
                 pub fn compute(
                     &self,
                     inputs: &[NamedTensor],
-                ) -> Result<_rt::Vec<NamedTensor>, Error> {
+                ) -> ::core::result::Result<_rt::Vec<NamedTensor>, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:infer/inference@0.1.0")]
@@ -5018,13 +5033,13 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
                 /// Where it is.
                 pub bounds: BoundingBox,
                 /// Identity across frames, when a tracker assigned one.
-                pub track_id: Option<u64>,
+                pub track_id: ::core::option::Option<u64>,
             }
             /// One classification outcome.
             #[derive(Clone, Debug, PartialEq)]
@@ -5032,7 +5047,7 @@ pub mod embwit {
                 /// Model-specific class number.
                 pub class_id: u32,
                 /// Class name, when known.
-                pub label: Option<_rt::String>,
+                pub label: ::core::option::Option<_rt::String>,
                 /// Confidence in [0, 1].
                 pub score: f32,
             }
@@ -5302,7 +5317,7 @@ pub mod embwit {
                 /// The processed, sealed frame.
                 pub output: _root::embwit::image::frames::Frame,
                 /// Statistics, when the ISP produces them.
-                pub stats: Option<IspStats>,
+                pub stats: ::core::option::Option<IspStats>,
             }
             /// One submitted processing job. Dropping it before it finishes cancels it.
             #[derive(Debug)]
@@ -5412,7 +5427,9 @@ pub mod embwit {
             impl Job {
                 /// `none` while running; the outcome exactly once when finished; then
                 /// `common(invalidated)`.
-                pub fn outcome(&self) -> Option<Result<Processed, Error>> {
+                pub fn outcome(
+                    &self,
+                ) -> ::core::option::Option<::core::result::Result<Processed, Error>> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:isp/processor@0.1.0")]
@@ -5699,7 +5716,7 @@ pub mod embwit {
                     &self,
                     input: &_root::embwit::image::frames::Frame,
                     params: IspParams,
-                ) -> Result<Job, Error> {
+                ) -> ::core::result::Result<Job, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:isp/processor@0.1.0")]
@@ -5915,7 +5932,7 @@ pub mod embwit {
                 }
             }
             /// Open a granted ISP.
-            pub fn open(name: &str) -> Result<Isp, Error> {
+            pub fn open(name: &str) -> ::core::result::Result<Isp, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:isp/processor@0.1.0")]
@@ -6008,9 +6025,9 @@ pub mod embwit {
                 /// Sharpening strength, 0.0 = off, 1.0 = strongest.
                 pub sharpen: f32,
                 /// Region of the input to keep; `none` = the whole frame.
-                pub crop: Option<Rect>,
+                pub crop: ::core::option::Option<Rect>,
                 /// Output size after cropping; `none` = no scaling.
-                pub scale_to: Option<Size>,
+                pub scale_to: ::core::option::Option<Size>,
                 /// Output format (planes may be left empty for the stage to fill).
                 pub output: FrameFormat,
             }
@@ -6059,7 +6076,7 @@ pub mod embwit {
                 /// Sensor controls to apply (exposure, gain...); empty = no change.
                 pub sensor: _rt::Vec<ControlSetting>,
                 /// ISP parameters for the following frames; `none` = no change.
-                pub isp: Option<IspParams>,
+                pub isp: ::core::option::Option<IspParams>,
             }
         }
     }
@@ -6295,7 +6312,7 @@ pub mod embwit {
                 /// Block until ready. Hosts that run applets as reactors (no guest
                 /// threads) cannot block and return `unsupported`; applets should
                 /// register the pollable with `embwit:applet/events` instead.
-                pub fn block(&self) -> Result<(), ErrorClass> {
+                pub fn block(&self) -> ::core::result::Result<(), ErrorClass> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -6334,7 +6351,9 @@ pub mod embwit {
             /// Block until at least one of `sources` is ready and return the
             /// indices (into `sources`) of those that are. Same reactor caveat as
             /// `block`; an empty list is `invalid-argument`.
-            pub fn poll(sources: &[&Pollable]) -> Result<_rt::Vec<u32>, ErrorClass> {
+            pub fn poll(
+                sources: &[&Pollable],
+            ) -> ::core::result::Result<_rt::Vec<u32>, ErrorClass> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:platform/poll@0.1.0")]
@@ -6708,7 +6727,7 @@ pub mod embwit {
                 pub fn frame_intervals(
                     &self,
                     format: FrameFormat,
-                ) -> Result<IntervalRange, Error> {
+                ) -> ::core::result::Result<IntervalRange, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -6887,7 +6906,7 @@ pub mod embwit {
                 pub fn try_configure(
                     &self,
                     request: StreamRequest,
-                ) -> Result<ConfigureOutcome, Error> {
+                ) -> ::core::result::Result<ConfigureOutcome, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -7381,7 +7400,7 @@ pub mod embwit {
                 pub fn get_control(
                     &self,
                     key: ControlKey,
-                ) -> Result<ControlValue, Error> {
+                ) -> ::core::result::Result<ControlValue, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -7531,7 +7550,7 @@ pub mod embwit {
                 pub fn set_controls(
                     &self,
                     settings: &[ControlSetting],
-                ) -> Result<(), Error> {
+                ) -> ::core::result::Result<(), Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -7690,7 +7709,7 @@ pub mod embwit {
                 pub fn start(
                     &self,
                     request: StreamRequest,
-                ) -> Result<FrameStream, Error> {
+                ) -> ::core::result::Result<FrameStream, Error> {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -7955,7 +7974,10 @@ pub mod embwit {
                 /// Take the oldest queued frame; `none` when none is queued. Never blocks.
                 pub fn next(
                     &self,
-                ) -> Result<Option<_root::embwit::image::frames::Frame>, Error> {
+                ) -> ::core::result::Result<
+                    ::core::option::Option<_root::embwit::image::frames::Frame>,
+                    Error,
+                > {
                     unsafe {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -8106,7 +8128,7 @@ pub mod embwit {
                 }
             }
             /// Open a granted sensor.
-            pub fn open(name: &str) -> Result<ImageSensor, Error> {
+            pub fn open(name: &str) -> ::core::result::Result<ImageSensor, Error> {
                 unsafe {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "embwit:sensor/camera@0.1.0")]
@@ -8402,7 +8424,7 @@ pub mod embwit {
                 /// The error class, for programs to match on.
                 pub class: ErrorClass,
                 /// A hint for humans; not stable, not for matching.
-                pub message: Option<_rt::String>,
+                pub message: ::core::option::Option<_rt::String>,
             }
         }
     }
