@@ -269,3 +269,39 @@ fn forged_guest_resource_handle() {
     ));
     expect_trap(&wasm, "invalid handle 5", |g| guest::call_destroyed(g));
 }
+
+#[test]
+fn imports_called_from_realloc_or_post_return() {
+    let wat = format!(
+        r#"(module
+  (import "{HOST}" "echo-bool" (func $echo_bool (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (drop (call $echo_bool (i32.const 1)))
+    (i32.const 4096))
+  (func (export "{GUEST}#echo-bool") (param i32) (result i32) (call $echo_bool (local.get 0)))
+  (func (export "{GUEST}#echo-bytes") (param i32 i32) (result i32) (unreachable))
+)"#
+    );
+    let wasm = wat::parse_str(&wat).unwrap();
+    expect_trap(&wasm, "during cabi_realloc", |g| {
+        guest::call_echo_bytes(g, &[1, 2, 3])
+    });
+
+    // echo-string answers "" (a valid return area), then its post-return calls an import.
+    let wat = format!(
+        r#"(module
+  (import "{HOST}" "echo-bool" (func $echo_bool (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) (i32.const 4096))
+  (func (export "{GUEST}#echo-bool") (param i32) (result i32) (call $echo_bool (local.get 0)))
+  (func (export "{GUEST}#echo-string") (param i32 i32) (result i32) (i32.const 16))
+  (func (export "cabi_post_{GUEST}#echo-string") (param i32)
+    (drop (call $echo_bool (i32.const 0))))
+)"#
+    );
+    let wasm = wat::parse_str(&wat).unwrap();
+    expect_trap(&wasm, "during a post-return function", |g| {
+        guest::call_echo_string(g, "")
+    });
+}

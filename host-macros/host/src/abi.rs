@@ -349,6 +349,5 @@ pub fn post_return<G: crate::ExportCtx + ?Sized>(
     names: &[&str],
     results: &[Val],
 ) -> Result<(), Trap> {
-    g.call_optional(names, results, &mut [])?;
-    Ok(())
+    g.post_return(names, results)
 }

@@ -19,6 +19,9 @@ pub struct State<T> {
     pub data: T,
     /// Handles the guest holds to host-defined resources.
     pub handles: HandleTable,
+    /// Set while `cabi_realloc` or a post-return function runs: the canonical ABI forbids
+    /// calling imports there, so host functions trap.
+    locked: Option<&'static str>,
 }
 
 impl<T> State<T> {
@@ -27,6 +30,7 @@ impl<T> State<T> {
         State {
             data,
             handles: HandleTable::new(),
+            locked: None,
         }
     }
 }
@@ -144,7 +148,10 @@ impl<T> Guest for HostCaller<'_, T> {
                 *self.realloc.insert(f)
             }
         };
-        call_realloc(&mut self.caller, f, [old_ptr, old_size, align, new_size])
+        self.caller.data_mut().locked = Some("cabi_realloc");
+        let r = call_realloc(&mut self.caller, f, [old_ptr, old_size, align, new_size]);
+        self.caller.data_mut().locked = None;
+        r
     }
 
     fn handles(&mut self) -> &mut HandleTable {
@@ -203,7 +210,13 @@ impl<T: 'static> Linker<T> for embwit_runtime::Linker<State<T>> {
             params.iter().map(|t| ty(*t)),
             results.iter().map(|t| ty(*t)),
         );
+        let what = format!("{module}.{name}");
         self.func_new(module, name, fty, move |caller, args, rets| {
+            if let Some(during) = caller.data().locked {
+                return Err(to_engine(Trap::msg(format!(
+                    "the guest called import `{what}` during {during}, where imports may not be called"
+                ))));
+            }
             let mut a = [Val::I32(0); MAX_FLAT];
             let n = args.len().min(MAX_FLAT);
             for (slot, v) in a.iter_mut().zip(&args[..n]) {
@@ -313,7 +326,10 @@ impl<T> Guest for Instance<'_, T> {
                 *self.realloc.insert(f)
             }
         };
-        call_realloc(&mut *self.store, f, [old_ptr, old_size, align, new_size])
+        self.store.data_mut().locked = Some("cabi_realloc");
+        let r = call_realloc(&mut *self.store, f, [old_ptr, old_size, align, new_size]);
+        self.store.data_mut().locked = None;
+        r
     }
 
     fn handles(&mut self) -> &mut HandleTable {
@@ -342,5 +358,15 @@ impl<T> ExportCtx for Instance<'_, T> {
             Some(f) => self.call_func(f, params, results).map(|()| true),
             None => Ok(false),
         }
+    }
+
+    fn post_return(&mut self, names: &[&str], results: &[Val]) -> Result<(), Trap> {
+        let Some(f) = self.func(names) else {
+            return Ok(());
+        };
+        self.store.data_mut().locked = Some("a post-return function");
+        let r = self.call_func(f, results, &mut []);
+        self.store.data_mut().locked = None;
+        r
     }
 }

@@ -55,6 +55,13 @@ pub trait ExportCtx: Guest {
         params: &[Val],
         results: &mut [Val],
     ) -> Result<bool, Trap>;
+
+    /// Calls the `cabi_post_*` function in `names` (if the guest has one) with the export's
+    /// flat results. Adapters should make imports trap while it runs, as the ABI requires.
+    fn post_return(&mut self, names: &[&str], results: &[Val]) -> Result<(), Trap> {
+        self.call_optional(names, results, &mut [])?;
+        Ok(())
+    }
 }
 
 /// A host function: gets the caller context, the flat arguments and the slots for the flat
