@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod toolchains;
+
 fn tmp() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
 }
@@ -200,4 +202,53 @@ fn malformed_and_missing_files_are_errors() {
     );
     let out = embwit(&["run", "/nonexistent/x.wasm"]);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn zig_and_c_wasi_programs_run() {
+    const TEST: &str = "zig_and_c_wasi_programs_run";
+    let Some(zig) = toolchains::Zig::detect() else {
+        toolchains::missing(TEST, "zig 0.17.1 (pip install ziglang==0.17.1 into .venv)");
+        return;
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wasi-programs");
+    let out = tmp().join("wasi-programs");
+    std::fs::create_dir_all(&out).unwrap();
+    let (zig_wasm, c_wasm) = (out.join("hello_zig.wasm"), out.join("hello_c.wasm"));
+    let emit = format!("-femit-bin={}", zig_wasm.display());
+    let zig_src = src.join("hello.zig");
+    let args = [
+        "build-exe",
+        zig_src.to_str().unwrap(),
+        "-target",
+        "wasm32-wasi",
+        "-O",
+    ];
+    let mut cmd = zig.command(&args);
+    cmd.args(["ReleaseSmall", &emit]);
+    toolchains::run(cmd, "zig build-exe hello.zig");
+    // `zig cc` builds wasi-libc, whose start-up code probes preopened directories
+    // (`fd_prestat_get`), so this also exercises the EBADF answers of the unsupported calls.
+    let mut cmd = zig.command(&["cc", "--target=wasm32-wasi", "-Os", "-o"]);
+    cmd.arg(&c_wasm).arg(src.join("hello.c"));
+    toolchains::run(cmd, "zig cc hello.c");
+
+    let out = embwit(&["run", zig_wasm.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "hello from zig 42\n");
+
+    let out = embwit(&[
+        "run",
+        "--env",
+        "GREETING=hey",
+        c_wasm.to_str().unwrap(),
+        "3",
+        "x y",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "hello from C\narg 1: 3\narg 2: x y\nGREETING=hey\nclock ok: 1\n"
+    );
+    assert_eq!(text(&out.stderr), "to stderr\n");
 }
