@@ -336,3 +336,77 @@ fn guest_traps_leave_the_store_usable() {
         assert_eq!(ok.call(&mut store, -5).unwrap(), -5);
     }
 }
+
+#[test]
+fn host_traps_and_reentrant_traps_leave_the_store_usable() {
+    let wat = r#"(module
+        (import "env" "fail" (func $fail (param i32) (result i32)))
+        (import "env" "reenter" (func $reenter (param i32) (result i32)))
+        (memory (export "memory") 1 2)
+        (func (export "via_host") (param i32) (result i32) (call $fail (local.get 0)))
+        (func (export "nested") (param i32) (result i32) (call $reenter (local.get 0)))
+        (func (export "inner") (param i32) (result i32)
+          (if (result i32) (local.get 0) (then (unreachable)) (else (i32.const 99))))
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let bytes = wat::parse_str(wat).unwrap();
+    let engine = engine();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, 0u32);
+    store.set_fuel(1_000_000).unwrap();
+    let mut linker = Linker::<u32>::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "fail",
+            |mut c: embwit_runtime::Caller<'_, u32>, x: i32| {
+                *c.data_mut() += 1;
+                if x != 0 {
+                    Err(embwit_runtime::Trap::host("host says no"))
+                } else {
+                    Ok(x)
+                }
+            },
+        )
+        .unwrap();
+    linker
+        .func_wrap(
+            "env",
+            "reenter",
+            |mut c: embwit_runtime::Caller<'_, u32>, x: i32| {
+                // The guest traps inside a host call; the host passes the trap on.
+                let inner = c.get_func("inner").expect("inner is exported");
+                let mut out = [Val::I32(0)];
+                inner.call(&mut c, &[Val::I32(x)], &mut out)?;
+                Ok(out[0].i32().unwrap_or(-1))
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let via_host = instance
+        .get_typed_func::<i32, i32>(&store, "via_host")
+        .unwrap();
+    let nested = instance
+        .get_typed_func::<i32, i32>(&store, "nested")
+        .unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+
+    let trap = via_host
+        .call(&mut store, 1)
+        .expect_err("the host trap propagates");
+    assert_eq!(trap.host_message(), Some("host says no"), "{trap}");
+    assert_eq!(via_host.call(&mut store, 0).unwrap(), 0);
+    assert_eq!(*store.data(), 2);
+
+    let trap = nested
+        .call(&mut store, 1)
+        .expect_err("the inner trap propagates");
+    assert_eq!(trap.code(), Some(TrapCode::Unreachable), "{trap}");
+    assert_eq!(nested.call(&mut store, 0).unwrap(), 99);
+
+    // Growing past the module's maximum (2 pages) fails with -1, without trapping.
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, -1).unwrap(), -1);
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    assert_eq!(memory.data(&store).len(), 2 * 65536);
+}
