@@ -8,8 +8,9 @@ use std::time::Duration;
 use crate::kernels::WORKLOADS;
 use crate::{EmbwitRunner, NativeRunner, Runner, WORKLOADS_WASM, WasmiRunner};
 
-/// Runs the benchmark with command-line `args` (without the program name); flags other than
-/// `--quick` are ignored (so `cargo bench` can pass `--bench`).
+/// Runs the benchmark with command-line `args` (without the program name): `--quick` for fewer
+/// rounds, `--fuel` to add embwit with fuel metering on as a fourth engine, and workload names to
+/// run only those. Other flags are ignored (so `cargo bench` can pass `--bench`).
 pub fn run(args: &[String]) -> ExitCode {
     let quick = args.iter().any(|a| a == "--quick");
     let filter: Vec<&str> = args
@@ -28,6 +29,15 @@ pub fn run(args: &[String]) -> ExitCode {
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
+        }
+    }
+    if args.iter().any(|a| a == "--fuel") {
+        match EmbwitRunner::with_fuel(WORKLOADS_WASM, true) {
+            Ok(r) => runners.push(Box::new(r)),
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
         }
     }
     runners.push(Box::new(

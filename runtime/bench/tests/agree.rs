@@ -7,6 +7,7 @@ fn runners() -> Vec<Box<dyn Runner>> {
         Box::new(NativeRunner),
         Box::new(WasmiRunner::new(WORKLOADS_WASM).unwrap()),
         Box::new(EmbwitRunner::new(WORKLOADS_WASM).unwrap()),
+        Box::new(EmbwitRunner::with_fuel(WORKLOADS_WASM, true).unwrap()),
     ]
 }
 
@@ -58,4 +59,23 @@ fn unknown_export_is_an_error() {
     for mut r in runners() {
         assert!(r.call("no_such_workload", 1).is_err(), "{}", r.name());
     }
+}
+
+#[test]
+fn fuel_metering_counts_work() {
+    let mut metered = EmbwitRunner::with_fuel(WORKLOADS_WASM, true).unwrap();
+    assert_eq!(metered.fuel_consumed(), Some(0));
+    metered.call("fib", 5).unwrap();
+    let small = metered.fuel_consumed().unwrap();
+    let mut metered = EmbwitRunner::with_fuel(WORKLOADS_WASM, true).unwrap();
+    metered.call("fib", 15).unwrap();
+    let large = metered.fuel_consumed().unwrap();
+    assert!(
+        small > 0 && large > 50 * small,
+        "fib(5) used {small}, fib(15) used {large}"
+    );
+    assert_eq!(
+        EmbwitRunner::new(WORKLOADS_WASM).unwrap().fuel_consumed(),
+        None
+    );
 }
