@@ -46,18 +46,31 @@ pub fn run(args: &[String]) -> ExitCode {
     runners.push(Box::new(NativeRunner));
     let index = |name: &str| runners.iter().position(|r| r.name() == name);
     let (embwit, wasmi, native) = (index("embwit"), index("wasmi"), index("native"));
+    let fuel = index("embwit+fuel");
 
     print!("{:<10} {:>5}", "workload", "arg");
     for r in &runners {
         print!(" {:>12}", r.name());
     }
-    println!(
-        " {:>13} {:>14} {:>13}",
-        "embwit/wasmi", "embwit/native", "wasmi/native"
-    );
+    let names = [
+        "embwit/wasmi",
+        "embwit/native",
+        "wasmi/native",
+        "fuel/no fuel",
+    ];
+    let widths = [13, 14, 13, 13];
+    for (name, width) in names.iter().zip(widths) {
+        print!(" {name:>width$}");
+    }
+    println!();
 
-    let pairs = [(embwit, wasmi), (embwit, native), (wasmi, native)];
-    let mut logs = [(0.0f64, 0u32); 3];
+    let pairs = [
+        (embwit, wasmi),
+        (embwit, native),
+        (wasmi, native),
+        (fuel, embwit),
+    ];
+    let mut logs = [(0.0f64, 0u32); 4];
     let mut failed = false;
     for w in WORKLOADS
         .iter()
@@ -98,7 +111,7 @@ pub fn run(args: &[String]) -> ExitCode {
             print!(" {:>9.3} ms", t.as_secs_f64() * 1e3);
         }
         for (k, pair) in pairs.iter().enumerate() {
-            let width = [13, 14, 13][k];
+            let width = widths[k];
             match pair {
                 (Some(a), Some(b)) => {
                     let ratio = ratio(times[*a], times[*b]);
@@ -111,7 +124,6 @@ pub fn run(args: &[String]) -> ExitCode {
         }
         println!();
     }
-    let names = ["embwit/wasmi", "embwit/native", "wasmi/native"];
     for (k, (log, n)) in logs.iter().enumerate() {
         if *n > 0 {
             let geo = (log / f64::from(*n)).exp();
