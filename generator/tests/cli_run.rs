@@ -170,6 +170,25 @@ fn invoke_calls_an_export_and_prints_its_results() {
 }
 
 #[test]
+fn invoke_initialises_a_reactor_first_and_exports_may_exit() {
+    let file = wat_file(
+        "reactor.wasm",
+        r#"(module
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (memory (export "memory") 1)
+             (global $ready (mut i32) (i32.const 0))
+             (func (export "_initialize") (global.set $ready (i32.const 41)))
+             (func (export "ready") (result i32) (i32.add (global.get $ready) (i32.const 1)))
+             (func (export "quit") (param i32) (call $exit (local.get 0))))"#,
+    );
+    let out = embwit(&["run", "--invoke", "ready", &file]);
+    assert_eq!(text(&out.stdout), "42\n", "{}", text(&out.stderr));
+    let out = embwit(&["run", "--invoke", "quit", &file, "9"]);
+    assert_eq!(out.status.code(), Some(9), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
 fn fuel_stops_an_endless_loop_and_traps_exit_134() {
     let file = wat_file(
         "spin.wasm",
