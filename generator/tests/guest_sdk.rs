@@ -172,3 +172,29 @@ fn rust_blinky_becomes_a_blinky_component() {
         );
     }
 }
+
+/// The SDK's own unit tests (its allocator) on the host.
+#[test]
+fn sdk_unit_tests_pass() {
+    let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("embwit-guest-sdk");
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(["test", "--quiet", "--lib", "--manifest-path"])
+        .arg(repo().join("guest-sdks/rust/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir);
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().expect("run cargo");
+    assert!(
+        out.status.success(),
+        "guest-sdks/rust unit tests failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

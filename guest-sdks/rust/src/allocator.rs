@@ -8,6 +8,8 @@
 //!
 //! Enable the `allocator` feature to make it the global allocator, or declare your own:
 //! `#[global_allocator] static A: embwit_guest::allocator::BumpAllocator = BumpAllocator::new();`
+//! To cap the heap, give it a fixed region before the first allocation
+//! ([`BumpAllocator::use_region`]); it then never grows memory.
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
@@ -27,6 +29,8 @@ struct State {
     end: usize,
     /// Blocks allocated and not yet freed.
     live: usize,
+    /// A fixed region: never grow memory.
+    fixed: bool,
 }
 
 // SAFETY: wasm32 applets run on one thread; the allocator is never used concurrently.
@@ -41,8 +45,27 @@ impl BumpAllocator {
                 next: 0,
                 end: 0,
                 live: 0,
+                fixed: false,
             }),
         }
+    }
+
+    /// Makes the heap the fixed region `start..start + len` instead of growing memory.
+    ///
+    /// # Safety
+    /// Call it before the first allocation; the region must be valid, writable, unused by
+    /// anything else for the life of the allocator, and must not start at address 0.
+    pub unsafe fn use_region(&self, start: *mut u8, len: usize) {
+        // SAFETY: single-threaded (see the `Sync` impl), and no allocation is live yet.
+        let s = unsafe { &mut *self.state.get() };
+        let start = start as usize;
+        *s = State {
+            start,
+            next: start,
+            end: start + len,
+            live: 0,
+            fixed: true,
+        };
     }
 
     /// Bytes in use between the start of the heap and the newest live block.
@@ -56,6 +79,9 @@ impl BumpAllocator {
     fn reserve(s: &mut State, end: usize) -> bool {
         if end <= s.end {
             return true;
+        }
+        if s.fixed {
+            return false;
         }
         match grow(end - s.end) {
             Some(new_end) => {
@@ -117,6 +143,7 @@ unsafe impl GlobalAlloc for BumpAllocator {
                 next: base,
                 end: base,
                 live: 0,
+                fixed: false,
             };
         }
         let Some(start) = s.next.checked_next_multiple_of(layout.align()) else {
@@ -176,3 +203,86 @@ unsafe impl GlobalAlloc for BumpAllocator {
 #[cfg(all(feature = "allocator", target_arch = "wasm32"))]
 #[global_allocator]
 static GLOBAL: BumpAllocator = BumpAllocator::new();
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+    use std::boxed::Box;
+    use std::vec;
+
+    /// An allocator over a fresh 4 KiB region (16-aligned), and the region's start.
+    fn arena() -> (BumpAllocator, usize) {
+        let region: &'static mut [u128] = Box::leak(vec![0u128; 256].into_boxed_slice());
+        let a = BumpAllocator::new();
+        let start = region.as_mut_ptr().cast::<u8>();
+        // SAFETY: the leaked region is ours alone and outlives the allocator.
+        unsafe { a.use_region(start, 4096) };
+        (a, start as usize)
+    }
+
+    fn layout(size: usize, align: usize) -> Layout {
+        Layout::from_size_align(size, align).unwrap()
+    }
+
+    #[test]
+    fn bumps_aligns_and_reuses_the_newest_block() {
+        let (a, base) = arena();
+        unsafe {
+            let p1 = a.alloc(layout(3, 1));
+            assert_eq!(p1 as usize, base);
+            let p2 = a.alloc(layout(8, 8));
+            assert_eq!(p2 as usize, base + 8, "aligned up to 8");
+            a.dealloc(p2, layout(8, 8));
+            assert_eq!(
+                a.used(),
+                8,
+                "the newest block is given back at once (not its padding)"
+            );
+            let p3 = a.alloc(layout(4, 4));
+            assert_eq!(p3 as usize, base + 8);
+            a.dealloc(p1, layout(3, 1));
+            assert_eq!(a.used(), 12, "an older block waits for the heap to empty");
+            a.dealloc(p3, layout(4, 4));
+            assert_eq!(a.used(), 0, "an empty heap starts over");
+        }
+    }
+
+    #[test]
+    fn realloc_grows_the_newest_block_in_place_and_copies_others() {
+        let (a, base) = arena();
+        unsafe {
+            let p = a.alloc(layout(4, 4));
+            p.copy_from_nonoverlapping([1u8, 2, 3, 4].as_ptr(), 4);
+            let q = a.realloc(p, layout(4, 4), 64);
+            assert_eq!(q, p, "the newest block grows in place");
+            let other = a.alloc(layout(1, 1));
+            let r = a.realloc(q, layout(64, 4), 128);
+            assert_ne!(r, q, "a block below another one moves");
+            assert_eq!(std::slice::from_raw_parts(r, 4), &[1, 2, 3, 4]);
+            assert!(r as usize > other as usize);
+            assert!(r as usize >= base);
+        }
+    }
+
+    #[test]
+    fn a_full_region_returns_null_instead_of_overflowing() {
+        let (a, _) = arena();
+        unsafe {
+            let p = a.alloc(layout(4000, 1));
+            assert!(!p.is_null());
+            assert!(a.alloc(layout(200, 1)).is_null(), "past the region");
+            assert!(a.realloc(p, layout(4000, 1), 5000).is_null());
+            assert!(
+                a.alloc(layout(isize::MAX as usize - 16, 1)).is_null(),
+                "huge sizes fail"
+            );
+            a.dealloc(p, layout(4000, 1));
+            assert!(
+                !a.alloc(layout(4096, 1)).is_null(),
+                "the whole region once empty"
+            );
+        }
+    }
+}
