@@ -159,6 +159,14 @@ impl Memory {
             None => &mut [],
         }
     }
+    /// The memory's contents and the host state at once (for host functions that move data
+    /// between guest memory and `T`).
+    pub fn data_and_store_mut<'a, C: AsContextMut + ?Sized>(
+        &self,
+        store: &'a mut C,
+    ) -> (&'a mut [u8], &'a mut C::Data) {
+        store.as_context_mut().memory_and_data(self.0)
+    }
     /// Copy `buf.len()` bytes at `offset` into `buf`.
     pub fn read(
         &self,

@@ -193,6 +193,14 @@ impl<T> Store<T> {
         }
         Ok(self.inner.fuel)
     }
+    /// Memory `idx`'s bytes and the host state, borrowed together.
+    pub(crate) fn memory_and_data(&mut self, idx: u32) -> (&mut [u8], &mut T) {
+        let mem: &mut [u8] = match self.inner.memories.get_mut(idx as usize) {
+            Some(m) => &mut m.data,
+            None => &mut [],
+        };
+        (mem, &mut self.data)
+    }
     pub(crate) fn add_host(&mut self, f: HostFn<T>, ty: FuncType) -> u32 {
         let host = self.hosts.len() as u32;
         self.hosts.push(f);

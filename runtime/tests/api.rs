@@ -249,10 +249,10 @@ fn small_pages() {
         st.call(&mut store, (1024, 7)).unwrap_err().code(),
         Some(TrapCode::MemoryOutOfBounds)
     );
-    assert_eq!(
-        inst.get_memory(&store, "m").unwrap().data(&store).len(),
-        1024
-    );
+    let mem = inst.get_memory(&store, "m").unwrap();
+    assert_eq!(mem.data(&store).len(), 1024);
+    let (bytes, _state) = mem.data_and_store_mut(&mut store);
+    assert_eq!(bytes[1023], 7);
 }
 
 #[test]
