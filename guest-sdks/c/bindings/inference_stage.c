@@ -2252,40 +2252,42 @@ inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_un
 
 __attribute__((__export_name__("embwit:applet/inference-step@0.1.0#process")))
 uint8_t * __wasm_export_exports_embwit_applet_inference_step_process(int32_t arg0) {
-  uint8_t *ptr3_ = NULL;
-  inference_stage_result_list_embwit_infer_inference_named_tensor_exports_embwit_applet_inference_step_error_t t1_ = exports_embwit_applet_inference_step_process((embwit_image_frames_borrow_frame_t){ arg0 });
-  switch ((int)(t1_).is_err) {
+  uint8_t *ptr4_ = NULL;
+  embwit_image_frames_borrow_frame_t t1_ = (embwit_image_frames_borrow_frame_t){ arg0 };
+  inference_stage_result_list_embwit_infer_inference_named_tensor_exports_embwit_applet_inference_step_error_t t2_ = exports_embwit_applet_inference_step_process(t1_);
+  __wasm_import_embwit_image_frames_frame_drop((t1_).handle);
+  switch ((int)(t2_).is_err) {
     case 0: {
-      inference_stage_list_embwit_infer_inference_named_tensor_t payload2_ = (t1_).val.ok;
+      inference_stage_list_embwit_infer_inference_named_tensor_t payload3_ = (t2_).val.ok;
       *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 0)) = (int8_t)((int32_t)0);
-      ptr3_ = (uint8_t *)cabi_realloc(NULL, 0, 4, (payload2_).len * 12);
-      for (size_t i4_ = 0; i4_ < (payload2_).len; i4_++) {
-        uint8_t *base2 = ptr3_ + i4_ * 12;
-        exports_embwit_applet_inference_step_named_tensor_t e2 = (payload2_).ptr[i4_];
+      ptr4_ = (uint8_t *)cabi_realloc(NULL, 0, 4, (payload3_).len * 12);
+      for (size_t i5_ = 0; i5_ < (payload3_).len; i5_++) {
+        uint8_t *base2 = ptr4_ + i5_ * 12;
+        exports_embwit_applet_inference_step_named_tensor_t e2 = (payload3_).ptr[i5_];
         (void)e2;
         *((size_t *)((base2) + 4)) = (size_t)(((e2).f0).len);
         *((uint8_t * *)((base2) + 0)) = (uint8_t *)((uint8_t *)((e2).f0).ptr);
         *((int32_t *)((base2) + 8)) = (int32_t)(((e2).f1).handle);
       }
-      *((size_t *)(((uint8_t *)inference_stage_ret_area) + 8)) = (size_t)((payload2_).len);
-      *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 4)) = (uint8_t *)(ptr3_);
+      *((size_t *)(((uint8_t *)inference_stage_ret_area) + 8)) = (size_t)((payload3_).len);
+      *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 4)) = (uint8_t *)(ptr4_);
       break;
     }
     case 1: {
-      exports_embwit_applet_inference_step_error_t payload5_ = (t1_).val.err;
+      exports_embwit_applet_inference_step_error_t payload6_ = (t2_).val.err;
       *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 0)) = (int8_t)((int32_t)1);
-      switch ((payload5_).tag) {
+      switch ((payload6_).tag) {
         case 0: {
-          exports_embwit_applet_inference_step_error_class_t payload6_ = (payload5_).val.common;
+          exports_embwit_applet_inference_step_error_class_t payload7_ = (payload6_).val.common;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)0);
-          *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 8)) = (int8_t)((int32_t)(payload6_));
+          *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 8)) = (int8_t)((int32_t)(payload7_));
           break;
         }
         case 1: {
-          inference_stage_string_t payload7_ = (payload5_).val.failed;
+          inference_stage_string_t payload8_ = (payload6_).val.failed;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
-          *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload7_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload7_).ptr);
+          *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload8_).len);
+          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload8_).ptr);
           break;
         }
         default:

@@ -1895,40 +1895,42 @@ void __wasm_export_post_exports_embwit_isp_stage_configure(uint8_t * arg0) {
 
 __attribute__((__export_name__("embwit:isp/stage@0.1.0#process")))
 uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
-  uint8_t *ptr5_ = NULL;
-  isp_stage_result_exports_embwit_isp_stage_processed_embwit_isp_types_error_t t1_ = exports_embwit_isp_stage_process((embwit_image_frames_borrow_frame_t){ arg0 });
-  switch ((int)(t1_).is_err) {
+  uint8_t *ptr6_ = NULL;
+  embwit_image_frames_borrow_frame_t t1_ = (embwit_image_frames_borrow_frame_t){ arg0 };
+  isp_stage_result_exports_embwit_isp_stage_processed_embwit_isp_types_error_t t2_ = exports_embwit_isp_stage_process(t1_);
+  __wasm_import_embwit_image_frames_frame_drop((t1_).handle);
+  switch ((int)(t2_).is_err) {
     case 0: {
-      exports_embwit_isp_stage_processed_t payload2_ = (t1_).val.ok;
+      exports_embwit_isp_stage_processed_t payload3_ = (t2_).val.ok;
       *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 0)) = (int8_t)((int32_t)0);
-      *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int32_t)(((payload2_).output).handle);
-      switch ((int)((payload2_).stats).is_some) {
+      *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int32_t)(((payload3_).output).handle);
+      switch ((int)((payload3_).stats).is_some) {
         case 0: {
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 8)) = (int8_t)((int32_t)0);
           break;
         }
         case 1: {
-          exports_embwit_isp_stage_isp_stats_t payload4_ = ((payload2_).stats).val;
+          exports_embwit_isp_stage_isp_stats_t payload5_ = ((payload3_).stats).val;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 8)) = (int8_t)((int32_t)1);
-          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 16)) = (size_t)(((payload4_).luma_histogram).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload4_).luma_histogram).ptr);
-          *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 20)) = (int32_t)((int32_t)(((payload4_).grid_size).width));
-          *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 24)) = (int32_t)((int32_t)(((payload4_).grid_size).height));
-          ptr5_ = (uint8_t *)cabi_realloc(NULL, 0, 2, ((payload4_).awb_grid).len * 6);
-          for (size_t i6_ = 0; i6_ < ((payload4_).awb_grid).len; i6_++) {
-            uint8_t *base4 = ptr5_ + i6_ * 6;
-            isp_stage_tuple3_u16_u16_u16_t e4 = ((payload4_).awb_grid).ptr[i6_];
+          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 16)) = (size_t)(((payload5_).luma_histogram).len);
+          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload5_).luma_histogram).ptr);
+          *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 20)) = (int32_t)((int32_t)(((payload5_).grid_size).width));
+          *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 24)) = (int32_t)((int32_t)(((payload5_).grid_size).height));
+          ptr6_ = (uint8_t *)cabi_realloc(NULL, 0, 2, ((payload5_).awb_grid).len * 6);
+          for (size_t i7_ = 0; i7_ < ((payload5_).awb_grid).len; i7_++) {
+            uint8_t *base4 = ptr6_ + i7_ * 6;
+            isp_stage_tuple3_u16_u16_u16_t e4 = ((payload5_).awb_grid).ptr[i7_];
             (void)e4;
             *((int16_t *)((base4) + 0)) = (int16_t)((int32_t)((e4).f0));
             *((int16_t *)((base4) + 2)) = (int16_t)((int32_t)((e4).f1));
             *((int16_t *)((base4) + 4)) = (int16_t)((int32_t)((e4).f2));
           }
-          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 32)) = (size_t)(((payload4_).awb_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 28)) = (uint8_t *)(ptr5_);
-          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 40)) = (size_t)(((payload4_).ae_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload4_).ae_grid).ptr);
-          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 48)) = (size_t)(((payload4_).af_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload4_).af_grid).ptr);
+          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 32)) = (size_t)(((payload5_).awb_grid).len);
+          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 28)) = (uint8_t *)(ptr6_);
+          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 40)) = (size_t)(((payload5_).ae_grid).len);
+          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload5_).ae_grid).ptr);
+          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 48)) = (size_t)(((payload5_).af_grid).len);
+          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload5_).af_grid).ptr);
           break;
         }
         default:
@@ -1937,13 +1939,13 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
       break;
     }
     case 1: {
-      exports_embwit_isp_stage_error_t payload7_ = (t1_).val.err;
+      exports_embwit_isp_stage_error_t payload8_ = (t2_).val.err;
       *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 0)) = (int8_t)((int32_t)1);
-      switch ((payload7_).tag) {
+      switch ((payload8_).tag) {
         case 0: {
-          embwit_isp_types_error_class_t payload8_ = (payload7_).val.common;
+          embwit_isp_types_error_class_t payload9_ = (payload8_).val.common;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)0);
-          *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 8)) = (int8_t)((int32_t)(payload8_));
+          *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 8)) = (int8_t)((int32_t)(payload9_));
           break;
         }
         case 1: {
@@ -1955,10 +1957,10 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
           break;
         }
         case 3: {
-          isp_stage_string_t payload11_ = (payload7_).val.failed;
+          isp_stage_string_t payload12_ = (payload8_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)3);
-          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload11_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload11_).ptr);
+          *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload12_).len);
+          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload12_).ptr);
           break;
         }
         default:

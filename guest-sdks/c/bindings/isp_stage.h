@@ -12,7 +12,8 @@
 //   (in `cabi_post_*`, through `embwit_free`, which ignores memory it did not allocate: returning
 //   a static string is fine with the default arena).
 // - An owned resource handle (`<resource>_t`) is released exactly once with `<resource>_drop`
-//   (or by passing it to a function that takes ownership). Borrowed handles are never dropped.
+//   (or by passing it to a function that takes ownership). Borrowed handles are never dropped by
+//   you: the bindings give back the borrows your exported functions receive when they return.
 //
 // Memory: `cabi_realloc` and `embwit_free` are weak definitions on a static arena of
 // EMBWIT_ARENA_SIZE bytes (default 16384). The arena is a bump allocator that starts over

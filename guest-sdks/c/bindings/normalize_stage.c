@@ -1303,8 +1303,8 @@ embwit_infer_tensor_tensor_data_t embwit_infer_tensor_tensor_data(embwit_infer_t
 
 __attribute__((__export_name__("embwit:applet/normalize-step@0.1.0#process")))
 uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * arg0) {
-  uint8_t *ptr17_ = NULL;
-  uint8_t *ptr22_ = NULL;
+  uint8_t *ptr19_ = NULL;
+  uint8_t *ptr24_ = NULL;
   normalize_stage_option_u64_t v1_;
   switch ((int32_t)(*((uint8_t *)((arg0) + 16)))) {
     case 0: {
@@ -1383,24 +1383,28 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
     arr8_[i9_] = (normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base11) + 0))), (*((size_t *)((base11) + 4))) }, (embwit_infer_tensor_borrow_tensor_t){ *((int32_t *)((base11) + 8)) } };
   }
   embwit_free(t6_);
-  normalize_stage_result_embwit_infer_results_inference_result_exports_embwit_applet_normalize_step_error_t t10_ = exports_embwit_applet_normalize_step_process((embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 0))), (uint64_t)(*((int64_t *)((arg0) + 8))), v1_, v2_, v3_, v4_, v5_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((arg0) + 76))), (*((size_t *)((arg0) + 80))) } }, (normalize_stage_list_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ arr8_, t7_ });
+  normalize_stage_list_tuple2_string_borrow_embwit_infer_tensor_tensor_t t10_ = (normalize_stage_list_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ arr8_, t7_ };
+  normalize_stage_result_embwit_infer_results_inference_result_exports_embwit_applet_normalize_step_error_t t11_ = exports_embwit_applet_normalize_step_process((embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 0))), (uint64_t)(*((int64_t *)((arg0) + 8))), v1_, v2_, v3_, v4_, v5_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((arg0) + 76))), (*((size_t *)((arg0) + 80))) } }, t10_);
+  for (size_t i12_ = 0; i12_ < (t10_).len; i12_++) {
+    __wasm_import_embwit_infer_tensor_tensor_drop((((t10_).ptr[i12_]).f1).handle);
+  }
   embwit_free(arg0);
-  switch ((int)(t10_).is_err) {
+  switch ((int)(t11_).is_err) {
     case 0: {
-      exports_embwit_applet_normalize_step_inference_result_t payload11_ = (t10_).val.ok;
+      exports_embwit_applet_normalize_step_inference_result_t payload13_ = (t11_).val.ok;
       *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 0)) = (int8_t)((int32_t)0);
-      *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int64_t)((int64_t)((payload11_).frame_sequence));
-      *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (int64_t)((int64_t)((payload11_).captured_at));
-      *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 28)) = (size_t)(((payload11_).model).len);
-      *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 24)) = (uint8_t *)((uint8_t *)((payload11_).model).ptr);
-      switch (((payload11_).payload).tag) {
+      *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int64_t)((int64_t)((payload13_).frame_sequence));
+      *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (int64_t)((int64_t)((payload13_).captured_at));
+      *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 28)) = (size_t)(((payload13_).model).len);
+      *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 24)) = (uint8_t *)((uint8_t *)((payload13_).model).ptr);
+      switch (((payload13_).payload).tag) {
         case 0: {
-          normalize_stage_list_embwit_infer_results_detection_t payload12_ = ((payload11_).payload).val.detections;
+          normalize_stage_list_embwit_infer_results_detection_t payload14_ = ((payload13_).payload).val.detections;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 32)) = (int8_t)((int32_t)0);
-          ptr17_ = (uint8_t *)cabi_realloc(NULL, 0, 8, (payload12_).len * 56);
-          for (size_t i18_ = 0; i18_ < (payload12_).len; i18_++) {
-            uint8_t *base14 = ptr17_ + i18_ * 56;
-            embwit_infer_results_detection_t e14 = (payload12_).ptr[i18_];
+          ptr19_ = (uint8_t *)cabi_realloc(NULL, 0, 8, (payload14_).len * 56);
+          for (size_t i20_ = 0; i20_ < (payload14_).len; i20_++) {
+            uint8_t *base14 = ptr19_ + i20_ * 56;
+            embwit_infer_results_detection_t e14 = (payload14_).ptr[i20_];
             (void)e14;
             *((int32_t *)((base14) + 0)) = (int32_t)((int32_t)((e14).class_id));
             switch ((int)((e14).label).is_some) {
@@ -1409,10 +1413,10 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
                 break;
               }
               case 1: {
-                normalize_stage_string_t payload14_ = ((e14).label).val;
+                normalize_stage_string_t payload16_ = ((e14).label).val;
                 *((int8_t *)((base14) + 4)) = (int8_t)((int32_t)1);
-                *((size_t *)((base14) + 12)) = (size_t)((payload14_).len);
-                *((uint8_t * *)((base14) + 8)) = (uint8_t *)((uint8_t *)(payload14_).ptr);
+                *((size_t *)((base14) + 12)) = (size_t)((payload16_).len);
+                *((uint8_t * *)((base14) + 8)) = (uint8_t *)((uint8_t *)(payload16_).ptr);
                 break;
               }
               default:
@@ -1429,26 +1433,26 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
                 break;
               }
               case 1: {
-                uint64_t payload16_ = ((e14).track_id).val;
+                uint64_t payload18_ = ((e14).track_id).val;
                 *((int8_t *)((base14) + 40)) = (int8_t)((int32_t)1);
-                *((int64_t *)((base14) + 48)) = (int64_t)((int64_t)(payload16_));
+                *((int64_t *)((base14) + 48)) = (int64_t)((int64_t)(payload18_));
                 break;
               }
               default:
               break;
             }
           }
-          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload12_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr17_);
+          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload14_).len);
+          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr19_);
           break;
         }
         case 1: {
-          normalize_stage_list_embwit_infer_results_classification_t payload19_ = ((payload11_).payload).val.classes;
+          normalize_stage_list_embwit_infer_results_classification_t payload21_ = ((payload13_).payload).val.classes;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 32)) = (int8_t)((int32_t)1);
-          ptr22_ = (uint8_t *)cabi_realloc(NULL, 0, 4, (payload19_).len * 20);
-          for (size_t i23_ = 0; i23_ < (payload19_).len; i23_++) {
-            uint8_t *base20 = ptr22_ + i23_ * 20;
-            embwit_infer_results_classification_t e20 = (payload19_).ptr[i23_];
+          ptr24_ = (uint8_t *)cabi_realloc(NULL, 0, 4, (payload21_).len * 20);
+          for (size_t i25_ = 0; i25_ < (payload21_).len; i25_++) {
+            uint8_t *base20 = ptr24_ + i25_ * 20;
+            embwit_infer_results_classification_t e20 = (payload21_).ptr[i25_];
             (void)e20;
             *((int32_t *)((base20) + 0)) = (int32_t)((int32_t)((e20).class_id));
             switch ((int)((e20).label).is_some) {
@@ -1457,10 +1461,10 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
                 break;
               }
               case 1: {
-                normalize_stage_string_t payload21_ = ((e20).label).val;
+                normalize_stage_string_t payload23_ = ((e20).label).val;
                 *((int8_t *)((base20) + 4)) = (int8_t)((int32_t)1);
-                *((size_t *)((base20) + 12)) = (size_t)((payload21_).len);
-                *((uint8_t * *)((base20) + 8)) = (uint8_t *)((uint8_t *)(payload21_).ptr);
+                *((size_t *)((base20) + 12)) = (size_t)((payload23_).len);
+                *((uint8_t * *)((base20) + 8)) = (uint8_t *)((uint8_t *)(payload23_).ptr);
                 break;
               }
               default:
@@ -1468,17 +1472,17 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
             }
             *((float *)((base20) + 16)) = (float)((e20).score);
           }
-          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload19_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr22_);
+          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload21_).len);
+          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr24_);
           break;
         }
         case 2: {
-          embwit_infer_results_custom_result_t payload24_ = ((payload11_).payload).val.custom;
+          embwit_infer_results_custom_result_t payload26_ = ((payload13_).payload).val.custom;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 32)) = (int8_t)((int32_t)2);
-          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)(((payload24_).schema).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload24_).schema).ptr);
-          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 48)) = (size_t)(((payload24_).data).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload24_).data).ptr);
+          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)(((payload26_).schema).len);
+          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload26_).schema).ptr);
+          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 48)) = (size_t)(((payload26_).data).len);
+          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload26_).data).ptr);
           break;
         }
         default:
@@ -1487,20 +1491,20 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
       break;
     }
     case 1: {
-      exports_embwit_applet_normalize_step_error_t payload25_ = (t10_).val.err;
+      exports_embwit_applet_normalize_step_error_t payload27_ = (t11_).val.err;
       *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 0)) = (int8_t)((int32_t)1);
-      switch ((payload25_).tag) {
+      switch ((payload27_).tag) {
         case 0: {
-          exports_embwit_applet_normalize_step_error_class_t payload26_ = (payload25_).val.common;
+          exports_embwit_applet_normalize_step_error_class_t payload28_ = (payload27_).val.common;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int8_t)((int32_t)0);
-          *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 12)) = (int8_t)((int32_t)(payload26_));
+          *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 12)) = (int8_t)((int32_t)(payload28_));
           break;
         }
         case 1: {
-          normalize_stage_string_t payload27_ = (payload25_).val.failed;
+          normalize_stage_string_t payload29_ = (payload27_).val.failed;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int8_t)((int32_t)1);
-          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (size_t)((payload27_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)(payload27_).ptr);
+          *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (size_t)((payload29_).len);
+          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)(payload29_).ptr);
           break;
         }
         default:

@@ -455,36 +455,38 @@ comptime {
 var ret_area: [16]u8 align(4) = undefined;
 
 export fn @"embwit:applet/inference-step@0.1.0#process"(arg0: i32) callconv(.c) usize {
-    var ptr3_: usize = 0;
-    var len4_: usize = 0;
-    const t1_: bindings.Result([]const bindings.exports.embwit.applet.inference_step.NamedTensor, bindings.exports.embwit.applet.inference_step.Error) = @import("root").inference_step.process(bindings.embwit.image.frames.Frame{ .handle = arg0 });
-    switch (t1_) {
-        .ok => |payload2_| {
+    var ptr4_: usize = 0;
+    var len5_: usize = 0;
+    const t1_: bindings.embwit.image.frames.Frame = bindings.embwit.image.frames.Frame{ .handle = arg0 };
+    const t2_: bindings.Result([]const bindings.exports.embwit.applet.inference_step.NamedTensor, bindings.exports.embwit.applet.inference_step.Error) = @import("root").inference_step.process(t1_);
+    t1_.deinit();
+    switch (t2_) {
+        .ok => |payload3_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-            ptr3_ = bindings.allocRaw(payload2_.len * 12, 4);
-            len4_ = payload2_.len;
-            for (payload2_, 0..) |e2_, i5_| {
-                const base2_ = ptr3_ + i5_ * 12;
+            ptr4_ = bindings.allocRaw(payload3_.len * 12, 4);
+            len5_ = payload3_.len;
+            for (payload3_, 0..) |e2_, i6_| {
+                const base2_ = ptr4_ + i6_ * 12;
                 @as(*align(1) usize, @ptrFromInt(base2_ + 4)).* = e2_[0].len;
                 @as(*align(1) usize, @ptrFromInt(base2_ + 0)).* = @intFromPtr(e2_[0].ptr);
                 @as(*align(1) i32, @ptrFromInt(base2_ + 8)).* = e2_[1].handle;
             }
-            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = len4_;
-            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = ptr3_;
+            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = len5_;
+            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = ptr4_;
 
         },
-        .err => |payload6_| {
+        .err => |payload7_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-            switch (payload6_) {
-                .common => |payload7_| {
+            switch (payload7_) {
+                .common => |payload8_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload7_))))));
+                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload8_))))));
 
                 },
-                .failed => |payload8_| {
+                .failed => |payload9_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = payload8_.len;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @intFromPtr(payload8_.ptr);
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = payload9_.len;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @intFromPtr(payload9_.ptr);
 
                 },
             }

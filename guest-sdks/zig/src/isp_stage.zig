@@ -548,33 +548,35 @@ export fn @"cabi_post_embwit:isp/stage@0.1.0#configure"(arg0: usize) callconv(.c
 }
 
 export fn @"embwit:isp/stage@0.1.0#process"(arg0: i32) callconv(.c) usize {
-    var ptr5_: usize = 0;
-    var len6_: usize = 0;
-    const t1_: bindings.Result(bindings.exports.embwit.isp.stage.Processed, bindings.exports.embwit.isp.stage.Error) = @import("root").stage.process(bindings.embwit.image.frames.Frame{ .handle = arg0 });
-    switch (t1_) {
-        .ok => |payload2_| {
+    var ptr6_: usize = 0;
+    var len7_: usize = 0;
+    const t1_: bindings.embwit.image.frames.Frame = bindings.embwit.image.frames.Frame{ .handle = arg0 };
+    const t2_: bindings.Result(bindings.exports.embwit.isp.stage.Processed, bindings.exports.embwit.isp.stage.Error) = @import("root").stage.process(t1_);
+    t1_.deinit();
+    switch (t2_) {
+        .ok => |payload3_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-            @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = payload2_.output.handle;
-            if (payload2_.stats) |payload4_| {
+            @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = payload3_.output.handle;
+            if (payload3_.stats) |payload5_| {
                 @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = payload4_.luma_histogram.len;
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @intFromPtr(payload4_.luma_histogram.ptr);
-                @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 20)).* = @as(i32, @bitCast(payload4_.grid_size.width));
-                @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 24)).* = @as(i32, @bitCast(payload4_.grid_size.height));
-                ptr5_ = bindings.allocRaw(payload4_.awb_grid.len * 6, 2);
-                len6_ = payload4_.awb_grid.len;
-                for (payload4_.awb_grid, 0..) |e4_, i7_| {
-                    const base4_ = ptr5_ + i7_ * 6;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = payload5_.luma_histogram.len;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @intFromPtr(payload5_.luma_histogram.ptr);
+                @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 20)).* = @as(i32, @bitCast(payload5_.grid_size.width));
+                @as(*align(1) i32, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 24)).* = @as(i32, @bitCast(payload5_.grid_size.height));
+                ptr6_ = bindings.allocRaw(payload5_.awb_grid.len * 6, 2);
+                len7_ = payload5_.awb_grid.len;
+                for (payload5_.awb_grid, 0..) |e4_, i8_| {
+                    const base4_ = ptr6_ + i8_ * 6;
                     @as(*align(1) u16, @ptrFromInt(base4_ + 0)).* = @as(u16, @truncate(@as(u32, @bitCast(@as(i32, e4_[0])))));
                     @as(*align(1) u16, @ptrFromInt(base4_ + 2)).* = @as(u16, @truncate(@as(u32, @bitCast(@as(i32, e4_[1])))));
                     @as(*align(1) u16, @ptrFromInt(base4_ + 4)).* = @as(u16, @truncate(@as(u32, @bitCast(@as(i32, e4_[2])))));
                 }
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 32)).* = len6_;
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 28)).* = ptr5_;
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = payload4_.ae_grid.len;
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = @intFromPtr(payload4_.ae_grid.ptr);
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 48)).* = payload4_.af_grid.len;
-                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 44)).* = @intFromPtr(payload4_.af_grid.ptr);
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 32)).* = len7_;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 28)).* = ptr6_;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = payload5_.ae_grid.len;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = @intFromPtr(payload5_.ae_grid.ptr);
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 48)).* = payload5_.af_grid.len;
+                @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 44)).* = @intFromPtr(payload5_.af_grid.ptr);
 
             } else {
                 @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
@@ -582,12 +584,12 @@ export fn @"embwit:isp/stage@0.1.0#process"(arg0: i32) callconv(.c) usize {
             }
 
         },
-        .err => |payload8_| {
+        .err => |payload9_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-            switch (payload8_) {
-                .common => |payload9_| {
+            switch (payload9_) {
+                .common => |payload10_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload9_))))));
+                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload10_))))));
 
                 },
                 .format_mismatch => {
@@ -598,10 +600,10 @@ export fn @"embwit:isp/stage@0.1.0#process"(arg0: i32) callconv(.c) usize {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 2)))));
 
                 },
-                .failed => |payload12_| {
+                .failed => |payload13_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 3)))));
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = payload12_.len;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @intFromPtr(payload12_.ptr);
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = payload13_.len;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @intFromPtr(payload13_.ptr);
 
                 },
             }

@@ -306,10 +306,10 @@ comptime {
 var ret_area: [56]u8 align(8) = undefined;
 
 export fn @"embwit:applet/normalize-step@0.1.0#process"(arg0: usize) callconv(.c) usize {
-    var ptr28_: usize = 0;
-    var len29_: usize = 0;
-    var ptr34_: usize = 0;
-    var len35_: usize = 0;
+    var ptr30_: usize = 0;
+    var len31_: usize = 0;
+    var ptr36_: usize = 0;
+    var len37_: usize = 0;
     const v1_: ?u64 = switch (@as(i32, @as(*align(1) const u8, @ptrFromInt(arg0 + 16)).*)) {
         0 => blk2_: {
             break :blk2_ null;
@@ -363,27 +363,31 @@ export fn @"embwit:applet/normalize-step@0.1.0#process"(arg0: usize) callconv(.c
         slot20_.* = @as(@Tuple(&.{ []const u8, bindings.embwit.infer.tensor.Tensor }), .{ bindings.sliceFrom(u8, @as(*align(1) const usize, @ptrFromInt(base11_ + 0)).*, @as(*align(1) const usize, @ptrFromInt(base11_ + 4)).*), bindings.embwit.infer.tensor.Tensor{ .handle = @as(*align(1) const i32, @ptrFromInt(base11_ + 8)).* } });
     }
     bindings.freeRaw(t16_, t17_ * 12, 4);
-    const t21_: bindings.Result(bindings.exports.embwit.applet.normalize_step.InferenceResult, bindings.exports.embwit.applet.normalize_step.Error) = @import("root").normalize_step.process(bindings.embwit.image.frames.FrameMetadata{ .sequence = @as(u64, @bitCast(@as(*align(1) const i64, @ptrFromInt(arg0 + 0)).*)), .captured_at = @as(u64, @bitCast(@as(*align(1) const i64, @ptrFromInt(arg0 + 8)).*)), .exposure_time_ns = v1_, .analogue_gain = v4_, .digital_gain = v7_, .colour_temperature_k = v10_, .crop = v13_, .producer = bindings.sliceFrom(u8, @as(*align(1) const usize, @ptrFromInt(arg0 + 76)).*, @as(*align(1) const usize, @ptrFromInt(arg0 + 80)).*) }, arr18_);
+    const t21_: []const @Tuple(&.{ []const u8, bindings.embwit.infer.tensor.Tensor }) = arr18_;
+    const t22_: bindings.Result(bindings.exports.embwit.applet.normalize_step.InferenceResult, bindings.exports.embwit.applet.normalize_step.Error) = @import("root").normalize_step.process(bindings.embwit.image.frames.FrameMetadata{ .sequence = @as(u64, @bitCast(@as(*align(1) const i64, @ptrFromInt(arg0 + 0)).*)), .captured_at = @as(u64, @bitCast(@as(*align(1) const i64, @ptrFromInt(arg0 + 8)).*)), .exposure_time_ns = v1_, .analogue_gain = v4_, .digital_gain = v7_, .colour_temperature_k = v10_, .crop = v13_, .producer = bindings.sliceFrom(u8, @as(*align(1) const usize, @ptrFromInt(arg0 + 76)).*, @as(*align(1) const usize, @ptrFromInt(arg0 + 80)).*) }, t21_);
+    for (t21_) |b23_| {
+        b23_[1].deinit();
+    }
     bindings.freeRaw(arg0, 96, 8);
-    switch (t21_) {
-        .ok => |payload22_| {
+    switch (t22_) {
+        .ok => |payload24_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-            @as(*align(1) i64, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(i64, @bitCast(payload22_.frame_sequence));
-            @as(*align(1) i64, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = @as(i64, @bitCast(payload22_.captured_at));
-            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 28)).* = payload22_.model.len;
-            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 24)).* = @intFromPtr(payload22_.model.ptr);
-            switch (payload22_.payload) {
-                .detections => |payload23_| {
+            @as(*align(1) i64, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(i64, @bitCast(payload24_.frame_sequence));
+            @as(*align(1) i64, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = @as(i64, @bitCast(payload24_.captured_at));
+            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 28)).* = payload24_.model.len;
+            @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 24)).* = @intFromPtr(payload24_.model.ptr);
+            switch (payload24_.payload) {
+                .detections => |payload25_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 32)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-                    ptr28_ = bindings.allocRaw(payload23_.len * 56, 8);
-                    len29_ = payload23_.len;
-                    for (payload23_, 0..) |e14_, i30_| {
-                        const base14_ = ptr28_ + i30_ * 56;
+                    ptr30_ = bindings.allocRaw(payload25_.len * 56, 8);
+                    len31_ = payload25_.len;
+                    for (payload25_, 0..) |e14_, i32_| {
+                        const base14_ = ptr30_ + i32_ * 56;
                         @as(*align(1) i32, @ptrFromInt(base14_ + 0)).* = @as(i32, @bitCast(e14_.class_id));
-                        if (e14_.label) |payload25_| {
+                        if (e14_.label) |payload27_| {
                             @as(*align(1) u8, @ptrFromInt(base14_ + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                            @as(*align(1) usize, @ptrFromInt(base14_ + 12)).* = payload25_.len;
-                            @as(*align(1) usize, @ptrFromInt(base14_ + 8)).* = @intFromPtr(payload25_.ptr);
+                            @as(*align(1) usize, @ptrFromInt(base14_ + 12)).* = payload27_.len;
+                            @as(*align(1) usize, @ptrFromInt(base14_ + 8)).* = @intFromPtr(payload27_.ptr);
 
                         } else {
                             @as(*align(1) u8, @ptrFromInt(base14_ + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
@@ -394,30 +398,30 @@ export fn @"embwit:applet/normalize-step@0.1.0#process"(arg0: usize) callconv(.c
                         @as(*align(1) f32, @ptrFromInt(base14_ + 24)).* = e14_.bounds.y;
                         @as(*align(1) f32, @ptrFromInt(base14_ + 28)).* = e14_.bounds.width;
                         @as(*align(1) f32, @ptrFromInt(base14_ + 32)).* = e14_.bounds.height;
-                        if (e14_.track_id) |payload27_| {
+                        if (e14_.track_id) |payload29_| {
                             @as(*align(1) u8, @ptrFromInt(base14_ + 40)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                            @as(*align(1) i64, @ptrFromInt(base14_ + 48)).* = @as(i64, @bitCast(payload27_));
+                            @as(*align(1) i64, @ptrFromInt(base14_ + 48)).* = @as(i64, @bitCast(payload29_));
 
                         } else {
                             @as(*align(1) u8, @ptrFromInt(base14_ + 40)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
 
                         }
                     }
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = len29_;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = ptr28_;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = len31_;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = ptr30_;
 
                 },
-                .classes => |payload31_| {
+                .classes => |payload33_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 32)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                    ptr34_ = bindings.allocRaw(payload31_.len * 20, 4);
-                    len35_ = payload31_.len;
-                    for (payload31_, 0..) |e20_, i36_| {
-                        const base20_ = ptr34_ + i36_ * 20;
+                    ptr36_ = bindings.allocRaw(payload33_.len * 20, 4);
+                    len37_ = payload33_.len;
+                    for (payload33_, 0..) |e20_, i38_| {
+                        const base20_ = ptr36_ + i38_ * 20;
                         @as(*align(1) i32, @ptrFromInt(base20_ + 0)).* = @as(i32, @bitCast(e20_.class_id));
-                        if (e20_.label) |payload33_| {
+                        if (e20_.label) |payload35_| {
                             @as(*align(1) u8, @ptrFromInt(base20_ + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                            @as(*align(1) usize, @ptrFromInt(base20_ + 12)).* = payload33_.len;
-                            @as(*align(1) usize, @ptrFromInt(base20_ + 8)).* = @intFromPtr(payload33_.ptr);
+                            @as(*align(1) usize, @ptrFromInt(base20_ + 12)).* = payload35_.len;
+                            @as(*align(1) usize, @ptrFromInt(base20_ + 8)).* = @intFromPtr(payload35_.ptr);
 
                         } else {
                             @as(*align(1) u8, @ptrFromInt(base20_ + 4)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
@@ -425,33 +429,33 @@ export fn @"embwit:applet/normalize-step@0.1.0#process"(arg0: usize) callconv(.c
                         }
                         @as(*align(1) f32, @ptrFromInt(base20_ + 16)).* = e20_.score;
                     }
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = len35_;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = ptr34_;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = len37_;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = ptr36_;
 
                 },
-                .custom => |payload37_| {
+                .custom => |payload39_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 32)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 2)))));
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = payload37_.schema.len;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = @intFromPtr(payload37_.schema.ptr);
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 48)).* = payload37_.data.len;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 44)).* = @intFromPtr(payload37_.data.ptr);
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 40)).* = payload39_.schema.len;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 36)).* = @intFromPtr(payload39_.schema.ptr);
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 48)).* = payload39_.data.len;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 44)).* = @intFromPtr(payload39_.data.ptr);
 
                 },
             }
 
         },
-        .err => |payload38_| {
+        .err => |payload40_| {
             @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 0)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-            switch (payload38_) {
-                .common => |payload39_| {
+            switch (payload40_) {
+                .common => |payload41_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 0)))));
-                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload39_))))));
+                    @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, @intFromEnum(payload41_))))));
 
                 },
-                .failed => |payload40_| {
+                .failed => |payload42_| {
                     @as(*align(1) u8, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 8)).* = @as(u8, @truncate(@as(u32, @bitCast(@as(i32, 1)))));
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = payload40_.len;
-                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @intFromPtr(payload40_.ptr);
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 16)).* = payload42_.len;
+                    @as(*align(1) usize, @ptrFromInt(@intFromPtr(&bindings.ret_area) + 12)).* = @intFromPtr(payload42_.ptr);
 
                 },
             }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use wit_bindgen_core::abi::{Bindgen, Bitcast, Instruction};
 use wit_parser::abi::WasmType;
-use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type};
+use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind};
 
 use super::types::{CTypes, c_ident};
 
@@ -162,6 +162,62 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
 
     fn type_id_c(&self, id: wit_parser::TypeId) -> String {
         self.types.ty(&Type::Id(id))
+    }
+
+    /// True if `ty` holds a borrowed handle to a host (imported) resource.
+    fn has_host_borrow(&self, ty: &Type) -> bool {
+        let resolve = self.types.resolve;
+        let Type::Id(id) = ty else { return false };
+        match &resolve.types[*id].kind {
+            TypeDefKind::Handle(Handle::Borrow(r)) => !self.types.is_exported_resource(*r),
+            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_host_borrow(&f.ty)),
+            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_host_borrow(t)),
+            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => {
+                self.has_host_borrow(t)
+            }
+            _ => false,
+        }
+    }
+
+    /// Gives back every borrowed host handle in `expr` (of type `ty`).
+    fn drop_host_borrows(&mut self, ty: &Type, expr: &str) {
+        let resolve = self.types.resolve;
+        let Type::Id(id) = ty else { return };
+        if !self.has_host_borrow(ty) {
+            return;
+        }
+        match &resolve.types[*id].kind {
+            TypeDefKind::Handle(Handle::Borrow(r)) => {
+                let base = self.types.resource_base(*r);
+                let _ = writeln!(self.src, "__wasm_import_{base}_drop(({expr}).handle);");
+            }
+            TypeDefKind::Record(r) => {
+                for f in &r.fields {
+                    self.drop_host_borrows(&f.ty, &format!("({expr}).{}", c_ident(&f.name)));
+                }
+            }
+            TypeDefKind::Tuple(t) => {
+                for (i, t) in t.types.iter().enumerate() {
+                    self.drop_host_borrows(t, &format!("({expr}).f{i}"));
+                }
+            }
+            TypeDefKind::Option(t) => {
+                let _ = writeln!(self.src, "if (({expr}).is_some) {{");
+                self.drop_host_borrows(t, &format!("({expr}).val"));
+                let _ = writeln!(self.src, "}}");
+            }
+            TypeDefKind::List(t) => {
+                let i = self.tmp("i");
+                let _ = writeln!(
+                    self.src,
+                    "for (size_t {i} = 0; {i} < ({expr}).len; {i}++) {{"
+                );
+                self.drop_host_borrows(t, &format!("({expr}).ptr[{i}]"));
+                let _ = writeln!(self.src, "}}");
+            }
+            TypeDefKind::Type(t) => self.drop_host_borrows(t, expr),
+            _ => {}
+        }
     }
 
     /// Emits a variant-shaped lift: `discr` selects a block whose result becomes the payload.
@@ -561,17 +617,35 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 }
             }
             Instruction::CallInterface { func, .. } => {
-                let call = format!("{}({})", self.callee.name, operands.join(", "));
-                match &func.result {
+                // Arguments holding borrowed host handles are kept in locals: the borrows must be
+                // given back (`[resource-drop]`) once the applet's function returns.
+                let mut args = Vec::new();
+                let mut borrows = Vec::new();
+                for (param, op) in func.params.iter().zip(operands.iter()) {
+                    if self.has_host_borrow(&param.ty) {
+                        let t = self.types.ty(&param.ty);
+                        let local = self.bind(&t, op);
+                        borrows.push((param.ty, local.clone()));
+                        args.push(local);
+                    } else {
+                        args.push(op.clone());
+                    }
+                }
+                let call = format!("{}({})", self.callee.name, args.join(", "));
+                let result = match &func.result {
                     None => {
                         let _ = writeln!(self.src, "{call};");
+                        None
                     }
                     Some(ty) => {
                         let t = self.types.ty(ty);
-                        let r = self.bind(&t, &call);
-                        results.push(r);
+                        Some(self.bind(&t, &call))
                     }
+                };
+                for (ty, local) in borrows {
+                    self.drop_host_borrows(&ty, &local);
                 }
+                results.extend(result);
             }
             Instruction::Return { amt, .. } => {
                 if *amt == 1 {
