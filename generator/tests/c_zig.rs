@@ -148,22 +148,9 @@ fn blinky_world() -> (Resolve, WorldId) {
 fn c_blinky_is_a_valid_blinky_component() {
     let tc = Toolchains::detect();
     let (resolve, world) = blinky_world();
-    let root = repo_root();
     for cc in tc.c_compilers("c_blinky_is_a_valid_blinky_component") {
         let dir = scratch_dir(&format!("blinky-c-{}", cc.name().replace(' ', "-")));
-        let out = dir.join("blinky.wasm");
-        cc.link(
-            &[
-                root.join("examples/blinky/c/blinky.c"),
-                root.join("guest-sdks/c/bindings/blinky.c"),
-            ],
-            &[
-                root.join("guest-sdks/c/include"),
-                root.join("guest-sdks/c/bindings"),
-            ],
-            &out,
-        );
-        let module = std::fs::read(&out).unwrap();
+        let module = toolchains::build_c_blinky(&cc, &dir);
         let size = check_component(
             &format!("C blinky ({})", cc.name()),
             &module,
@@ -186,13 +173,7 @@ fn zig_blinky_is_a_valid_blinky_component() {
     };
     let (resolve, world) = blinky_world();
     let dir = scratch_dir("blinky-zig");
-    let mut cmd = zig.command(&["build", "--prefix"]);
-    cmd.arg(dir.join("out"))
-        .arg("--cache-dir")
-        .arg(dir.join("cache"))
-        .current_dir(repo_root().join("examples/blinky/zig"));
-    toolchains::run(cmd, "zig build of examples/blinky/zig");
-    let module = std::fs::read(dir.join("out/bin/blinky.wasm")).unwrap();
+    let module = toolchains::build_zig_blinky(&zig, &dir);
     let size = check_component("Zig blinky", &module, &resolve, world);
     eprintln!(
         "Zig blinky: core module {} B, component {size} B",

@@ -55,6 +55,35 @@ static lifecycle_result_t error(uint8_t tag, const char *message) {
   return r;
 }
 
+// The name of a GPIO error case, for messages (the same words the Rust applet prints).
+static const char *gpio_error_name(const embwit_gpio_types_error_t *e) {
+  switch (e->tag) {
+    case EMBWIT_GPIO_TYPES_ERROR_COMMON:
+      return "Common";
+    case EMBWIT_GPIO_TYPES_ERROR_MODE_NOT_GRANTED:
+      return "ModeNotGranted";
+    case EMBWIT_GPIO_TYPES_ERROR_CONFLICTING_CONFIG:
+      return "ConflictingConfig";
+    default:
+      return "WrongDirection";
+  }
+}
+
+// Error messages built at run time live here until the host has read them (`embwit_free`
+// ignores memory outside its arena).
+static uint8_t message_buf[96];
+
+static lifecycle_result_t failed_with(const char *what, const char *why) {
+  embwit_text_t text = embwit_text(message_buf, sizeof message_buf);
+  embwit_text_str(&text, what);
+  embwit_text_str(&text, ": ");
+  embwit_text_str(&text, why);
+  lifecycle_result_t r = { .is_err = true };
+  r.val.err.tag = EXPORTS_EMBWIT_APPLET_LIFECYCLE_ERROR_FAILED;
+  r.val.err.val.failed = (blinky_string_t){ text.buf, text.len };
+  return r;
+}
+
 static bool set_pin_name(const uint8_t *name, size_t len) {
   if (len == 0 || len > sizeof state.pin_name) {
     return false;
@@ -141,13 +170,13 @@ lifecycle_result_t exports_embwit_applet_lifecycle_start(void) {
   blinky_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t opened =
       embwit_gpio_pins_open_output(name, config);
   if (opened.is_err) {
-    return error(EXPORTS_EMBWIT_APPLET_LIFECYCLE_ERROR_FAILED, "open: the host refused the pin");
+    return failed_with("open", gpio_error_name(&opened.val.err));
   }
   blinky_result_void_embwit_applet_events_error_t timer =
       embwit_applet_events_every(state.period_ms * EMBWIT_NS_PER_MS, TICK);
   if (timer.is_err) {
     embwit_gpio_pins_output_pin_drop(opened.val.ok);
-    return error(EXPORTS_EMBWIT_APPLET_LIFECYCLE_ERROR_FAILED, "timer: the host refused it");
+    return failed_with("timer", "refused");
   }
   state.pin = opened.val.ok;
   state.has_pin = true;

@@ -9,12 +9,44 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The workspace root.
+/// The repository root: the nearest ancestor of this crate holding `wit/` and `generator/`.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
+        .ancestors()
+        .find(|d| d.join("wit").is_dir() && d.join("generator").is_dir())
+        .expect("inside the embwit repository")
         .to_path_buf()
+}
+
+/// Builds examples/blinky/c with `cc` (the same sources and flags as its Makefile) into `dir`;
+/// returns the core module.
+pub fn build_c_blinky(cc: &CCompiler, dir: &Path) -> Vec<u8> {
+    let root = repo_root();
+    let out = dir.join("blinky.wasm");
+    cc.link(
+        &[
+            root.join("examples/blinky/c/blinky.c"),
+            root.join("guest-sdks/c/bindings/blinky.c"),
+        ],
+        &[
+            root.join("guest-sdks/c/include"),
+            root.join("guest-sdks/c/bindings"),
+        ],
+        &out,
+    );
+    std::fs::read(&out).unwrap()
+}
+
+/// Builds examples/blinky/zig with `zig build` (its own build.zig) into `dir`; returns the core
+/// module.
+pub fn build_zig_blinky(zig: &Zig, dir: &Path) -> Vec<u8> {
+    let mut cmd = zig.command(&["build", "--prefix"]);
+    cmd.arg(dir.join("out"))
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .current_dir(repo_root().join("examples/blinky/zig"));
+    run(cmd, "zig build of examples/blinky/zig");
+    std::fs::read(dir.join("out/bin/blinky.wasm")).unwrap()
 }
 
 /// A fresh scratch directory under cargo's per-test temporary directory.

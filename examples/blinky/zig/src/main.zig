@@ -42,6 +42,21 @@ fn fail(comptime tag: std.meta.Tag(Lifecycle.Error), message: []const u8) bindin
     return .{ .err = @unionInit(Lifecycle.Error, @tagName(tag), text) };
 }
 
+fn failFmt(comptime fmt: []const u8, args: anytype) bindings.Result(void, Lifecycle.Error) {
+    const text = std.fmt.allocPrint(bindings.allocator, fmt, args) catch @panic("out of memory");
+    return .{ .err = .{ .failed = text } };
+}
+
+/// The name of a GPIO error case, for messages (the same words the Rust applet prints).
+fn gpioErrorName(e: pins.Error) []const u8 {
+    return switch (e) {
+        .common => "Common",
+        .mode_not_granted => "ModeNotGranted",
+        .conflicting_config => "ConflictingConfig",
+        .wrong_direction => "WrongDirection",
+    };
+}
+
 fn setPinName(name: []const u8) bool {
     if (name.len == 0 or name.len > pin_name_buf.len) return false;
     @memcpy(pin_name_buf[0..name.len], name);
@@ -101,13 +116,13 @@ pub const lifecycle = struct {
         const opened = pins.openOutput(pin_name, .{ .drive = .push_pull, .active_low = false, .initial = .inactive });
         const out = switch (opened) {
             .ok => |p| p,
-            .err => return fail(.failed, "open: the host refused the pin"),
+            .err => |e| return failFmt("open: {s}", .{gpioErrorName(e)}),
         };
         switch (events.every(period_ms * std.time.ns_per_ms, tick)) {
             .ok => {},
             .err => {
                 out.deinit();
-                return fail(.failed, "timer: the host refused it");
+                return fail(.failed, "timer: refused");
             },
         }
         pin = out;
