@@ -63,7 +63,8 @@ fn zig_guest(zig: &toolchains::Zig) -> Vec<u8> {
         "-fno-entry",
         "-rdynamic",
         "-O",
-        "ReleaseSmall",
+        // Safety checks on: a bad cast, enum or alignment in the bindings panics.
+        "ReleaseSafe",
         "-femit-bin=guest.wasm",
     ]);
     cmd.current_dir(&dir);
