@@ -31,8 +31,10 @@ fn bindings(lang: Lang, dir: &Path) {
     }
 }
 
-fn c_guest(cc: &toolchains::CCompiler) -> Vec<u8> {
-    let dir = toolchains::scratch_dir(&format!("roundtrip-c-{}", cc.name().replace(' ', "-")));
+/// The C guest, built with `extra` compiler flags.
+fn c_guest(cc: &toolchains::CCompiler, extra: &[&str]) -> Vec<u8> {
+    let label = format!("{}{}", cc.name(), extra.join("")).replace([' ', '='], "-");
+    let dir = toolchains::scratch_dir(&format!("roundtrip-c-{label}"));
     bindings(Lang::C, &dir);
     // The round trip moves 1 MiB values both ways: give the bindings' arena room for them.
     std::fs::write(
@@ -42,10 +44,11 @@ fn c_guest(cc: &toolchains::CCompiler) -> Vec<u8> {
     .unwrap();
     let guest = toolchains::repo_root().join("generator/tests/guests/roundtrip-c/guest.c");
     let out = dir.join("guest.wasm");
-    cc.link(
+    cc.link_with(
         &[guest, dir.join("bindings_8mib_arena.c")],
         std::slice::from_ref(&dir),
         &out,
+        extra,
     );
     std::fs::read(out).unwrap()
 }
@@ -251,8 +254,17 @@ fn c_and_zig_guests_match_the_wit_bindgen_guest() {
     assert_eq!(reference[0], reference[1], "the engines disagree");
     let tc = toolchains::Toolchains::detect();
     for cc in tc.c_compilers("c_and_zig_guests_match_the_wit_bindgen_guest") {
-        let seen = observe(&c_guest(&cc));
+        let seen = observe(&c_guest(&cc, &[]));
         assert_eq!(seen, reference, "the C guest ({}) differs", cc.name());
+        // Undefined behaviour in the bindings or the guest traps under UBSan's trap mode.
+        let ubsan = ["-fsanitize=undefined", "-fsanitize-trap=undefined"];
+        let seen = observe(&c_guest(&cc, &ubsan));
+        assert_eq!(
+            seen,
+            reference,
+            "the C guest ({}, UBSan) differs",
+            cc.name()
+        );
     }
     if let Some(zig) = tc.zig("c_and_zig_guests_match_the_wit_bindgen_guest") {
         let seen = observe(&zig_guest(&zig));

@@ -209,8 +209,14 @@ impl CCompiler {
 
     /// Compiles and links `sources` into a freestanding reactor module at `out`.
     pub fn link(&self, sources: &[PathBuf], includes: &[PathBuf], out: &Path) {
+        self.link_with(sources, includes, out, &[]);
+    }
+
+    /// [`CCompiler::link`] with `extra` compiler flags.
+    pub fn link_with(&self, sources: &[PathBuf], includes: &[PathBuf], out: &Path, extra: &[&str]) {
         let mut cmd = self.command();
         cmd.args(STRICT)
+            .args(extra)
             .args(["-Os", "-nostdlib", "-Wl,--no-entry", "-o"])
             .arg(out);
         for inc in includes {
