@@ -305,3 +305,18 @@ fn imports_called_from_realloc_or_post_return() {
         guest::call_echo_string(g, "")
     });
 }
+
+#[test]
+fn loans_end_when_the_guest_traps() {
+    let wasm = module(&format!(
+        r#"(func (export "{GUEST}#peek-counter") (param i32) (result i32) (unreachable))"#
+    ));
+    for engine in ENGINES {
+        let ((trapped, clean), _) = with_engine(engine, &wasm, |g| {
+            let r = guest::call_peek_counter(g, &embwit_host::Resource::new(0));
+            (r.is_err(), g.handles().is_empty())
+        });
+        assert!(trapped, "{engine:?}: the guest traps");
+        assert!(clean, "{engine:?}: the loan outlived the call");
+    }
+}

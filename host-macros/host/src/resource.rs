@@ -184,6 +184,22 @@ impl HandleTable {
     }
 }
 
+/// Ends every loan of an export call (see [`HandleTable::end_lend`]), all of them even when
+/// one fails; returns the first failure.
+pub fn end_lends(
+    table: &mut HandleTable,
+    lent: impl IntoIterator<Item = (&'static str, i32)>,
+) -> Result<(), Trap> {
+    let mut first = Ok(());
+    for (ty, h) in lent {
+        let r = table.end_lend(ty, h);
+        if first.is_ok() {
+            first = r;
+        }
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -677,12 +677,21 @@ impl Bindgen for FunctionBindgen<'_> {
                     "let mut {rets} = [embwit_host::Val::I32(0); {}];",
                     sig.results.len()
                 ));
-                self.push(format!(
-                    "cx.call(&[{names}], &[{}], &mut {rets})?;",
-                    args.join(", ")
-                ));
                 if self.lends {
-                    self.push("for (ty, h) in lent {\ncx.handles().end_lend(ty, h)?;\n}");
+                    // Loans end even when the call traps, so no stale loan outlives the call.
+                    let done = self.fresh("called");
+                    self.push(format!(
+                        "let {done} = cx.call(&[{names}], &[{}], &mut {rets});",
+                        args.join(", ")
+                    ));
+                    self.push(format!(
+                        "let ended = embwit_host::resource::end_lends(cx.handles(), lent);\n{done}?;\nended?;"
+                    ));
+                } else {
+                    self.push(format!(
+                        "cx.call(&[{names}], &[{}], &mut {rets})?;",
+                        args.join(", ")
+                    ));
                 }
                 for (i, t) in sig.results.iter().enumerate() {
                     let r = self.fresh("r");
