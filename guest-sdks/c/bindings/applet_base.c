@@ -370,7 +370,7 @@ void applet_base_list_u64_free(applet_base_list_u64_t *ptr) {
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, applet_base_string_t context, applet_base_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -392,7 +392,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 applet_base_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -415,7 +415,7 @@ applet_base_result_void_embwit_types_common_error_class_t embwit_platform_poll_p
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_base_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(applet_base_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -433,7 +433,7 @@ applet_base_result_list_u32_embwit_types_common_error_class_t embwit_platform_po
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (applet_base_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (applet_base_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -480,12 +480,12 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 applet_base_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -494,32 +494,32 @@ applet_base_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (applet_base_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (applet_base_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -536,7 +536,7 @@ applet_base_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -545,7 +545,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -586,7 +586,7 @@ applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_regist
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -627,7 +627,7 @@ applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_every(
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -668,7 +668,7 @@ applet_base_result_void_embwit_applet_events_error_t embwit_applet_events_unregi
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   applet_base_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((applet_base_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -689,14 +689,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           applet_base_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_base_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -711,16 +711,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -734,7 +734,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   applet_base_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((applet_base_string_t){ (uint8_t *)(arg0), (arg1) }, (applet_base_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -755,14 +755,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           applet_base_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_base_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -777,16 +777,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -800,7 +800,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   applet_base_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -821,14 +821,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           applet_base_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_base_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_base_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_base_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_base_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -843,16 +843,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -871,8 +871,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

@@ -629,12 +629,12 @@ void applet_manager_list_u64_free(applet_manager_list_u64_t *ptr) {
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 applet_manager_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -643,32 +643,32 @@ applet_manager_list_embwit_applet_grants_capability_t embwit_applet_grants_grant
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -685,7 +685,7 @@ applet_manager_list_embwit_applet_grants_capability_t embwit_applet_grants_grant
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -701,7 +701,7 @@ void embwit_applet_manager_installer_drop(embwit_applet_manager_installer_t hand
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("[method]installer.write")))
-extern void __wasm_import_embwit_applet_manager_installer_write(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_manager_installer_write(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_installer_write(embwit_applet_manager_borrow_installer_t self, applet_manager_list_u8_t chunk) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -746,7 +746,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_i
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -754,32 +754,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_i
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -832,7 +832,7 @@ uint64_t embwit_applet_manager_installer_written(embwit_applet_manager_borrow_in
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("[method]installer.verify")))
-extern void __wasm_import_embwit_applet_manager_installer_verify(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_manager_installer_verify(int32_t p0, uint8_t *p1);
 
 applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_error_t embwit_applet_manager_installer_verify(embwit_applet_manager_borrow_installer_t self) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -840,7 +840,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
   applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_error_t v9_;
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
-      uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 56));
+      uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 56));
       size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 60));
       embwit_applet_manager_capability_t *arr5_ = (embwit_applet_manager_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_manager_capability_t), t4_ * sizeof(embwit_applet_manager_capability_t));
       for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -849,32 +849,32 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
         switch ((int32_t)(*((uint8_t *)((base2) + 0)))) {
           case 0: {
             v2_.tag = 0;
-            v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
+            v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
             break;
           }
           case 1: {
             v2_.tag = 1;
-            v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
+            v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
             break;
           }
           case 2: {
             v2_.tag = 2;
-            v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 3: {
             v2_.tag = 3;
-            v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 4: {
             v2_.tag = 4;
-            v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 5: {
             v2_.tag = 5;
-            v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 6: {
@@ -888,7 +888,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
       }
       embwit_free(t3_);
       v9_.is_err = false;
-      v9_.val.ok = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 32))), (*((size_t *)(((uint8_t *)ret_area1_) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 64))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 72))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 80))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 84))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 88)))) != 0) };
+      v9_.val.ok = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 32))), (*((size_t *)(((uint8_t *)ret_area1_) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 64))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 72))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 80))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 84))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 88)))) != 0) };
       break;
     }
     case 1: {
@@ -925,7 +925,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
         }
         case 7: {
           v8_.tag = 7;
-          v8_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+          v8_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
           break;
         }
         case 8: {
@@ -933,32 +933,32 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 12)))) {
             case 0: {
               v7_.tag = 0;
-              v7_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
+              v7_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
               break;
             }
             case 1: {
               v7_.tag = 1;
-              v7_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
+              v7_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
               break;
             }
             case 2: {
               v7_.tag = 2;
-              v7_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 3: {
               v7_.tag = 3;
-              v7_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 4: {
               v7_.tag = 4;
-              v7_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 5: {
               v7_.tag = 5;
-              v7_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 6: {
@@ -1003,7 +1003,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("[method]installer.finish")))
-extern void __wasm_import_embwit_applet_manager_installer_finish(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_manager_installer_finish(int32_t p0, uint8_t *p1);
 
 applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_error_t embwit_applet_manager_installer_finish(embwit_applet_manager_borrow_installer_t self) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -1011,7 +1011,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
   applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_error_t v9_;
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
-      uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 56));
+      uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 56));
       size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 60));
       embwit_applet_manager_capability_t *arr5_ = (embwit_applet_manager_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_manager_capability_t), t4_ * sizeof(embwit_applet_manager_capability_t));
       for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1020,32 +1020,32 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
         switch ((int32_t)(*((uint8_t *)((base2) + 0)))) {
           case 0: {
             v2_.tag = 0;
-            v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
+            v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
             break;
           }
           case 1: {
             v2_.tag = 1;
-            v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
+            v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
             break;
           }
           case 2: {
             v2_.tag = 2;
-            v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 3: {
             v2_.tag = 3;
-            v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 4: {
             v2_.tag = 4;
-            v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 5: {
             v2_.tag = 5;
-            v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+            v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
             break;
           }
           case 6: {
@@ -1059,7 +1059,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
       }
       embwit_free(t3_);
       v9_.is_err = false;
-      v9_.val.ok = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 32))), (*((size_t *)(((uint8_t *)ret_area1_) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 64))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 72))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 80))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 84))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 88)))) != 0) };
+      v9_.val.ok = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 32))), (*((size_t *)(((uint8_t *)ret_area1_) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 64))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 72))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 80))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 84))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 88)))) != 0) };
       break;
     }
     case 1: {
@@ -1096,7 +1096,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
         }
         case 7: {
           v8_.tag = 7;
-          v8_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+          v8_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
           break;
         }
         case 8: {
@@ -1104,32 +1104,32 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 12)))) {
             case 0: {
               v7_.tag = 0;
-              v7_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
+              v7_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
               break;
             }
             case 1: {
               v7_.tag = 1;
-              v7_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
+              v7_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
               break;
             }
             case 2: {
               v7_.tag = 2;
-              v7_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 3: {
               v7_.tag = 3;
-              v7_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 4: {
               v7_.tag = 4;
-              v7_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 5: {
               v7_.tag = 5;
-              v7_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v7_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 6: {
@@ -1174,7 +1174,7 @@ applet_manager_result_embwit_applet_manager_applet_info_embwit_applet_manager_er
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("begin-install")))
-extern void __wasm_import_embwit_applet_manager_begin_install(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_manager_begin_install(int64_t p0, uint8_t *p1);
 
 applet_manager_result_own_embwit_applet_manager_installer_embwit_applet_manager_error_t embwit_applet_manager_begin_install(uint64_t total_size) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -1220,7 +1220,7 @@ applet_manager_result_own_embwit_applet_manager_installer_embwit_applet_manager_
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -1228,32 +1228,32 @@ applet_manager_result_own_embwit_applet_manager_installer_embwit_applet_manager_
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -1298,17 +1298,17 @@ applet_manager_result_own_embwit_applet_manager_installer_embwit_applet_manager_
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("applets")))
-extern void __wasm_import_embwit_applet_manager_applets(uint8_t * p0);
+extern void __wasm_import_embwit_applet_manager_applets(uint8_t *p0);
 
 applet_manager_list_embwit_applet_manager_applet_info_t embwit_applet_manager_applets(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_manager_applets((uint8_t *)ret_area1_);
-  uint8_t * t7_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t7_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t8_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_manager_applet_info_t *arr9_ = (embwit_applet_manager_applet_info_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_manager_applet_info_t), t8_ * sizeof(embwit_applet_manager_applet_info_t));
   for (size_t i10_ = 0; i10_ < t8_; i10_++) {
     uint8_t *base1 = t7_ + i10_ * 88;
-    uint8_t * t3_ = *((uint8_t * *)((base1) + 48));
+    uint8_t *t3_ = *((uint8_t **)((base1) + 48));
     size_t t4_ = *((size_t *)((base1) + 52));
     embwit_applet_manager_capability_t *arr5_ = (embwit_applet_manager_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_manager_capability_t), t4_ * sizeof(embwit_applet_manager_capability_t));
     for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1317,32 +1317,32 @@ applet_manager_list_embwit_applet_manager_applet_info_t embwit_applet_manager_ap
       switch ((int32_t)(*((uint8_t *)((base2) + 0)))) {
         case 0: {
           v2_.tag = 0;
-          v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
+          v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base2) + 12)))) };
           break;
         }
         case 1: {
           v2_.tag = 1;
-          v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
+          v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base2) + 12))), (uint32_t)(*((int32_t *)((base2) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base2) + 20))), (uint32_t)(*((int32_t *)((base2) + 24))) }, (((int32_t)(*((uint8_t *)((base2) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base2) + 29)))) != 0) };
           break;
         }
         case 2: {
           v2_.tag = 2;
-          v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+          v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
           break;
         }
         case 3: {
           v2_.tag = 3;
-          v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+          v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
           break;
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+          v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
           break;
         }
         case 5: {
           v2_.tag = 5;
-          v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base2) + 4))), (*((size_t *)((base2) + 8))) };
+          v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base2) + 4))), (*((size_t *)((base2) + 8))) };
           break;
         }
         case 6: {
@@ -1355,14 +1355,14 @@ applet_manager_list_embwit_applet_manager_applet_info_t embwit_applet_manager_ap
       arr5_[i6_] = v2_;
     }
     embwit_free(t3_);
-    arr9_[i10_] = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (uint64_t)(*((int64_t *)((base1) + 16))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 24))), (*((size_t *)((base1) + 28))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)((base1) + 32))), (*((size_t *)((base1) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t * *)((base1) + 40))), (*((size_t *)((base1) + 44))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)((base1) + 56))), (uint64_t)(*((int64_t *)((base1) + 64))), (uint32_t)(*((int32_t *)((base1) + 72))), (uint32_t)(*((int32_t *)((base1) + 76))) }, (((int32_t)(*((uint8_t *)((base1) + 80)))) != 0) };
+    arr9_[i10_] = (embwit_applet_manager_applet_info_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (uint64_t)(*((int64_t *)((base1) + 16))), (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 24))), (*((size_t *)((base1) + 28))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)((base1) + 32))), (*((size_t *)((base1) + 36))) }, (applet_manager_list_u8_t){ (uint8_t *)(*((uint8_t **)((base1) + 40))), (*((size_t *)((base1) + 44))) }, (applet_manager_list_embwit_applet_grants_capability_t){ arr5_, t4_ }, (embwit_applet_grants_budget_t){ (uint64_t)(*((int64_t *)((base1) + 56))), (uint64_t)(*((int64_t *)((base1) + 64))), (uint32_t)(*((int32_t *)((base1) + 72))), (uint32_t)(*((int32_t *)((base1) + 76))) }, (((int32_t)(*((uint8_t *)((base1) + 80)))) != 0) };
   }
   embwit_free(t7_);
   return (applet_manager_list_embwit_applet_manager_applet_info_t){ arr9_, t8_ };
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("status")))
-extern void __wasm_import_embwit_applet_manager_status(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_status(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_embwit_applet_manager_applet_status_embwit_applet_manager_error_t embwit_applet_manager_status(applet_manager_string_t id) {
   _Alignas(8) uint8_t ret_area1_[48];
@@ -1408,7 +1408,7 @@ applet_manager_result_embwit_applet_manager_applet_status_embwit_applet_manager_
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
           break;
         }
         case 8: {
@@ -1416,32 +1416,32 @@ applet_manager_result_embwit_applet_manager_applet_status_embwit_applet_manager_
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 12)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 6: {
@@ -1486,7 +1486,7 @@ applet_manager_result_embwit_applet_manager_applet_status_embwit_applet_manager_
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("verify")))
-extern void __wasm_import_embwit_applet_manager_verify(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_verify(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_verify(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -1531,7 +1531,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_v
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -1539,32 +1539,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_v
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -1609,7 +1609,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_v
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("start")))
-extern void __wasm_import_embwit_applet_manager_start(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_start(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_start(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -1654,7 +1654,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -1662,32 +1662,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -1732,7 +1732,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("stop")))
-extern void __wasm_import_embwit_applet_manager_stop(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_stop(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_stop(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -1777,7 +1777,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -1785,32 +1785,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -1855,7 +1855,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_s
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("lock")))
-extern void __wasm_import_embwit_applet_manager_lock(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_lock(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_lock(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -1900,7 +1900,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_l
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -1908,32 +1908,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_l
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -1978,7 +1978,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_l
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("unlock")))
-extern void __wasm_import_embwit_applet_manager_unlock(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_unlock(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_unlock(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -2023,7 +2023,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -2031,32 +2031,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -2101,7 +2101,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("uninstall")))
-extern void __wasm_import_embwit_applet_manager_uninstall(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_uninstall(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_uninstall(applet_manager_string_t id) {
   _Alignas(4) uint8_t ret_area1_[40];
@@ -2146,7 +2146,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
         }
         case 7: {
           v3_.tag = 7;
-          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v3_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         case 8: {
@@ -2154,32 +2154,32 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 8)))) {
             case 0: {
               v2_.tag = 0;
-              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
+              v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 20)))) };
               break;
             }
             case 1: {
               v2_.tag = 1;
-              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
+              v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 36)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 37)))) != 0) };
               break;
             }
             case 2: {
               v2_.tag = 2;
-              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 3: {
               v2_.tag = 3;
-              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 4: {
               v2_.tag = 4;
-              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 5: {
               v2_.tag = 5;
-              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v2_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             case 6: {
@@ -2224,7 +2224,7 @@ applet_manager_result_void_embwit_applet_manager_error_t embwit_applet_manager_u
 }
 
 __attribute__((__import_module__("embwit:applet/manager@0.1.0"), __import_name__("last-fault")))
-extern void __wasm_import_embwit_applet_manager_last_fault(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_manager_last_fault(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_option_embwit_applet_manager_fault_embwit_applet_manager_error_t embwit_applet_manager_last_fault(applet_manager_string_t id) {
   _Alignas(8) uint8_t ret_area1_[56];
@@ -2247,14 +2247,14 @@ applet_manager_result_option_embwit_applet_manager_fault_embwit_applet_manager_e
             }
             case 1: {
               v2_.is_some = true;
-              v2_.val = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 36))), (*((size_t *)(((uint8_t *)ret_area1_) + 40))) };
+              v2_.val = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 36))), (*((size_t *)(((uint8_t *)ret_area1_) + 40))) };
               break;
             }
             default:
             __builtin_trap();
           }
           v3_.is_some = true;
-          v3_.val = (embwit_applet_manager_fault_t){ (embwit_applet_manager_fault_kind_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 16)))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), v2_, (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 44))), (*((size_t *)(((uint8_t *)ret_area1_) + 48))) }, (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 52))) };
+          v3_.val = (embwit_applet_manager_fault_t){ (embwit_applet_manager_fault_kind_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 16)))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 24))), v2_, (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 44))), (*((size_t *)(((uint8_t *)ret_area1_) + 48))) }, (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 52))) };
           break;
         }
         default:
@@ -2298,7 +2298,7 @@ applet_manager_result_option_embwit_applet_manager_fault_embwit_applet_manager_e
         }
         case 7: {
           v5_.tag = 7;
-          v5_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+          v5_.val.world_unsupported = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
           break;
         }
         case 8: {
@@ -2306,32 +2306,32 @@ applet_manager_result_option_embwit_applet_manager_fault_embwit_applet_manager_e
           switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 12)))) {
             case 0: {
               v4_.tag = 0;
-              v4_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
+              v4_.val.gpio = (embwit_applet_grants_pin_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))) };
               break;
             }
             case 1: {
               v4_.tag = 1;
-              v4_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
+              v4_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 32))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 36))) }, (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 40)))) != 0), (((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 41)))) != 0) };
               break;
             }
             case 2: {
               v4_.tag = 2;
-              v4_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v4_.val.isp = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 3: {
               v4_.tag = 3;
-              v4_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v4_.val.model = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 4: {
               v4_.tag = 4;
-              v4_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v4_.val.publish = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 5: {
               v4_.tag = 5;
-              v4_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
+              v4_.val.subscribe = (applet_manager_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) };
               break;
             }
             case 6: {
@@ -2376,15 +2376,15 @@ applet_manager_result_option_embwit_applet_manager_fault_embwit_applet_manager_e
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-result")))
-extern void __wasm_import_embwit_applet_publish_send_result(uint8_t * p0, size_t p1, int64_t p2, int64_t p3, uint8_t * p4, size_t p5, int32_t p6, uint8_t * p7, size_t p8, uint8_t * p9, size_t p10, uint8_t * p11);
+extern void __wasm_import_embwit_applet_publish_send_result(uint8_t *p0, size_t p1, int64_t p2, int64_t p3, uint8_t *p4, size_t p5, int32_t p6, uint8_t *p7, size_t p8, uint8_t *p9, size_t p10, uint8_t *p11);
 
 applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_result(applet_manager_string_t topic, embwit_applet_publish_inference_result_t value) {
   uint8_t *ptr6_ = NULL;
   uint8_t *ptr11_ = NULL;
   int32_t r14_ = 0;
-  uint8_t * r15_ = 0;
+  uint8_t *r15_ = 0;
   size_t r16_ = 0;
-  uint8_t * r17_ = 0;
+  uint8_t *r17_ = 0;
   size_t r18_ = 0;
   switch (((value).payload).tag) {
     case 0: {
@@ -2404,7 +2404,7 @@ applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
             applet_manager_string_t payload3_ = ((e2).label).val;
             *((int8_t *)((base2) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base2) + 12)) = (size_t)((payload3_).len);
-            *((uint8_t * *)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
+            *((uint8_t **)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
             break;
           }
           default:
@@ -2454,7 +2454,7 @@ applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
             applet_manager_string_t payload10_ = ((e8).label).val;
             *((int8_t *)((base8) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base8) + 12)) = (size_t)((payload10_).len);
-            *((uint8_t * *)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
+            *((uint8_t **)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
             break;
           }
           default:
@@ -2521,7 +2521,7 @@ applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-bytes")))
-extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t * p0, size_t p1, uint8_t * p2, size_t p3, uint8_t * p4, size_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t *p0, size_t p1, uint8_t *p2, size_t p3, uint8_t *p4, size_t p5, uint8_t *p6);
 
 applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_bytes(applet_manager_string_t topic, applet_manager_string_t content_type, applet_manager_list_u8_t body) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2562,7 +2562,7 @@ applet_manager_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, applet_manager_string_t context, applet_manager_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -2584,7 +2584,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 applet_manager_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -2607,7 +2607,7 @@ applet_manager_result_void_embwit_types_common_error_class_t embwit_platform_pol
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 applet_manager_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(applet_manager_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -2625,7 +2625,7 @@ applet_manager_result_list_u32_embwit_types_common_error_class_t embwit_platform
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (applet_manager_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (applet_manager_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -2672,7 +2672,7 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2713,7 +2713,7 @@ applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_reg
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2754,7 +2754,7 @@ applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_eve
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2795,7 +2795,7 @@ applet_manager_result_void_embwit_applet_events_error_t embwit_applet_events_unr
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   applet_manager_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((applet_manager_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2816,14 +2816,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           applet_manager_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_manager_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2838,16 +2838,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2861,7 +2861,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   applet_manager_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((applet_manager_string_t){ (uint8_t *)(arg0), (arg1) }, (applet_manager_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2882,14 +2882,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           applet_manager_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_manager_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2904,16 +2904,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2927,7 +2927,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   applet_manager_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2948,14 +2948,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           applet_manager_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           applet_manager_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)applet_manager_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)applet_manager_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)applet_manager_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2970,16 +2970,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2998,8 +2998,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

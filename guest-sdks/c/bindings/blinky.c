@@ -530,7 +530,7 @@ void blinky_list_u64_free(blinky_list_u64_t *ptr) {
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, blinky_string_t context, blinky_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -552,7 +552,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 blinky_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -575,7 +575,7 @@ blinky_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollab
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 blinky_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(blinky_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -593,7 +593,7 @@ blinky_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_po
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (blinky_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (blinky_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -668,16 +668,16 @@ void embwit_gpio_pins_flex_pin_drop(embwit_gpio_pins_flex_pin_t handle) {
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t *p1);
 
 blinky_string_t embwit_gpio_pins_input_pin_name(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_input_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (blinky_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (blinky_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t *p1);
 
 blinky_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_read(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -723,7 +723,7 @@ blinky_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.watch")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3);
 
 blinky_result_own_embwit_gpio_pins_edge_watch_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_watch(embwit_gpio_pins_borrow_input_pin_t self, embwit_gpio_pins_edge_set_t edges, uint32_t depth) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -785,12 +785,12 @@ embwit_platform_poll_pollable_t embwit_gpio_pins_edge_watch_subscribe(embwit_gpi
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]edge-watch.take")))
-extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t *p2);
 
 blinky_list_embwit_gpio_types_edge_event_t embwit_gpio_pins_edge_watch_take(embwit_gpio_pins_borrow_edge_watch_t self, uint32_t max) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_edge_watch_take((self).handle, (int32_t)(max), (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_edge_event_t *arr4_ = (embwit_gpio_pins_edge_event_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_edge_event_t), t3_ * sizeof(embwit_gpio_pins_edge_event_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -818,16 +818,16 @@ uint64_t embwit_gpio_pins_edge_watch_overflowed(embwit_gpio_pins_borrow_edge_wat
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t *p1);
 
 blinky_string_t embwit_gpio_pins_output_pin_name(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_output_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (blinky_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (blinky_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_set(embwit_gpio_pins_borrow_output_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -880,7 +880,7 @@ embwit_gpio_pins_logic_t embwit_gpio_pins_output_pin_last_set(embwit_gpio_pins_b
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.toggle")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t *p1);
 
 blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_toggle(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -925,16 +925,16 @@ blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_toggle(
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t *p1);
 
 blinky_string_t embwit_gpio_pins_flex_pin_name(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_flex_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (blinky_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (blinky_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t *p1);
 
 embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -972,7 +972,7 @@ embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pin
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set-direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set_direction(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_direction_t to) {
   int32_t r7_ = 0;
@@ -1061,7 +1061,7 @@ blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set_direc
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t *p1);
 
 blinky_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_read(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1107,7 +1107,7 @@ blinky_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1152,17 +1152,17 @@ blinky_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set(embwi
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_gpio_pins_granted(uint8_t * p0);
+extern void __wasm_import_embwit_gpio_pins_granted(uint8_t *p0);
 
 blinky_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_granted((uint8_t *)ret_area1_);
-  uint8_t * t6_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t6_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t7_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_pin_info_t *arr8_ = (embwit_gpio_pins_pin_info_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_pin_info_t), t7_ * sizeof(embwit_gpio_pins_pin_info_t));
   for (size_t i9_ = 0; i9_ < t7_; i9_++) {
     uint8_t *base1 = t6_ + i9_ * 24;
-    uint8_t * t2_ = *((uint8_t * *)((base1) + 12));
+    uint8_t *t2_ = *((uint8_t **)((base1) + 12));
     size_t t3_ = *((size_t *)((base1) + 16));
     embwit_gpio_types_drive_t *arr4_ = (embwit_gpio_types_drive_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_types_drive_t), t3_ * sizeof(embwit_gpio_types_drive_t));
     for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -1170,14 +1170,14 @@ blinky_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) {
       arr4_[i5_] = (embwit_gpio_types_drive_t)((int32_t)(*((uint8_t *)((base2) + 0))));
     }
     embwit_free(t2_);
-    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (blinky_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
+    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (blinky_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
   }
   embwit_free(t6_);
   return (blinky_list_embwit_gpio_types_pin_info_t){ arr8_, t7_ };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-input")))
-extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 blinky_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_input(blinky_string_t name, embwit_gpio_pins_input_config_t config) {
   int32_t r3_ = 0;
@@ -1240,7 +1240,7 @@ blinky_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t embwit_gp
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-output")))
-extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t *p5);
 
 blinky_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_output(blinky_string_t name, embwit_gpio_pins_output_config_t config) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1286,7 +1286,7 @@ blinky_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t embwit_g
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-flex")))
-extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t * p7);
+extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t *p7);
 
 blinky_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_flex(blinky_string_t name, embwit_gpio_pins_direction_t initial) {
   int32_t r7_ = 0;
@@ -1376,12 +1376,12 @@ blinky_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t embwit_gpi
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 blinky_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1390,32 +1390,32 @@ blinky_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void)
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (blinky_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (blinky_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -1432,7 +1432,7 @@ blinky_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void)
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -1441,7 +1441,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 blinky_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1482,7 +1482,7 @@ blinky_result_void_embwit_applet_events_error_t embwit_applet_events_register(em
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 blinky_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1523,7 +1523,7 @@ blinky_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwi
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 blinky_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1564,7 +1564,7 @@ blinky_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   blinky_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((blinky_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -1585,14 +1585,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           blinky_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           blinky_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -1607,16 +1607,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -1630,7 +1630,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   blinky_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((blinky_string_t){ (uint8_t *)(arg0), (arg1) }, (blinky_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -1651,14 +1651,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           blinky_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           blinky_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -1673,16 +1673,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -1696,7 +1696,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   blinky_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -1717,14 +1717,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           blinky_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           blinky_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)blinky_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)blinky_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)blinky_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -1739,16 +1739,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -1767,8 +1767,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

@@ -710,7 +710,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 business_logic_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -733,7 +733,7 @@ business_logic_result_void_embwit_types_common_error_class_t embwit_platform_pol
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 business_logic_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(business_logic_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -751,7 +751,7 @@ business_logic_result_list_u32_embwit_types_common_error_class_t embwit_platform
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (business_logic_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (business_logic_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -781,12 +781,12 @@ embwit_platform_poll_pollable_t embwit_applet_subscribe_subscription_subscribe(e
 }
 
 __attribute__((__import_module__("embwit:applet/subscribe@0.1.0"), __import_name__("[method]subscription.take")))
-extern void __wasm_import_embwit_applet_subscribe_subscription_take(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_subscribe_subscription_take(int32_t p0, int32_t p1, uint8_t *p2);
 
 business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_subscription_take(embwit_applet_subscribe_borrow_subscription_t self, uint32_t max) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_subscribe_subscription_take((self).handle, (int32_t)(max), (uint8_t *)ret_area1_);
-  uint8_t * t15_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t15_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t16_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_subscribe_message_t *arr17_ = (embwit_applet_subscribe_message_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_subscribe_message_t), t16_ * sizeof(embwit_applet_subscribe_message_t));
   for (size_t i18_ = 0; i18_ < t16_; i18_++) {
@@ -797,7 +797,7 @@ business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_su
         embwit_infer_results_payload_t v13_;
         switch ((int32_t)(*((uint8_t *)((base1) + 48)))) {
           case 0: {
-            uint8_t * t4_ = *((uint8_t * *)((base1) + 52));
+            uint8_t *t4_ = *((uint8_t **)((base1) + 52));
             size_t t5_ = *((size_t *)((base1) + 56));
             embwit_infer_results_detection_t *arr6_ = (embwit_infer_results_detection_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_results_detection_t), t5_ * sizeof(embwit_infer_results_detection_t));
             for (size_t i7_ = 0; i7_ < t5_; i7_++) {
@@ -810,7 +810,7 @@ business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_su
                 }
                 case 1: {
                   v2_.is_some = true;
-                  v2_.val = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base4) + 8))), (*((size_t *)((base4) + 12))) };
+                  v2_.val = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base4) + 8))), (*((size_t *)((base4) + 12))) };
                   break;
                 }
                 default:
@@ -838,7 +838,7 @@ business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_su
             break;
           }
           case 1: {
-            uint8_t * t9_ = *((uint8_t * *)((base1) + 52));
+            uint8_t *t9_ = *((uint8_t **)((base1) + 52));
             size_t t10_ = *((size_t *)((base1) + 56));
             embwit_infer_results_classification_t *arr11_ = (embwit_infer_results_classification_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_results_classification_t), t10_ * sizeof(embwit_infer_results_classification_t));
             for (size_t i12_ = 0; i12_ < t10_; i12_++) {
@@ -851,7 +851,7 @@ business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_su
                 }
                 case 1: {
                   v8_.is_some = true;
-                  v8_.val = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base10) + 8))), (*((size_t *)((base10) + 12))) };
+                  v8_.val = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base10) + 8))), (*((size_t *)((base10) + 12))) };
                   break;
                 }
                 default:
@@ -866,25 +866,25 @@ business_logic_list_embwit_applet_subscribe_message_t embwit_applet_subscribe_su
           }
           case 2: {
             v13_.tag = 2;
-            v13_.val.custom = (embwit_infer_results_custom_result_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 52))), (*((size_t *)((base1) + 56))) }, (business_logic_list_u8_t){ (uint8_t *)(*((uint8_t * *)((base1) + 60))), (*((size_t *)((base1) + 64))) } };
+            v13_.val.custom = (embwit_infer_results_custom_result_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 52))), (*((size_t *)((base1) + 56))) }, (business_logic_list_u8_t){ (uint8_t *)(*((uint8_t **)((base1) + 60))), (*((size_t *)((base1) + 64))) } };
             break;
           }
           default:
           __builtin_trap();
         }
         v14_.tag = 0;
-        v14_.val.inference = (embwit_infer_results_inference_result_t){ (uint64_t)(*((int64_t *)((base1) + 24))), (uint64_t)(*((int64_t *)((base1) + 32))), (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 40))), (*((size_t *)((base1) + 44))) }, v13_ };
+        v14_.val.inference = (embwit_infer_results_inference_result_t){ (uint64_t)(*((int64_t *)((base1) + 24))), (uint64_t)(*((int64_t *)((base1) + 32))), (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 40))), (*((size_t *)((base1) + 44))) }, v13_ };
         break;
       }
       case 1: {
         v14_.tag = 1;
-        v14_.val.bytes = (embwit_applet_subscribe_blob_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 24))), (*((size_t *)((base1) + 28))) }, (business_logic_list_u8_t){ (uint8_t *)(*((uint8_t * *)((base1) + 32))), (*((size_t *)((base1) + 36))) } };
+        v14_.val.bytes = (embwit_applet_subscribe_blob_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 24))), (*((size_t *)((base1) + 28))) }, (business_logic_list_u8_t){ (uint8_t *)(*((uint8_t **)((base1) + 32))), (*((size_t *)((base1) + 36))) } };
         break;
       }
       default:
       __builtin_trap();
     }
-    arr17_[i18_] = (embwit_applet_subscribe_message_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint64_t)(*((int64_t *)((base1) + 8))), v14_ };
+    arr17_[i18_] = (embwit_applet_subscribe_message_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint64_t)(*((int64_t *)((base1) + 8))), v14_ };
   }
   embwit_free(t15_);
   return (business_logic_list_embwit_applet_subscribe_message_t){ arr17_, t16_ };
@@ -899,7 +899,7 @@ uint64_t embwit_applet_subscribe_subscription_dropped(embwit_applet_subscribe_bo
 }
 
 __attribute__((__import_module__("embwit:applet/subscribe@0.1.0"), __import_name__("open")))
-extern void __wasm_import_embwit_applet_subscribe_open(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_subscribe_open(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3);
 
 business_logic_result_own_embwit_applet_subscribe_subscription_embwit_applet_subscribe_error_t embwit_applet_subscribe_open(business_logic_string_t topic, uint32_t depth) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -937,15 +937,15 @@ business_logic_result_own_embwit_applet_subscribe_subscription_embwit_applet_sub
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-result")))
-extern void __wasm_import_embwit_applet_publish_send_result(uint8_t * p0, size_t p1, int64_t p2, int64_t p3, uint8_t * p4, size_t p5, int32_t p6, uint8_t * p7, size_t p8, uint8_t * p9, size_t p10, uint8_t * p11);
+extern void __wasm_import_embwit_applet_publish_send_result(uint8_t *p0, size_t p1, int64_t p2, int64_t p3, uint8_t *p4, size_t p5, int32_t p6, uint8_t *p7, size_t p8, uint8_t *p9, size_t p10, uint8_t *p11);
 
 business_logic_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_result(business_logic_string_t topic, embwit_applet_publish_inference_result_t value) {
   uint8_t *ptr6_ = NULL;
   uint8_t *ptr11_ = NULL;
   int32_t r14_ = 0;
-  uint8_t * r15_ = 0;
+  uint8_t *r15_ = 0;
   size_t r16_ = 0;
-  uint8_t * r17_ = 0;
+  uint8_t *r17_ = 0;
   size_t r18_ = 0;
   switch (((value).payload).tag) {
     case 0: {
@@ -965,7 +965,7 @@ business_logic_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
             business_logic_string_t payload3_ = ((e2).label).val;
             *((int8_t *)((base2) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base2) + 12)) = (size_t)((payload3_).len);
-            *((uint8_t * *)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
+            *((uint8_t **)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
             break;
           }
           default:
@@ -1015,7 +1015,7 @@ business_logic_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
             business_logic_string_t payload10_ = ((e8).label).val;
             *((int8_t *)((base8) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base8) + 12)) = (size_t)((payload10_).len);
-            *((uint8_t * *)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
+            *((uint8_t **)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
             break;
           }
           default:
@@ -1082,7 +1082,7 @@ business_logic_result_void_embwit_applet_publish_error_t embwit_applet_publish_s
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-bytes")))
-extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t * p0, size_t p1, uint8_t * p2, size_t p3, uint8_t * p4, size_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t *p0, size_t p1, uint8_t *p2, size_t p3, uint8_t *p4, size_t p5, uint8_t *p6);
 
 business_logic_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_bytes(business_logic_string_t topic, business_logic_string_t content_type, business_logic_list_u8_t body) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1151,16 +1151,16 @@ void embwit_gpio_pins_flex_pin_drop(embwit_gpio_pins_flex_pin_t handle) {
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t *p1);
 
 business_logic_string_t embwit_gpio_pins_input_pin_name(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_input_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (business_logic_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t *p1);
 
 business_logic_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_read(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1206,7 +1206,7 @@ business_logic_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_g
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.watch")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3);
 
 business_logic_result_own_embwit_gpio_pins_edge_watch_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_watch(embwit_gpio_pins_borrow_input_pin_t self, embwit_gpio_pins_edge_set_t edges, uint32_t depth) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1268,12 +1268,12 @@ embwit_platform_poll_pollable_t embwit_gpio_pins_edge_watch_subscribe(embwit_gpi
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]edge-watch.take")))
-extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t *p2);
 
 business_logic_list_embwit_gpio_types_edge_event_t embwit_gpio_pins_edge_watch_take(embwit_gpio_pins_borrow_edge_watch_t self, uint32_t max) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_edge_watch_take((self).handle, (int32_t)(max), (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_edge_event_t *arr4_ = (embwit_gpio_pins_edge_event_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_edge_event_t), t3_ * sizeof(embwit_gpio_pins_edge_event_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -1301,16 +1301,16 @@ uint64_t embwit_gpio_pins_edge_watch_overflowed(embwit_gpio_pins_borrow_edge_wat
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t *p1);
 
 business_logic_string_t embwit_gpio_pins_output_pin_name(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_output_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (business_logic_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_set(embwit_gpio_pins_borrow_output_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1363,7 +1363,7 @@ embwit_gpio_pins_logic_t embwit_gpio_pins_output_pin_last_set(embwit_gpio_pins_b
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.toggle")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t *p1);
 
 business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_toggle(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1408,16 +1408,16 @@ business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t *p1);
 
 business_logic_string_t embwit_gpio_pins_flex_pin_name(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_flex_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (business_logic_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t *p1);
 
 embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -1455,7 +1455,7 @@ embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pin
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set-direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set_direction(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_direction_t to) {
   int32_t r7_ = 0;
@@ -1544,7 +1544,7 @@ business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_s
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t *p1);
 
 business_logic_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_read(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1590,7 +1590,7 @@ business_logic_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_g
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1635,17 +1635,17 @@ business_logic_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_s
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_gpio_pins_granted(uint8_t * p0);
+extern void __wasm_import_embwit_gpio_pins_granted(uint8_t *p0);
 
 business_logic_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_granted((uint8_t *)ret_area1_);
-  uint8_t * t6_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t6_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t7_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_pin_info_t *arr8_ = (embwit_gpio_pins_pin_info_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_pin_info_t), t7_ * sizeof(embwit_gpio_pins_pin_info_t));
   for (size_t i9_ = 0; i9_ < t7_; i9_++) {
     uint8_t *base1 = t6_ + i9_ * 24;
-    uint8_t * t2_ = *((uint8_t * *)((base1) + 12));
+    uint8_t *t2_ = *((uint8_t **)((base1) + 12));
     size_t t3_ = *((size_t *)((base1) + 16));
     embwit_gpio_types_drive_t *arr4_ = (embwit_gpio_types_drive_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_types_drive_t), t3_ * sizeof(embwit_gpio_types_drive_t));
     for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -1653,14 +1653,14 @@ business_logic_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) 
       arr4_[i5_] = (embwit_gpio_types_drive_t)((int32_t)(*((uint8_t *)((base2) + 0))));
     }
     embwit_free(t2_);
-    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (business_logic_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
+    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (business_logic_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
   }
   embwit_free(t6_);
   return (business_logic_list_embwit_gpio_types_pin_info_t){ arr8_, t7_ };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-input")))
-extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 business_logic_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_input(business_logic_string_t name, embwit_gpio_pins_input_config_t config) {
   int32_t r3_ = 0;
@@ -1723,7 +1723,7 @@ business_logic_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t e
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-output")))
-extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t *p5);
 
 business_logic_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_output(business_logic_string_t name, embwit_gpio_pins_output_config_t config) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1769,7 +1769,7 @@ business_logic_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t 
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-flex")))
-extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t * p7);
+extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t *p7);
 
 business_logic_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_flex(business_logic_string_t name, embwit_gpio_pins_direction_t initial) {
   int32_t r7_ = 0;
@@ -1859,7 +1859,7 @@ business_logic_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t em
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, business_logic_string_t context, business_logic_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -1898,12 +1898,12 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 business_logic_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1912,32 +1912,32 @@ business_logic_list_embwit_applet_grants_capability_t embwit_applet_grants_grant
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (business_logic_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (business_logic_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -1954,7 +1954,7 @@ business_logic_list_embwit_applet_grants_capability_t embwit_applet_grants_grant
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -1963,7 +1963,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2004,7 +2004,7 @@ business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_reg
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2045,7 +2045,7 @@ business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_eve
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2086,7 +2086,7 @@ business_logic_result_void_embwit_applet_events_error_t embwit_applet_events_unr
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   business_logic_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((business_logic_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2107,14 +2107,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           business_logic_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           business_logic_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2129,16 +2129,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2152,7 +2152,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   business_logic_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((business_logic_string_t){ (uint8_t *)(arg0), (arg1) }, (business_logic_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2173,14 +2173,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           business_logic_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           business_logic_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2195,16 +2195,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2218,7 +2218,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   business_logic_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2239,14 +2239,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           business_logic_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           business_logic_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)business_logic_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)business_logic_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)business_logic_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2261,16 +2261,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2289,8 +2289,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

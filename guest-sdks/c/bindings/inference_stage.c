@@ -826,7 +826,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 inference_stage_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -849,7 +849,7 @@ inference_stage_result_void_embwit_types_common_error_class_t embwit_platform_po
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 inference_stage_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(inference_stage_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -867,7 +867,7 @@ inference_stage_result_list_u32_embwit_types_common_error_class_t embwit_platfor
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (inference_stage_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (inference_stage_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -896,7 +896,7 @@ void embwit_image_frames_frame_pool_drop(embwit_image_frames_frame_pool_t handle
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.format")))
-extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -916,7 +916,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -928,7 +928,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.metadata")))
-extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_image_frames_borrow_frame_t self) {
   _Alignas(8) uint8_t ret_area1_[88];
@@ -1003,7 +1003,7 @@ embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_i
     default:
     __builtin_trap();
   }
-  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
+  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.sealed")))
@@ -1015,7 +1015,7 @@ bool embwit_image_frames_frame_sealed(embwit_image_frames_borrow_frame_t self) {
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read")))
-extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t * p4);
+extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t *p4);
 
 inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, uint32_t len) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1024,7 +1024,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1061,7 +1061,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-region")))
-extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6);
 
 inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_region(embwit_image_frames_borrow_frame_t self, uint32_t plane, embwit_image_frames_rect_t region) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1070,7 +1070,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1107,7 +1107,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.write")))
-extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3, size_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3, size_t p4, uint8_t *p5);
 
 inference_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_write(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, inference_stage_list_u8_t data) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1152,7 +1152,7 @@ inference_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.seal")))
-extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t *p0, uint8_t *p1);
 
 inference_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal(embwit_image_frames_borrow_frame_t self, embwit_image_frames_frame_metadata_t metadata) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -1233,7 +1233,7 @@ inference_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
     break;
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 88)) = (size_t)(((metadata).producer).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
   _Alignas(1) uint8_t ret_area12_[3];
   __wasm_import_embwit_image_frames_frame_seal((uint8_t *)ret_area1_, (uint8_t *)ret_area12_);
   inference_stage_result_void_embwit_image_frames_error_t v14_;
@@ -1276,24 +1276,24 @@ inference_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.attachments")))
-extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t *p1);
 
 inference_stage_list_tuple2_string_u32_t embwit_image_frames_frame_attachments(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_image_frames_frame_attachments((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   inference_stage_tuple2_string_u32_t *arr4_ = (inference_stage_tuple2_string_u32_t *)cabi_realloc(NULL, 0, _Alignof(inference_stage_tuple2_string_u32_t), t3_ * sizeof(inference_stage_tuple2_string_u32_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 12;
-    arr4_[i5_] = (inference_stage_tuple2_string_u32_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
+    arr4_[i5_] = (inference_stage_tuple2_string_u32_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
   }
   embwit_free(t2_);
   return (inference_stage_list_tuple2_string_u32_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-attachment")))
-extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_attachment(embwit_image_frames_borrow_frame_t self, inference_stage_string_t name) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1302,7 +1302,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (inference_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1339,7 +1339,7 @@ inference_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.format")))
-extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -1359,7 +1359,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1371,7 +1371,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.config")))
-extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1380,7 +1380,7 @@ embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_i
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.allocate")))
-extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t *p1);
 
 inference_stage_result_own_embwit_image_frames_frame_embwit_image_frames_error_t embwit_image_frames_frame_pool_allocate(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1434,7 +1434,7 @@ embwit_platform_poll_pollable_t embwit_image_frames_frame_pool_subscribe(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.stats")))
-extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -1443,7 +1443,7 @@ embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_ima
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("create-pool")))
-extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6, size_t p7, int32_t p8, int32_t p9, uint8_t * p10);
+extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6, size_t p7, int32_t p8, int32_t p9, uint8_t *p10);
 
 inference_stage_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t embwit_image_frames_create_pool(embwit_image_frames_frame_format_t format, embwit_image_frames_pool_config_t config) {
   uint8_t *ptr5_ = NULL;
@@ -1525,7 +1525,7 @@ void embwit_infer_tensor_tensor_drop(embwit_infer_tensor_tensor_t handle) {
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[constructor]tensor")))
-extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3, size_t p4);
+extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3, size_t p4);
 
 embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer_tensor_tensor_dimensions_t dimensions, embwit_infer_tensor_tensor_type_t ty, embwit_infer_tensor_tensor_data_t data) {
   int32_t t1_ = __wasm_import_embwit_infer_tensor_tensor_constructor((uint8_t *)(dimensions).ptr, (dimensions).len, (int32_t)(ty), (uint8_t *)(data).ptr, (data).len);
@@ -1533,12 +1533,12 @@ embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.dimensions")))
-extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_dimensions_t embwit_infer_tensor_tensor_dimensions(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_dimensions((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.ty")))
@@ -1550,12 +1550,12 @@ embwit_infer_tensor_tensor_type_t embwit_infer_tensor_tensor_ty(embwit_infer_ten
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.data")))
-extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_data_t embwit_infer_tensor_tensor_data(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_data((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/inference@0.1.0"), __import_name__("[resource-drop]graph-execution-context")))
@@ -1566,7 +1566,7 @@ void embwit_infer_inference_graph_execution_context_drop(embwit_infer_inference_
 }
 
 __attribute__((__import_module__("embwit:infer/inference@0.1.0"), __import_name__("[method]graph-execution-context.compute")))
-extern void __wasm_import_embwit_infer_inference_graph_execution_context_compute(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_infer_inference_graph_execution_context_compute(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 inference_stage_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_error_t embwit_infer_inference_graph_execution_context_compute(embwit_infer_inference_borrow_graph_execution_context_t self, inference_stage_list_embwit_infer_inference_named_tensor_t inputs) {
   uint8_t *ptr1_ = NULL;
@@ -1576,7 +1576,7 @@ inference_stage_result_list_embwit_infer_inference_named_tensor_embwit_infer_err
     embwit_infer_inference_named_tensor_t e1 = (inputs).ptr[i2_];
     (void)e1;
     *((size_t *)((base1) + 4)) = (size_t)(((e1).f0).len);
-    *((uint8_t * *)((base1) + 0)) = (uint8_t *)((uint8_t *)((e1).f0).ptr);
+    *((uint8_t **)((base1) + 0)) = (uint8_t *)((uint8_t *)((e1).f0).ptr);
     *((int32_t *)((base1) + 8)) = (int32_t)(((e1).f1).handle);
   }
   _Alignas(4) uint8_t ret_area3_[16];
@@ -1585,12 +1585,12 @@ inference_stage_result_list_embwit_infer_inference_named_tensor_embwit_infer_err
   inference_stage_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_error_t v9_;
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
-      uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area3_) + 4));
+      uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area3_) + 4));
       size_t t5_ = *((size_t *)(((uint8_t *)ret_area3_) + 8));
       embwit_infer_inference_named_tensor_t *arr6_ = (embwit_infer_inference_named_tensor_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_inference_named_tensor_t), t5_ * sizeof(embwit_infer_inference_named_tensor_t));
       for (size_t i7_ = 0; i7_ < t5_; i7_++) {
         uint8_t *base3 = t4_ + i7_ * 12;
-        arr6_[i7_] = (embwit_infer_inference_named_tensor_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base3) + 0))), (*((size_t *)((base3) + 4))) }, (embwit_infer_tensor_tensor_t){ *((int32_t *)((base3) + 8)) } };
+        arr6_[i7_] = (embwit_infer_inference_named_tensor_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base3) + 0))), (*((size_t *)((base3) + 4))) }, (embwit_infer_tensor_tensor_t){ *((int32_t *)((base3) + 8)) } };
       }
       embwit_free(t4_);
       v9_.is_err = false;
@@ -1619,7 +1619,7 @@ inference_stage_result_list_embwit_infer_inference_named_tensor_embwit_infer_err
         }
         case 4: {
           v8_.tag = 4;
-          v8_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 8))), (*((size_t *)(((uint8_t *)ret_area3_) + 12))) };
+          v8_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 8))), (*((size_t *)(((uint8_t *)ret_area3_) + 12))) };
           break;
         }
         default:
@@ -1643,12 +1643,12 @@ void embwit_infer_graph_graph_drop(embwit_infer_graph_graph_t handle) {
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.name")))
-extern void __wasm_import_embwit_infer_graph_graph_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_name(int32_t p0, uint8_t *p1);
 
 inference_stage_string_t embwit_infer_graph_graph_name(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_name((self).handle, (uint8_t *)ret_area1_);
-  return (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.encoding")))
@@ -1668,12 +1668,12 @@ embwit_infer_graph_execution_target_t embwit_infer_graph_graph_target(embwit_inf
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.inputs")))
-extern void __wasm_import_embwit_infer_graph_graph_inputs(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_inputs(int32_t p0, uint8_t *p1);
 
 inference_stage_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_inputs(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_inputs((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t5_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_infer_graph_tensor_spec_t *arr6_ = (embwit_infer_graph_tensor_spec_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_graph_tensor_spec_t), t5_ * sizeof(embwit_infer_graph_tensor_spec_t));
   for (size_t i7_ = 0; i7_ < t5_; i7_++) {
@@ -1706,19 +1706,19 @@ inference_stage_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_i
       default:
       __builtin_trap();
     }
-    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
+    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
   }
   embwit_free(t4_);
   return (inference_stage_list_embwit_infer_graph_tensor_spec_t){ arr6_, t5_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.outputs")))
-extern void __wasm_import_embwit_infer_graph_graph_outputs(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_outputs(int32_t p0, uint8_t *p1);
 
 inference_stage_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_outputs(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_outputs((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t5_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_infer_graph_tensor_spec_t *arr6_ = (embwit_infer_graph_tensor_spec_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_graph_tensor_spec_t), t5_ * sizeof(embwit_infer_graph_tensor_spec_t));
   for (size_t i7_ = 0; i7_ < t5_; i7_++) {
@@ -1751,14 +1751,14 @@ inference_stage_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_o
       default:
       __builtin_trap();
     }
-    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
+    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
   }
   embwit_free(t4_);
   return (inference_stage_list_embwit_infer_graph_tensor_spec_t){ arr6_, t5_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.init-execution-context")))
-extern void __wasm_import_embwit_infer_graph_graph_init_execution_context(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_init_execution_context(int32_t p0, uint8_t *p1);
 
 inference_stage_result_own_embwit_infer_inference_graph_execution_context_embwit_infer_errors_error_t embwit_infer_graph_graph_init_execution_context(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -1792,7 +1792,7 @@ inference_stage_result_own_embwit_infer_inference_graph_execution_context_embwit
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -1809,24 +1809,24 @@ inference_stage_result_own_embwit_infer_inference_graph_execution_context_embwit
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_infer_graph_granted(uint8_t * p0);
+extern void __wasm_import_embwit_infer_graph_granted(uint8_t *p0);
 
 inference_stage_list_string_t embwit_infer_graph_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_granted((uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   inference_stage_string_t *arr4_ = (inference_stage_string_t *)cabi_realloc(NULL, 0, _Alignof(inference_stage_string_t), t3_ * sizeof(inference_stage_string_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 8;
-    arr4_[i5_] = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) };
+    arr4_[i5_] = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) };
   }
   embwit_free(t2_);
   return (inference_stage_list_string_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("load-by-name")))
-extern void __wasm_import_embwit_infer_graph_load_by_name(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_infer_graph_load_by_name(uint8_t *p0, size_t p1, uint8_t *p2);
 
 inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwit_infer_graph_load_by_name(inference_stage_string_t name) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -1860,7 +1860,7 @@ inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t 
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -1877,7 +1877,7 @@ inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t 
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("load-by-name-on")))
-extern void __wasm_import_embwit_infer_graph_load_by_name_on(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_infer_graph_load_by_name_on(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3);
 
 inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwit_infer_graph_load_by_name_on(inference_stage_string_t name, embwit_infer_graph_execution_target_t target) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -1911,7 +1911,7 @@ inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t 
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -1928,7 +1928,7 @@ inference_stage_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t 
 }
 
 __attribute__((__import_module__("embwit:infer/bind@0.1.0"), __import_name__("frame-to-tensor")))
-extern void __wasm_import_embwit_infer_bind_frame_to_tensor(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_bind_frame_to_tensor(uint8_t *p0, uint8_t *p1);
 
 inference_stage_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_t embwit_infer_bind_frame_to_tensor(embwit_image_frames_borrow_frame_t source, embwit_infer_bind_preprocess_t how) {
   _Alignas(4) uint8_t ret_area1_[68];
@@ -1958,9 +1958,9 @@ inference_stage_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_
   *((int8_t *)(((uint8_t *)ret_area1_) + 35)) = (int8_t)((int32_t)((how).layout));
   *((int8_t *)(((uint8_t *)ret_area1_) + 36)) = (int8_t)((int32_t)((how).ty));
   *((size_t *)(((uint8_t *)ret_area1_) + 44)) = (size_t)(((how).mean).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 40)) = (uint8_t *)((uint8_t *)((how).mean).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 40)) = (uint8_t *)((uint8_t *)((how).mean).ptr);
   *((size_t *)(((uint8_t *)ret_area1_) + 52)) = (size_t)(((how).std).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 48)) = (uint8_t *)((uint8_t *)((how).std).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 48)) = (uint8_t *)((uint8_t *)((how).std).ptr);
   switch ((int)((how).quantization).is_some) {
     case 0: {
       *((int8_t *)(((uint8_t *)ret_area1_) + 56)) = (int8_t)((int32_t)0);
@@ -2007,7 +2007,7 @@ inference_stage_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_
         }
         case 4: {
           v7_.tag = 4;
-          v7_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area6_) + 8))), (*((size_t *)(((uint8_t *)ret_area6_) + 12))) };
+          v7_.val.runtime_error = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area6_) + 8))), (*((size_t *)(((uint8_t *)ret_area6_) + 12))) };
           break;
         }
         default:
@@ -2024,7 +2024,7 @@ inference_stage_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, inference_stage_string_t context, inference_stage_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -2063,12 +2063,12 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 inference_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -2077,32 +2077,32 @@ inference_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_gran
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (inference_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (inference_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -2119,7 +2119,7 @@ inference_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_gran
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -2128,7 +2128,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2169,7 +2169,7 @@ inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_re
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2210,7 +2210,7 @@ inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_ev
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -2251,7 +2251,7 @@ inference_stage_result_void_embwit_applet_events_error_t embwit_applet_events_un
 }
 
 __attribute__((__export_name__("embwit:applet/inference-step@0.1.0#process")))
-uint8_t * __wasm_export_exports_embwit_applet_inference_step_process(int32_t arg0) {
+uint8_t *__wasm_export_exports_embwit_applet_inference_step_process(int32_t arg0) {
   uint8_t *ptr4_ = NULL;
   embwit_image_frames_borrow_frame_t t1_ = (embwit_image_frames_borrow_frame_t){ arg0 };
   inference_stage_result_list_embwit_infer_inference_named_tensor_exports_embwit_applet_inference_step_error_t t2_ = exports_embwit_applet_inference_step_process(t1_);
@@ -2266,11 +2266,11 @@ uint8_t * __wasm_export_exports_embwit_applet_inference_step_process(int32_t arg
         exports_embwit_applet_inference_step_named_tensor_t e2 = (payload3_).ptr[i5_];
         (void)e2;
         *((size_t *)((base2) + 4)) = (size_t)(((e2).f0).len);
-        *((uint8_t * *)((base2) + 0)) = (uint8_t *)((uint8_t *)((e2).f0).ptr);
+        *((uint8_t **)((base2) + 0)) = (uint8_t *)((uint8_t *)((e2).f0).ptr);
         *((int32_t *)((base2) + 8)) = (int32_t)(((e2).f1).handle);
       }
       *((size_t *)(((uint8_t *)inference_stage_ret_area) + 8)) = (size_t)((payload3_).len);
-      *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 4)) = (uint8_t *)(ptr4_);
+      *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 4)) = (uint8_t *)(ptr4_);
       break;
     }
     case 1: {
@@ -2287,7 +2287,7 @@ uint8_t * __wasm_export_exports_embwit_applet_inference_step_process(int32_t arg
           inference_stage_string_t payload8_ = (payload6_).val.failed;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload8_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload8_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload8_).ptr);
           break;
         }
         default:
@@ -2302,14 +2302,14 @@ uint8_t * __wasm_export_exports_embwit_applet_inference_step_process(int32_t arg
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/inference-step@0.1.0#process")))
-void __wasm_export_post_exports_embwit_applet_inference_step_process(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_inference_step_process(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 0: {
-      uint8_t * t1_ = *((uint8_t * *)((arg0) + 4));
+      uint8_t *t1_ = *((uint8_t **)((arg0) + 4));
       size_t t2_ = *((size_t *)((arg0) + 8));
       for (size_t i3_ = 0; i3_ < t2_; i3_++) {
         uint8_t *base2 = t1_ + i3_ * 12;
-        embwit_free(*((uint8_t * *)((base2) + 0)));
+        embwit_free(*((uint8_t **)((base2) + 0)));
       }
       embwit_free(t1_);
       break;
@@ -2317,7 +2317,7 @@ void __wasm_export_post_exports_embwit_applet_inference_step_process(uint8_t * a
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2331,7 +2331,7 @@ void __wasm_export_post_exports_embwit_applet_inference_step_process(uint8_t * a
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   inference_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((inference_stage_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2352,14 +2352,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           inference_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           inference_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2374,16 +2374,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2397,7 +2397,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   inference_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((inference_stage_string_t){ (uint8_t *)(arg0), (arg1) }, (inference_stage_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2418,14 +2418,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           inference_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           inference_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2440,16 +2440,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2463,7 +2463,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   inference_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2484,14 +2484,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           inference_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           inference_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)inference_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)inference_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)inference_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2506,16 +2506,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2534,8 +2534,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

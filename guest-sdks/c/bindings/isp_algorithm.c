@@ -636,7 +636,7 @@ void isp_algorithm_result_void_embwit_isp_types_error_free(isp_algorithm_result_
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, isp_algorithm_string_t context, isp_algorithm_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -658,7 +658,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 isp_algorithm_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -681,7 +681,7 @@ isp_algorithm_result_void_embwit_types_common_error_class_t embwit_platform_poll
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 isp_algorithm_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(isp_algorithm_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -699,7 +699,7 @@ isp_algorithm_result_list_u32_embwit_types_common_error_class_t embwit_platform_
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -728,7 +728,7 @@ void embwit_image_frames_frame_pool_drop(embwit_image_frames_frame_pool_t handle
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.format")))
-extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -748,7 +748,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -760,7 +760,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.metadata")))
-extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_image_frames_borrow_frame_t self) {
   _Alignas(8) uint8_t ret_area1_[88];
@@ -835,7 +835,7 @@ embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_i
     default:
     __builtin_trap();
   }
-  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
+  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.sealed")))
@@ -847,7 +847,7 @@ bool embwit_image_frames_frame_sealed(embwit_image_frames_borrow_frame_t self) {
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read")))
-extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t * p4);
+extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t *p4);
 
 isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, uint32_t len) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -856,7 +856,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -893,7 +893,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-region")))
-extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6);
 
 isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_region(embwit_image_frames_borrow_frame_t self, uint32_t plane, embwit_image_frames_rect_t region) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -902,7 +902,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -939,7 +939,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.write")))
-extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3, size_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3, size_t p4, uint8_t *p5);
 
 isp_algorithm_result_void_embwit_image_frames_error_t embwit_image_frames_frame_write(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, isp_algorithm_list_u8_t data) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -984,7 +984,7 @@ isp_algorithm_result_void_embwit_image_frames_error_t embwit_image_frames_frame_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.seal")))
-extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t *p0, uint8_t *p1);
 
 isp_algorithm_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal(embwit_image_frames_borrow_frame_t self, embwit_image_frames_frame_metadata_t metadata) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -1065,7 +1065,7 @@ isp_algorithm_result_void_embwit_image_frames_error_t embwit_image_frames_frame_
     break;
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 88)) = (size_t)(((metadata).producer).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
   _Alignas(1) uint8_t ret_area12_[3];
   __wasm_import_embwit_image_frames_frame_seal((uint8_t *)ret_area1_, (uint8_t *)ret_area12_);
   isp_algorithm_result_void_embwit_image_frames_error_t v14_;
@@ -1108,24 +1108,24 @@ isp_algorithm_result_void_embwit_image_frames_error_t embwit_image_frames_frame_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.attachments")))
-extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t *p1);
 
 isp_algorithm_list_tuple2_string_u32_t embwit_image_frames_frame_attachments(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_image_frames_frame_attachments((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   isp_algorithm_tuple2_string_u32_t *arr4_ = (isp_algorithm_tuple2_string_u32_t *)cabi_realloc(NULL, 0, _Alignof(isp_algorithm_tuple2_string_u32_t), t3_ * sizeof(isp_algorithm_tuple2_string_u32_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 12;
-    arr4_[i5_] = (isp_algorithm_tuple2_string_u32_t){ (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
+    arr4_[i5_] = (isp_algorithm_tuple2_string_u32_t){ (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
   }
   embwit_free(t2_);
   return (isp_algorithm_list_tuple2_string_u32_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-attachment")))
-extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_attachment(embwit_image_frames_borrow_frame_t self, isp_algorithm_string_t name) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1134,7 +1134,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_algorithm_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1171,7 +1171,7 @@ isp_algorithm_result_list_u8_embwit_image_frames_error_t embwit_image_frames_fra
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.format")))
-extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -1191,7 +1191,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1203,7 +1203,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.config")))
-extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1212,7 +1212,7 @@ embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_i
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.allocate")))
-extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t *p1);
 
 isp_algorithm_result_own_embwit_image_frames_frame_embwit_image_frames_error_t embwit_image_frames_frame_pool_allocate(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1266,7 +1266,7 @@ embwit_platform_poll_pollable_t embwit_image_frames_frame_pool_subscribe(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.stats")))
-extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -1275,7 +1275,7 @@ embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_ima
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("create-pool")))
-extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6, size_t p7, int32_t p8, int32_t p9, uint8_t * p10);
+extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6, size_t p7, int32_t p8, int32_t p9, uint8_t *p10);
 
 isp_algorithm_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t embwit_image_frames_create_pool(embwit_image_frames_frame_format_t format, embwit_image_frames_pool_config_t config) {
   uint8_t *ptr5_ = NULL;
@@ -1350,8 +1350,8 @@ isp_algorithm_result_own_embwit_image_frames_frame_pool_embwit_image_frames_erro
 }
 
 __attribute__((__export_name__("embwit:isp/algorithm@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_isp_algorithm_init(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
-  uint8_t * t9_ = arg0;
+uint8_t *__wasm_export_exports_embwit_isp_algorithm_init(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
+  uint8_t *t9_ = arg0;
   size_t t10_ = arg1;
   exports_embwit_isp_algorithm_control_info_t *arr11_ = (exports_embwit_isp_algorithm_control_info_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_isp_algorithm_control_info_t), t10_ * sizeof(exports_embwit_isp_algorithm_control_info_t));
   for (size_t i12_ = 0; i12_ < t10_; i12_++) {
@@ -1365,7 +1365,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_init(uint8_t * arg0, size_t
       }
       case 1: {
         v1_.tag = 1;
-        v1_.val.vendor = (embwit_sensor_controls_vendor_control_t){ (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (uint32_t)(*((int32_t *)((base1) + 12))) };
+        v1_.val.vendor = (embwit_sensor_controls_vendor_control_t){ (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (uint32_t)(*((int32_t *)((base1) + 12))) };
         break;
       }
       default:
@@ -1506,15 +1506,15 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_init(uint8_t * arg0, size_t
       default:
       __builtin_trap();
     }
-    uint8_t * t5_ = *((uint8_t * *)((base1) + 96));
+    uint8_t *t5_ = *((uint8_t **)((base1) + 96));
     size_t t6_ = *((size_t *)((base1) + 100));
     isp_algorithm_string_t *arr7_ = (isp_algorithm_string_t *)cabi_realloc(NULL, 0, _Alignof(isp_algorithm_string_t), t6_ * sizeof(isp_algorithm_string_t));
     for (size_t i8_ = 0; i8_ < t6_; i8_++) {
       uint8_t *base28 = t5_ + i8_ * 8;
-      arr7_[i8_] = (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)((base28) + 0))), (*((size_t *)((base28) + 4))) };
+      arr7_[i8_] = (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)((base28) + 0))), (*((size_t *)((base28) + 4))) };
     }
     embwit_free(t5_);
-    arr11_[i12_] = (embwit_sensor_controls_control_info_t){ v1_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 16))), (*((size_t *)((base1) + 20))) }, v2_, v3_, v4_, (isp_algorithm_list_string_t){ arr7_, t6_ }, (((int32_t)(*((uint8_t *)((base1) + 104)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 105)))) != 0) };
+    arr11_[i12_] = (embwit_sensor_controls_control_info_t){ v1_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 16))), (*((size_t *)((base1) + 20))) }, v2_, v3_, v4_, (isp_algorithm_list_string_t){ arr7_, t6_ }, (((int32_t)(*((uint8_t *)((base1) + 104)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 105)))) != 0) };
   }
   embwit_free(t9_);
   isp_algorithm_result_void_embwit_isp_types_error_t t13_ = exports_embwit_isp_algorithm_init((isp_algorithm_list_embwit_sensor_controls_control_info_t){ arr11_, t10_ }, (isp_algorithm_list_u8_t){ (uint8_t *)(arg2), (arg3) });
@@ -1545,7 +1545,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_init(uint8_t * arg0, size_t
           isp_algorithm_string_t payload19_ = (payload15_).val.failed;
           *((int8_t *)(((uint8_t *)isp_algorithm_ret_area) + 4)) = (int8_t)((int32_t)3);
           *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 12)) = (size_t)((payload19_).len);
-          *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload19_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload19_).ptr);
           break;
         }
         default:
@@ -1560,12 +1560,12 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_init(uint8_t * arg0, size_t
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:isp/algorithm@0.1.0#init")))
-void __wasm_export_post_exports_embwit_isp_algorithm_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_isp_algorithm_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 3: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -1579,10 +1579,10 @@ void __wasm_export_post_exports_embwit_isp_algorithm_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:isp/algorithm@0.1.0#on-stats")))
-uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
+uint8_t *__wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t *arg0) {
   uint8_t *ptr21_ = NULL;
   uint8_t *ptr31_ = NULL;
-  uint8_t * t1_ = *((uint8_t * *)((arg0) + 16));
+  uint8_t *t1_ = *((uint8_t **)((arg0) + 16));
   size_t t2_ = *((size_t *)((arg0) + 20));
   isp_algorithm_tuple3_u16_u16_u16_t *arr3_ = (isp_algorithm_tuple3_u16_u16_u16_t *)cabi_realloc(NULL, 0, _Alignof(isp_algorithm_tuple3_u16_u16_u16_t), t2_ * sizeof(isp_algorithm_tuple3_u16_u16_u16_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {
@@ -1660,7 +1660,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
     default:
     __builtin_trap();
   }
-  exports_embwit_isp_algorithm_algorithm_result_t t10_ = exports_embwit_isp_algorithm_on_stats((embwit_isp_types_isp_stats_t){ (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t * *)((arg0) + 0))), (*((size_t *)((arg0) + 4))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((arg0) + 8))), (uint32_t)(*((int32_t *)((arg0) + 12))) }, (isp_algorithm_list_tuple3_u16_u16_u16_t){ arr3_, t2_ }, (isp_algorithm_list_u16_t){ (uint16_t *)(*((uint8_t * *)((arg0) + 24))), (*((size_t *)((arg0) + 28))) }, (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t * *)((arg0) + 32))), (*((size_t *)((arg0) + 36))) } }, (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 40))), (uint64_t)(*((int64_t *)((arg0) + 48))), v5_, v6_, v7_, v8_, v9_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t * *)((arg0) + 116))), (*((size_t *)((arg0) + 120))) } });
+  exports_embwit_isp_algorithm_algorithm_result_t t10_ = exports_embwit_isp_algorithm_on_stats((embwit_isp_types_isp_stats_t){ (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t **)((arg0) + 0))), (*((size_t *)((arg0) + 4))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((arg0) + 8))), (uint32_t)(*((int32_t *)((arg0) + 12))) }, (isp_algorithm_list_tuple3_u16_u16_u16_t){ arr3_, t2_ }, (isp_algorithm_list_u16_t){ (uint16_t *)(*((uint8_t **)((arg0) + 24))), (*((size_t *)((arg0) + 28))) }, (isp_algorithm_list_u32_t){ (uint32_t *)(*((uint8_t **)((arg0) + 32))), (*((size_t *)((arg0) + 36))) } }, (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 40))), (uint64_t)(*((int64_t *)((arg0) + 48))), v5_, v6_, v7_, v8_, v9_, (isp_algorithm_string_t){ (uint8_t *)(*((uint8_t **)((arg0) + 116))), (*((size_t *)((arg0) + 120))) } });
   embwit_free(arg0);
   ptr21_ = (uint8_t *)cabi_realloc(NULL, 0, 8, ((t10_).sensor).len * 40);
   for (size_t i22_ = 0; i22_ < ((t10_).sensor).len; i22_++) {
@@ -1678,7 +1678,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
         embwit_sensor_controls_vendor_control_t payload12_ = ((e12).key).val.vendor;
         *((int8_t *)((base12) + 0)) = (int8_t)((int32_t)1);
         *((size_t *)((base12) + 8)) = (size_t)(((payload12_).vendor).len);
-        *((uint8_t * *)((base12) + 4)) = (uint8_t *)((uint8_t *)((payload12_).vendor).ptr);
+        *((uint8_t **)((base12) + 4)) = (uint8_t *)((uint8_t *)((payload12_).vendor).ptr);
         *((int32_t *)((base12) + 12)) = (int32_t)((int32_t)((payload12_).key));
         break;
       }
@@ -1745,7 +1745,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
     }
   }
   *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 4)) = (size_t)(((t10_).sensor).len);
-  *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 0)) = (uint8_t *)(ptr21_);
+  *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 0)) = (uint8_t *)(ptr21_);
   switch ((int)((t10_).isp).is_some) {
     case 0: {
       *((int8_t *)(((uint8_t *)isp_algorithm_ret_area) + 8)) = (int8_t)((int32_t)0);
@@ -1755,14 +1755,14 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
       embwit_isp_types_isp_params_t payload24_ = ((t10_).isp).val;
       *((int8_t *)(((uint8_t *)isp_algorithm_ret_area) + 8)) = (int8_t)((int32_t)1);
       *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 16)) = (size_t)(((payload24_).black_level).len);
-      *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload24_).black_level).ptr);
+      *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload24_).black_level).ptr);
       *((float *)(((uint8_t *)isp_algorithm_ret_area) + 20)) = (float)(((payload24_).gains).red);
       *((float *)(((uint8_t *)isp_algorithm_ret_area) + 24)) = (float)(((payload24_).gains).green);
       *((float *)(((uint8_t *)isp_algorithm_ret_area) + 28)) = (float)(((payload24_).gains).blue);
       *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 36)) = (size_t)(((payload24_).ccm).len);
-      *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 32)) = (uint8_t *)((uint8_t *)((payload24_).ccm).ptr);
+      *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 32)) = (uint8_t *)((uint8_t *)((payload24_).ccm).ptr);
       *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 44)) = (size_t)(((payload24_).gamma).len);
-      *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 40)) = (uint8_t *)((uint8_t *)((payload24_).gamma).ptr);
+      *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 40)) = (uint8_t *)((uint8_t *)((payload24_).gamma).ptr);
       *((float *)(((uint8_t *)isp_algorithm_ret_area) + 48)) = (float)((payload24_).denoise);
       *((float *)(((uint8_t *)isp_algorithm_ret_area) + 52)) = (float)((payload24_).sharpen);
       switch ((int)((payload24_).crop).is_some) {
@@ -1827,7 +1827,7 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
         *((int32_t *)((base31) + 8)) = (int32_t)((int32_t)((e31).length));
       }
       *((size_t *)(((uint8_t *)isp_algorithm_ret_area) + 112)) = (size_t)((((payload24_).output).planes).len);
-      *((uint8_t * *)(((uint8_t *)isp_algorithm_ret_area) + 108)) = (uint8_t *)(ptr31_);
+      *((uint8_t **)(((uint8_t *)isp_algorithm_ret_area) + 108)) = (uint8_t *)(ptr31_);
       break;
     }
     default:
@@ -1837,14 +1837,14 @@ uint8_t * __wasm_export_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:isp/algorithm@0.1.0#on-stats")))
-void __wasm_export_post_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
-  uint8_t * t1_ = *((uint8_t * *)((arg0) + 0));
+void __wasm_export_post_exports_embwit_isp_algorithm_on_stats(uint8_t *arg0) {
+  uint8_t *t1_ = *((uint8_t **)((arg0) + 0));
   size_t t2_ = *((size_t *)((arg0) + 4));
   for (size_t i3_ = 0; i3_ < t2_; i3_++) {
     uint8_t *base1 = t1_ + i3_ * 40;
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 1: {
-        embwit_free(*((uint8_t * *)((base1) + 4)));
+        embwit_free(*((uint8_t **)((base1) + 4)));
         break;
       }
       default:
@@ -1854,13 +1854,13 @@ void __wasm_export_post_exports_embwit_isp_algorithm_on_stats(uint8_t * arg0) {
   embwit_free(t1_);
   switch ((int32_t)(*((uint8_t *)((arg0) + 8)))) {
     case 1: {
-      uint8_t * t4_ = *((uint8_t * *)((arg0) + 12));
+      uint8_t *t4_ = *((uint8_t **)((arg0) + 12));
       embwit_free(t4_);
-      uint8_t * t5_ = *((uint8_t * *)((arg0) + 32));
+      uint8_t *t5_ = *((uint8_t **)((arg0) + 32));
       embwit_free(t5_);
-      uint8_t * t6_ = *((uint8_t * *)((arg0) + 40));
+      uint8_t *t6_ = *((uint8_t **)((arg0) + 40));
       embwit_free(t6_);
-      uint8_t * t7_ = *((uint8_t * *)((arg0) + 108));
+      uint8_t *t7_ = *((uint8_t **)((arg0) + 108));
       embwit_free(t7_);
       break;
     }

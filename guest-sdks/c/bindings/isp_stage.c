@@ -799,7 +799,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 isp_stage_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -822,7 +822,7 @@ isp_stage_result_void_embwit_types_common_error_class_t embwit_platform_poll_pol
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 isp_stage_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(isp_stage_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -840,7 +840,7 @@ isp_stage_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (isp_stage_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (isp_stage_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -869,7 +869,7 @@ void embwit_image_frames_frame_pool_drop(embwit_image_frames_frame_pool_t handle
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.format")))
-extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -889,7 +889,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -901,7 +901,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.metadata")))
-extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_image_frames_borrow_frame_t self) {
   _Alignas(8) uint8_t ret_area1_[88];
@@ -976,7 +976,7 @@ embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_i
     default:
     __builtin_trap();
   }
-  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
+  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.sealed")))
@@ -988,7 +988,7 @@ bool embwit_image_frames_frame_sealed(embwit_image_frames_borrow_frame_t self) {
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read")))
-extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t * p4);
+extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t *p4);
 
 isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, uint32_t len) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -997,7 +997,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1034,7 +1034,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-region")))
-extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6);
 
 isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_region(embwit_image_frames_borrow_frame_t self, uint32_t plane, embwit_image_frames_rect_t region) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1043,7 +1043,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1080,7 +1080,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.write")))
-extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3, size_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3, size_t p4, uint8_t *p5);
 
 isp_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_write(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, isp_stage_list_u8_t data) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1125,7 +1125,7 @@ isp_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_writ
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.seal")))
-extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t *p0, uint8_t *p1);
 
 isp_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal(embwit_image_frames_borrow_frame_t self, embwit_image_frames_frame_metadata_t metadata) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -1206,7 +1206,7 @@ isp_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal
     break;
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 88)) = (size_t)(((metadata).producer).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
   _Alignas(1) uint8_t ret_area12_[3];
   __wasm_import_embwit_image_frames_frame_seal((uint8_t *)ret_area1_, (uint8_t *)ret_area12_);
   isp_stage_result_void_embwit_image_frames_error_t v14_;
@@ -1249,24 +1249,24 @@ isp_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.attachments")))
-extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t *p1);
 
 isp_stage_list_tuple2_string_u32_t embwit_image_frames_frame_attachments(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_image_frames_frame_attachments((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   isp_stage_tuple2_string_u32_t *arr4_ = (isp_stage_tuple2_string_u32_t *)cabi_realloc(NULL, 0, _Alignof(isp_stage_tuple2_string_u32_t), t3_ * sizeof(isp_stage_tuple2_string_u32_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 12;
-    arr4_[i5_] = (isp_stage_tuple2_string_u32_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
+    arr4_[i5_] = (isp_stage_tuple2_string_u32_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
   }
   embwit_free(t2_);
   return (isp_stage_list_tuple2_string_u32_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-attachment")))
-extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_attachment(embwit_image_frames_borrow_frame_t self, isp_stage_string_t name) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1275,7 +1275,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (isp_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1312,7 +1312,7 @@ isp_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_r
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.format")))
-extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -1332,7 +1332,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1344,7 +1344,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.config")))
-extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1353,7 +1353,7 @@ embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_i
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.allocate")))
-extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t *p1);
 
 isp_stage_result_own_embwit_image_frames_frame_embwit_image_frames_error_t embwit_image_frames_frame_pool_allocate(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1407,7 +1407,7 @@ embwit_platform_poll_pollable_t embwit_image_frames_frame_pool_subscribe(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.stats")))
-extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -1416,7 +1416,7 @@ embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_ima
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("create-pool")))
-extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6, size_t p7, int32_t p8, int32_t p9, uint8_t * p10);
+extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6, size_t p7, int32_t p8, int32_t p9, uint8_t *p10);
 
 isp_stage_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t embwit_image_frames_create_pool(embwit_image_frames_frame_format_t format, embwit_image_frames_pool_config_t config) {
   uint8_t *ptr5_ = NULL;
@@ -1491,7 +1491,7 @@ isp_stage_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t 
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, isp_stage_string_t context, isp_stage_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -1530,12 +1530,12 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 isp_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1544,32 +1544,32 @@ isp_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(vo
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (isp_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (isp_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -1586,7 +1586,7 @@ isp_stage_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(vo
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -1595,7 +1595,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1636,7 +1636,7 @@ isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_register
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1677,7 +1677,7 @@ isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_every(em
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1718,7 +1718,7 @@ isp_stage_result_void_embwit_applet_events_error_t embwit_applet_events_unregist
 }
 
 __attribute__((__export_name__("embwit:isp/stage@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
+uint8_t *__wasm_export_exports_embwit_isp_stage_configure(uint8_t *arg0) {
   uint8_t *ptr17_ = NULL;
   embwit_image_format_encoding_t v1_;
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
@@ -1735,7 +1735,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
     default:
     __builtin_trap();
   }
-  uint8_t * t2_ = *((uint8_t * *)((arg0) + 20));
+  uint8_t *t2_ = *((uint8_t **)((arg0) + 20));
   size_t t3_ = *((size_t *)((arg0) + 24));
   embwit_image_format_plane_t *arr4_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t3_ * sizeof(embwit_image_format_plane_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -1786,7 +1786,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
     default:
     __builtin_trap();
   }
-  uint8_t * t9_ = *((uint8_t * *)((arg0) + 124));
+  uint8_t *t9_ = *((uint8_t **)((arg0) + 124));
   size_t t10_ = *((size_t *)((arg0) + 128));
   embwit_image_format_plane_t *arr11_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t10_ * sizeof(embwit_image_format_plane_t));
   for (size_t i12_ = 0; i12_ < t10_; i12_++) {
@@ -1794,7 +1794,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
     arr11_[i12_] = (embwit_image_format_plane_t){ (uint32_t)(*((int32_t *)((base10) + 0))), (uint32_t)(*((int32_t *)((base10) + 4))), (uint32_t)(*((int32_t *)((base10) + 8))) };
   }
   embwit_free(t9_);
-  isp_stage_result_embwit_image_format_frame_format_embwit_isp_types_error_t t13_ = exports_embwit_isp_stage_configure((embwit_image_format_frame_format_t){ v1_, (uint32_t)(*((int32_t *)((arg0) + 8))), (uint32_t)(*((int32_t *)((arg0) + 12))), (embwit_image_format_colorspace_t)((int32_t)(*((uint8_t *)((arg0) + 16)))), (uint8_t)((int32_t)(*((uint8_t *)((arg0) + 17)))), (isp_stage_list_embwit_image_format_plane_t){ arr4_, t3_ } }, (embwit_isp_types_isp_params_t){ (isp_stage_list_u16_t){ (uint16_t *)(*((uint8_t * *)((arg0) + 28))), (*((size_t *)((arg0) + 32))) }, (embwit_isp_types_wb_gains_t){ *((float *)((arg0) + 36)), *((float *)((arg0) + 40)), *((float *)((arg0) + 44)) }, (isp_stage_list_f32_t){ (float *)(*((uint8_t * *)((arg0) + 48))), (*((size_t *)((arg0) + 52))) }, (isp_stage_list_u16_t){ (uint16_t *)(*((uint8_t * *)((arg0) + 56))), (*((size_t *)((arg0) + 60))) }, *((float *)((arg0) + 64)), *((float *)((arg0) + 68)), v6_, v7_, (embwit_image_format_frame_format_t){ v8_, (uint32_t)(*((int32_t *)((arg0) + 112))), (uint32_t)(*((int32_t *)((arg0) + 116))), (embwit_image_format_colorspace_t)((int32_t)(*((uint8_t *)((arg0) + 120)))), (uint8_t)((int32_t)(*((uint8_t *)((arg0) + 121)))), (isp_stage_list_embwit_image_format_plane_t){ arr11_, t10_ } } });
+  isp_stage_result_embwit_image_format_frame_format_embwit_isp_types_error_t t13_ = exports_embwit_isp_stage_configure((embwit_image_format_frame_format_t){ v1_, (uint32_t)(*((int32_t *)((arg0) + 8))), (uint32_t)(*((int32_t *)((arg0) + 12))), (embwit_image_format_colorspace_t)((int32_t)(*((uint8_t *)((arg0) + 16)))), (uint8_t)((int32_t)(*((uint8_t *)((arg0) + 17)))), (isp_stage_list_embwit_image_format_plane_t){ arr4_, t3_ } }, (embwit_isp_types_isp_params_t){ (isp_stage_list_u16_t){ (uint16_t *)(*((uint8_t **)((arg0) + 28))), (*((size_t *)((arg0) + 32))) }, (embwit_isp_types_wb_gains_t){ *((float *)((arg0) + 36)), *((float *)((arg0) + 40)), *((float *)((arg0) + 44)) }, (isp_stage_list_f32_t){ (float *)(*((uint8_t **)((arg0) + 48))), (*((size_t *)((arg0) + 52))) }, (isp_stage_list_u16_t){ (uint16_t *)(*((uint8_t **)((arg0) + 56))), (*((size_t *)((arg0) + 60))) }, *((float *)((arg0) + 64)), *((float *)((arg0) + 68)), v6_, v7_, (embwit_image_format_frame_format_t){ v8_, (uint32_t)(*((int32_t *)((arg0) + 112))), (uint32_t)(*((int32_t *)((arg0) + 116))), (embwit_image_format_colorspace_t)((int32_t)(*((uint8_t *)((arg0) + 120)))), (uint8_t)((int32_t)(*((uint8_t *)((arg0) + 121)))), (isp_stage_list_embwit_image_format_plane_t){ arr11_, t10_ } } });
   embwit_free(arg0);
   switch ((int)(t13_).is_err) {
     case 0: {
@@ -1830,7 +1830,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
         *((int32_t *)((base14) + 8)) = (int32_t)((int32_t)((e14).length));
       }
       *((size_t *)(((uint8_t *)isp_stage_ret_area) + 28)) = (size_t)(((payload14_).planes).len);
-      *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 24)) = (uint8_t *)(ptr17_);
+      *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 24)) = (uint8_t *)(ptr17_);
       break;
     }
     case 1: {
@@ -1855,7 +1855,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
           isp_stage_string_t payload23_ = (payload19_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)3);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload23_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload23_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload23_).ptr);
           break;
         }
         default:
@@ -1870,17 +1870,17 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_configure(uint8_t * arg0) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:isp/stage@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_isp_stage_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_isp_stage_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 0: {
-      uint8_t * t1_ = *((uint8_t * *)((arg0) + 24));
+      uint8_t *t1_ = *((uint8_t **)((arg0) + 24));
       embwit_free(t1_);
       break;
     }
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 3: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -1894,7 +1894,7 @@ void __wasm_export_post_exports_embwit_isp_stage_configure(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:isp/stage@0.1.0#process")))
-uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
+uint8_t *__wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
   uint8_t *ptr6_ = NULL;
   embwit_image_frames_borrow_frame_t t1_ = (embwit_image_frames_borrow_frame_t){ arg0 };
   isp_stage_result_exports_embwit_isp_stage_processed_embwit_isp_types_error_t t2_ = exports_embwit_isp_stage_process(t1_);
@@ -1913,7 +1913,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
           exports_embwit_isp_stage_isp_stats_t payload5_ = ((payload3_).stats).val;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 8)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 16)) = (size_t)(((payload5_).luma_histogram).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload5_).luma_histogram).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)((payload5_).luma_histogram).ptr);
           *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 20)) = (int32_t)((int32_t)(((payload5_).grid_size).width));
           *((int32_t *)(((uint8_t *)isp_stage_ret_area) + 24)) = (int32_t)((int32_t)(((payload5_).grid_size).height));
           ptr6_ = (uint8_t *)cabi_realloc(NULL, 0, 2, ((payload5_).awb_grid).len * 6);
@@ -1926,11 +1926,11 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
             *((int16_t *)((base4) + 4)) = (int16_t)((int32_t)((e4).f2));
           }
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 32)) = (size_t)(((payload5_).awb_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 28)) = (uint8_t *)(ptr6_);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 28)) = (uint8_t *)(ptr6_);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 40)) = (size_t)(((payload5_).ae_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload5_).ae_grid).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload5_).ae_grid).ptr);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 48)) = (size_t)(((payload5_).af_grid).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload5_).af_grid).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload5_).af_grid).ptr);
           break;
         }
         default:
@@ -1960,7 +1960,7 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
           isp_stage_string_t payload12_ = (payload8_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)3);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload12_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload12_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload12_).ptr);
           break;
         }
         default:
@@ -1975,18 +1975,18 @@ uint8_t * __wasm_export_exports_embwit_isp_stage_process(int32_t arg0) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:isp/stage@0.1.0#process")))
-void __wasm_export_post_exports_embwit_isp_stage_process(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_isp_stage_process(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 0: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 8)))) {
         case 1: {
-          uint8_t * t1_ = *((uint8_t * *)((arg0) + 12));
+          uint8_t *t1_ = *((uint8_t **)((arg0) + 12));
           embwit_free(t1_);
-          uint8_t * t2_ = *((uint8_t * *)((arg0) + 28));
+          uint8_t *t2_ = *((uint8_t **)((arg0) + 28));
           embwit_free(t2_);
-          uint8_t * t3_ = *((uint8_t * *)((arg0) + 36));
+          uint8_t *t3_ = *((uint8_t **)((arg0) + 36));
           embwit_free(t3_);
-          uint8_t * t4_ = *((uint8_t * *)((arg0) + 44));
+          uint8_t *t4_ = *((uint8_t **)((arg0) + 44));
           embwit_free(t4_);
           break;
         }
@@ -1998,7 +1998,7 @@ void __wasm_export_post_exports_embwit_isp_stage_process(uint8_t * arg0) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 3: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2012,7 +2012,7 @@ void __wasm_export_post_exports_embwit_isp_stage_process(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   isp_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((isp_stage_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2033,14 +2033,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           isp_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           isp_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2055,16 +2055,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2078,7 +2078,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   isp_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((isp_stage_string_t){ (uint8_t *)(arg0), (arg1) }, (isp_stage_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2099,14 +2099,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           isp_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           isp_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2121,16 +2121,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2144,7 +2144,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   isp_stage_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -2165,14 +2165,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           isp_stage_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           isp_stage_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)isp_stage_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)isp_stage_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)isp_stage_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -2187,16 +2187,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -2215,8 +2215,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

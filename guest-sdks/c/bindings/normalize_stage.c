@@ -547,7 +547,7 @@ void normalize_stage_result_embwit_infer_results_inference_result_exports_embwit
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, normalize_stage_string_t context, normalize_stage_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -569,7 +569,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 normalize_stage_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -592,7 +592,7 @@ normalize_stage_result_void_embwit_types_common_error_class_t embwit_platform_po
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 normalize_stage_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(normalize_stage_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -610,7 +610,7 @@ normalize_stage_result_list_u32_embwit_types_common_error_class_t embwit_platfor
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (normalize_stage_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (normalize_stage_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -639,7 +639,7 @@ void embwit_image_frames_frame_pool_drop(embwit_image_frames_frame_pool_t handle
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.format")))
-extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -659,7 +659,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -671,7 +671,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.metadata")))
-extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_image_frames_borrow_frame_t self) {
   _Alignas(8) uint8_t ret_area1_[88];
@@ -746,7 +746,7 @@ embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_i
     default:
     __builtin_trap();
   }
-  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
+  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.sealed")))
@@ -758,7 +758,7 @@ bool embwit_image_frames_frame_sealed(embwit_image_frames_borrow_frame_t self) {
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read")))
-extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t * p4);
+extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t *p4);
 
 normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, uint32_t len) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -767,7 +767,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -804,7 +804,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-region")))
-extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6);
 
 normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_region(embwit_image_frames_borrow_frame_t self, uint32_t plane, embwit_image_frames_rect_t region) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -813,7 +813,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -850,7 +850,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.write")))
-extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3, size_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3, size_t p4, uint8_t *p5);
 
 normalize_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_write(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, normalize_stage_list_u8_t data) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -895,7 +895,7 @@ normalize_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.seal")))
-extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t *p0, uint8_t *p1);
 
 normalize_stage_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal(embwit_image_frames_borrow_frame_t self, embwit_image_frames_frame_metadata_t metadata) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -976,7 +976,7 @@ normalize_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
     break;
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 88)) = (size_t)(((metadata).producer).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
   _Alignas(1) uint8_t ret_area12_[3];
   __wasm_import_embwit_image_frames_frame_seal((uint8_t *)ret_area1_, (uint8_t *)ret_area12_);
   normalize_stage_result_void_embwit_image_frames_error_t v14_;
@@ -1019,24 +1019,24 @@ normalize_stage_result_void_embwit_image_frames_error_t embwit_image_frames_fram
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.attachments")))
-extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t *p1);
 
 normalize_stage_list_tuple2_string_u32_t embwit_image_frames_frame_attachments(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_image_frames_frame_attachments((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   normalize_stage_tuple2_string_u32_t *arr4_ = (normalize_stage_tuple2_string_u32_t *)cabi_realloc(NULL, 0, _Alignof(normalize_stage_tuple2_string_u32_t), t3_ * sizeof(normalize_stage_tuple2_string_u32_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 12;
-    arr4_[i5_] = (normalize_stage_tuple2_string_u32_t){ (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
+    arr4_[i5_] = (normalize_stage_tuple2_string_u32_t){ (normalize_stage_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
   }
   embwit_free(t2_);
   return (normalize_stage_list_tuple2_string_u32_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-attachment")))
-extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_attachment(embwit_image_frames_borrow_frame_t self, normalize_stage_string_t name) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1045,7 +1045,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (normalize_stage_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1082,7 +1082,7 @@ normalize_stage_result_list_u8_embwit_image_frames_error_t embwit_image_frames_f
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.format")))
-extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -1102,7 +1102,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1114,7 +1114,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.config")))
-extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1123,7 +1123,7 @@ embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_i
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.allocate")))
-extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t *p1);
 
 normalize_stage_result_own_embwit_image_frames_frame_embwit_image_frames_error_t embwit_image_frames_frame_pool_allocate(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -1177,7 +1177,7 @@ embwit_platform_poll_pollable_t embwit_image_frames_frame_pool_subscribe(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.stats")))
-extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -1186,7 +1186,7 @@ embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_ima
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("create-pool")))
-extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6, size_t p7, int32_t p8, int32_t p9, uint8_t * p10);
+extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6, size_t p7, int32_t p8, int32_t p9, uint8_t *p10);
 
 normalize_stage_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t embwit_image_frames_create_pool(embwit_image_frames_frame_format_t format, embwit_image_frames_pool_config_t config) {
   uint8_t *ptr5_ = NULL;
@@ -1268,7 +1268,7 @@ void embwit_infer_tensor_tensor_drop(embwit_infer_tensor_tensor_t handle) {
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[constructor]tensor")))
-extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3, size_t p4);
+extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3, size_t p4);
 
 embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer_tensor_tensor_dimensions_t dimensions, embwit_infer_tensor_tensor_type_t ty, embwit_infer_tensor_tensor_data_t data) {
   int32_t t1_ = __wasm_import_embwit_infer_tensor_tensor_constructor((uint8_t *)(dimensions).ptr, (dimensions).len, (int32_t)(ty), (uint8_t *)(data).ptr, (data).len);
@@ -1276,12 +1276,12 @@ embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.dimensions")))
-extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_dimensions_t embwit_infer_tensor_tensor_dimensions(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_dimensions((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.ty")))
@@ -1293,16 +1293,16 @@ embwit_infer_tensor_tensor_type_t embwit_infer_tensor_tensor_ty(embwit_infer_ten
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.data")))
-extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_data_t embwit_infer_tensor_tensor_data(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_data((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__export_name__("embwit:applet/normalize-step@0.1.0#process")))
-uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * arg0) {
+uint8_t *__wasm_export_exports_embwit_applet_normalize_step_process(uint8_t *arg0) {
   uint8_t *ptr19_ = NULL;
   uint8_t *ptr24_ = NULL;
   normalize_stage_option_u64_t v1_;
@@ -1375,16 +1375,16 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
     default:
     __builtin_trap();
   }
-  uint8_t * t6_ = *((uint8_t * *)((arg0) + 88));
+  uint8_t *t6_ = *((uint8_t **)((arg0) + 88));
   size_t t7_ = *((size_t *)((arg0) + 92));
   normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t *arr8_ = (normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t *)cabi_realloc(NULL, 0, _Alignof(normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t), t7_ * sizeof(normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t));
   for (size_t i9_ = 0; i9_ < t7_; i9_++) {
     uint8_t *base11 = t6_ + i9_ * 12;
-    arr8_[i9_] = (normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((base11) + 0))), (*((size_t *)((base11) + 4))) }, (embwit_infer_tensor_borrow_tensor_t){ *((int32_t *)((base11) + 8)) } };
+    arr8_[i9_] = (normalize_stage_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ (normalize_stage_string_t){ (uint8_t *)(*((uint8_t **)((base11) + 0))), (*((size_t *)((base11) + 4))) }, (embwit_infer_tensor_borrow_tensor_t){ *((int32_t *)((base11) + 8)) } };
   }
   embwit_free(t6_);
   normalize_stage_list_tuple2_string_borrow_embwit_infer_tensor_tensor_t t10_ = (normalize_stage_list_tuple2_string_borrow_embwit_infer_tensor_tensor_t){ arr8_, t7_ };
-  normalize_stage_result_embwit_infer_results_inference_result_exports_embwit_applet_normalize_step_error_t t11_ = exports_embwit_applet_normalize_step_process((embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 0))), (uint64_t)(*((int64_t *)((arg0) + 8))), v1_, v2_, v3_, v4_, v5_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t * *)((arg0) + 76))), (*((size_t *)((arg0) + 80))) } }, t10_);
+  normalize_stage_result_embwit_infer_results_inference_result_exports_embwit_applet_normalize_step_error_t t11_ = exports_embwit_applet_normalize_step_process((embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)((arg0) + 0))), (uint64_t)(*((int64_t *)((arg0) + 8))), v1_, v2_, v3_, v4_, v5_, (normalize_stage_string_t){ (uint8_t *)(*((uint8_t **)((arg0) + 76))), (*((size_t *)((arg0) + 80))) } }, t10_);
   for (size_t i12_ = 0; i12_ < (t10_).len; i12_++) {
     __wasm_import_embwit_infer_tensor_tensor_drop((((t10_).ptr[i12_]).f1).handle);
   }
@@ -1396,7 +1396,7 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
       *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int64_t)((int64_t)((payload13_).frame_sequence));
       *((int64_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (int64_t)((int64_t)((payload13_).captured_at));
       *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 28)) = (size_t)(((payload13_).model).len);
-      *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 24)) = (uint8_t *)((uint8_t *)((payload13_).model).ptr);
+      *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 24)) = (uint8_t *)((uint8_t *)((payload13_).model).ptr);
       switch (((payload13_).payload).tag) {
         case 0: {
           normalize_stage_list_embwit_infer_results_detection_t payload14_ = ((payload13_).payload).val.detections;
@@ -1416,7 +1416,7 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
                 normalize_stage_string_t payload16_ = ((e14).label).val;
                 *((int8_t *)((base14) + 4)) = (int8_t)((int32_t)1);
                 *((size_t *)((base14) + 12)) = (size_t)((payload16_).len);
-                *((uint8_t * *)((base14) + 8)) = (uint8_t *)((uint8_t *)(payload16_).ptr);
+                *((uint8_t **)((base14) + 8)) = (uint8_t *)((uint8_t *)(payload16_).ptr);
                 break;
               }
               default:
@@ -1443,7 +1443,7 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
             }
           }
           *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload14_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr19_);
+          *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr19_);
           break;
         }
         case 1: {
@@ -1464,7 +1464,7 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
                 normalize_stage_string_t payload23_ = ((e20).label).val;
                 *((int8_t *)((base20) + 4)) = (int8_t)((int32_t)1);
                 *((size_t *)((base20) + 12)) = (size_t)((payload23_).len);
-                *((uint8_t * *)((base20) + 8)) = (uint8_t *)((uint8_t *)(payload23_).ptr);
+                *((uint8_t **)((base20) + 8)) = (uint8_t *)((uint8_t *)(payload23_).ptr);
                 break;
               }
               default:
@@ -1473,16 +1473,16 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
             *((float *)((base20) + 16)) = (float)((e20).score);
           }
           *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)((payload21_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr24_);
+          *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)(ptr24_);
           break;
         }
         case 2: {
           embwit_infer_results_custom_result_t payload26_ = ((payload13_).payload).val.custom;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 32)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 40)) = (size_t)(((payload26_).schema).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload26_).schema).ptr);
+          *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 36)) = (uint8_t *)((uint8_t *)((payload26_).schema).ptr);
           *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 48)) = (size_t)(((payload26_).data).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload26_).data).ptr);
+          *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 44)) = (uint8_t *)((uint8_t *)((payload26_).data).ptr);
           break;
         }
         default:
@@ -1504,7 +1504,7 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
           normalize_stage_string_t payload29_ = (payload27_).val.failed;
           *((int8_t *)(((uint8_t *)normalize_stage_ret_area) + 8)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)normalize_stage_ret_area) + 16)) = (size_t)((payload29_).len);
-          *((uint8_t * *)(((uint8_t *)normalize_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)(payload29_).ptr);
+          *((uint8_t **)(((uint8_t *)normalize_stage_ret_area) + 12)) = (uint8_t *)((uint8_t *)(payload29_).ptr);
           break;
         }
         default:
@@ -1519,19 +1519,19 @@ uint8_t * __wasm_export_exports_embwit_applet_normalize_step_process(uint8_t * a
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/normalize-step@0.1.0#process")))
-void __wasm_export_post_exports_embwit_applet_normalize_step_process(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_normalize_step_process(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 0: {
-      embwit_free(*((uint8_t * *)((arg0) + 24)));
+      embwit_free(*((uint8_t **)((arg0) + 24)));
       switch ((int32_t)(*((uint8_t *)((arg0) + 32)))) {
         case 0: {
-          uint8_t * t1_ = *((uint8_t * *)((arg0) + 36));
+          uint8_t *t1_ = *((uint8_t **)((arg0) + 36));
           size_t t2_ = *((size_t *)((arg0) + 40));
           for (size_t i3_ = 0; i3_ < t2_; i3_++) {
             uint8_t *base3 = t1_ + i3_ * 56;
             switch ((int32_t)(*((uint8_t *)((base3) + 4)))) {
               case 1: {
-                embwit_free(*((uint8_t * *)((base3) + 8)));
+                embwit_free(*((uint8_t **)((base3) + 8)));
                 break;
               }
               default:
@@ -1542,13 +1542,13 @@ void __wasm_export_post_exports_embwit_applet_normalize_step_process(uint8_t * a
           break;
         }
         case 1: {
-          uint8_t * t4_ = *((uint8_t * *)((arg0) + 36));
+          uint8_t *t4_ = *((uint8_t **)((arg0) + 36));
           size_t t5_ = *((size_t *)((arg0) + 40));
           for (size_t i6_ = 0; i6_ < t5_; i6_++) {
             uint8_t *base7 = t4_ + i6_ * 20;
             switch ((int32_t)(*((uint8_t *)((base7) + 4)))) {
               case 1: {
-                embwit_free(*((uint8_t * *)((base7) + 8)));
+                embwit_free(*((uint8_t **)((base7) + 8)));
                 break;
               }
               default:
@@ -1559,8 +1559,8 @@ void __wasm_export_post_exports_embwit_applet_normalize_step_process(uint8_t * a
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 36)));
-          uint8_t * t7_ = *((uint8_t * *)((arg0) + 44));
+          embwit_free(*((uint8_t **)((arg0) + 36)));
+          uint8_t *t7_ = *((uint8_t **)((arg0) + 44));
           embwit_free(t7_);
           break;
         }
@@ -1572,7 +1572,7 @@ void __wasm_export_post_exports_embwit_applet_normalize_step_process(uint8_t * a
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 8)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 12)));
+          embwit_free(*((uint8_t **)((arg0) + 12)));
           break;
         }
         default:

@@ -1496,7 +1496,7 @@ bool embwit_platform_poll_pollable_ready(embwit_platform_poll_borrow_pollable_t 
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("[method]pollable.block")))
-extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_platform_poll_pollable_block(int32_t p0, uint8_t *p1);
 
 vision_app_result_void_embwit_types_common_error_class_t embwit_platform_poll_pollable_block(embwit_platform_poll_borrow_pollable_t self) {
   _Alignas(1) uint8_t ret_area1_[2];
@@ -1519,7 +1519,7 @@ vision_app_result_void_embwit_types_common_error_class_t embwit_platform_poll_po
 }
 
 __attribute__((__import_module__("embwit:platform/poll@0.1.0"), __import_name__("poll")))
-extern void __wasm_import_embwit_platform_poll_poll(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_platform_poll_poll(uint8_t *p0, size_t p1, uint8_t *p2);
 
 vision_app_result_list_u32_embwit_types_common_error_class_t embwit_platform_poll_poll(vision_app_list_borrow_embwit_platform_poll_pollable_t sources) {
   uint8_t *ptr1_ = NULL;
@@ -1537,7 +1537,7 @@ vision_app_result_list_u32_embwit_types_common_error_class_t embwit_platform_pol
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
       v4_.is_err = false;
-      v4_.val.ok = (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
+      v4_.val.ok = (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 4))), (*((size_t *)(((uint8_t *)ret_area3_) + 8))) };
       break;
     }
     case 1: {
@@ -1566,7 +1566,7 @@ void embwit_image_frames_frame_pool_drop(embwit_image_frames_frame_pool_t handle
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.format")))
-extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -1586,7 +1586,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -1598,7 +1598,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_format(embwit_image
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.metadata")))
-extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_metadata(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_image_frames_borrow_frame_t self) {
   _Alignas(8) uint8_t ret_area1_[88];
@@ -1673,7 +1673,7 @@ embwit_image_frames_frame_metadata_t embwit_image_frames_frame_metadata(embwit_i
     default:
     __builtin_trap();
   }
-  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
+  return (embwit_image_frames_frame_metadata_t){ (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 0))), (uint64_t)(*((int64_t *)(((uint8_t *)ret_area1_) + 8))), v2_, v3_, v4_, v5_, v6_, (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 76))), (*((size_t *)(((uint8_t *)ret_area1_) + 80))) } };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.sealed")))
@@ -1685,7 +1685,7 @@ bool embwit_image_frames_frame_sealed(embwit_image_frames_borrow_frame_t self) {
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read")))
-extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t * p4);
+extern void __wasm_import_embwit_image_frames_frame_read(int32_t p0, int32_t p1, int32_t p2, int32_t p3, uint8_t *p4);
 
 vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, uint32_t len) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1694,7 +1694,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1731,7 +1731,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-region")))
-extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_image_frames_frame_read_region(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6);
 
 vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_region(embwit_image_frames_borrow_frame_t self, uint32_t plane, embwit_image_frames_rect_t region) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1740,7 +1740,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -1777,7 +1777,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.write")))
-extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3, size_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_image_frames_frame_write(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3, size_t p4, uint8_t *p5);
 
 vision_app_result_void_embwit_image_frames_error_t embwit_image_frames_frame_write(embwit_image_frames_borrow_frame_t self, uint32_t plane, uint32_t offset, vision_app_list_u8_t data) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -1822,7 +1822,7 @@ vision_app_result_void_embwit_image_frames_error_t embwit_image_frames_frame_wri
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.seal")))
-extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_seal(uint8_t *p0, uint8_t *p1);
 
 vision_app_result_void_embwit_image_frames_error_t embwit_image_frames_frame_seal(embwit_image_frames_borrow_frame_t self, embwit_image_frames_frame_metadata_t metadata) {
   _Alignas(8) uint8_t ret_area1_[96];
@@ -1903,7 +1903,7 @@ vision_app_result_void_embwit_image_frames_error_t embwit_image_frames_frame_sea
     break;
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 88)) = (size_t)(((metadata).producer).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 84)) = (uint8_t *)((uint8_t *)((metadata).producer).ptr);
   _Alignas(1) uint8_t ret_area12_[3];
   __wasm_import_embwit_image_frames_frame_seal((uint8_t *)ret_area1_, (uint8_t *)ret_area12_);
   vision_app_result_void_embwit_image_frames_error_t v14_;
@@ -1946,24 +1946,24 @@ vision_app_result_void_embwit_image_frames_error_t embwit_image_frames_frame_sea
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.attachments")))
-extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_attachments(int32_t p0, uint8_t *p1);
 
 vision_app_list_tuple2_string_u32_t embwit_image_frames_frame_attachments(embwit_image_frames_borrow_frame_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_image_frames_frame_attachments((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   vision_app_tuple2_string_u32_t *arr4_ = (vision_app_tuple2_string_u32_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_tuple2_string_u32_t), t3_ * sizeof(vision_app_tuple2_string_u32_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 12;
-    arr4_[i5_] = (vision_app_tuple2_string_u32_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
+    arr4_[i5_] = (vision_app_tuple2_string_u32_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (uint32_t)(*((int32_t *)((base1) + 8))) };
   }
   embwit_free(t2_);
   return (vision_app_list_tuple2_string_u32_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame.read-attachment")))
-extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_image_frames_frame_read_attachment(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_read_attachment(embwit_image_frames_borrow_frame_t self, vision_app_string_t name) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -1972,7 +1972,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 0)))) {
     case 0: {
       v3_.is_err = false;
-      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
+      v3_.val.ok = (vision_app_list_u8_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 4))), (*((size_t *)(((uint8_t *)ret_area1_) + 8))) };
       break;
     }
     case 1: {
@@ -2009,7 +2009,7 @@ vision_app_result_list_u8_embwit_image_frames_error_t embwit_image_frames_frame_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.format")))
-extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_format(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
@@ -2029,7 +2029,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -2041,7 +2041,7 @@ embwit_image_frames_frame_format_t embwit_image_frames_frame_pool_format(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.config")))
-extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_config(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -2050,7 +2050,7 @@ embwit_image_frames_pool_config_t embwit_image_frames_frame_pool_config(embwit_i
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.allocate")))
-extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_allocate(int32_t p0, uint8_t *p1);
 
 vision_app_result_own_embwit_image_frames_frame_embwit_image_frames_error_t embwit_image_frames_frame_pool_allocate(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -2104,7 +2104,7 @@ embwit_platform_poll_pollable_t embwit_image_frames_frame_pool_subscribe(embwit_
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("[method]frame-pool.stats")))
-extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_image_frames_frame_pool_stats(int32_t p0, uint8_t *p1);
 
 embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_image_frames_borrow_frame_pool_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -2113,7 +2113,7 @@ embwit_image_frames_pool_stats_t embwit_image_frames_frame_pool_stats(embwit_ima
 }
 
 __attribute__((__import_module__("embwit:image/frames@0.1.0"), __import_name__("create-pool")))
-extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t * p6, size_t p7, int32_t p8, int32_t p9, uint8_t * p10);
+extern void __wasm_import_embwit_image_frames_create_pool(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, uint8_t *p6, size_t p7, int32_t p8, int32_t p9, uint8_t *p10);
 
 vision_app_result_own_embwit_image_frames_frame_pool_embwit_image_frames_error_t embwit_image_frames_create_pool(embwit_image_frames_frame_format_t format, embwit_image_frames_pool_config_t config) {
   uint8_t *ptr5_ = NULL;
@@ -2202,21 +2202,21 @@ void embwit_sensor_camera_frame_stream_drop(embwit_sensor_camera_frame_stream_t 
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.info")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_info(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_info(int32_t p0, uint8_t *p1);
 
 embwit_sensor_camera_sensor_info_t embwit_sensor_camera_image_sensor_info(embwit_sensor_camera_borrow_image_sensor_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
   __wasm_import_embwit_sensor_camera_image_sensor_info((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_sensor_camera_sensor_info_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) }, (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 16))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_sensor_camera_cfa_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))), (uint8_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 25)))) };
+  return (embwit_sensor_camera_sensor_info_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) }, (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 16))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_sensor_camera_cfa_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 24)))), (uint8_t)((int32_t)(*((uint8_t *)(((uint8_t *)ret_area1_) + 25)))) };
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.formats")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_formats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_formats(int32_t p0, uint8_t *p1);
 
 vision_app_list_embwit_image_format_format_range_t embwit_sensor_camera_image_sensor_formats(embwit_sensor_camera_borrow_image_sensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_sensor_camera_image_sensor_formats((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_sensor_camera_format_range_t *arr5_ = (embwit_sensor_camera_format_range_t *)cabi_realloc(NULL, 0, _Alignof(embwit_sensor_camera_format_range_t), t4_ * sizeof(embwit_sensor_camera_format_range_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -2243,7 +2243,7 @@ vision_app_list_embwit_image_format_format_range_t embwit_sensor_camera_image_se
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.frame-intervals")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_frame_intervals(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t * p7, size_t p8, uint8_t * p9);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_frame_intervals(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t *p7, size_t p8, uint8_t *p9);
 
 vision_app_result_embwit_sensor_camera_interval_range_embwit_sensor_camera_error_t embwit_sensor_camera_image_sensor_frame_intervals(embwit_sensor_camera_borrow_image_sensor_t self, embwit_sensor_camera_frame_format_t format) {
   uint8_t *ptr5_ = NULL;
@@ -2283,7 +2283,7 @@ vision_app_result_embwit_sensor_camera_interval_range_embwit_sensor_camera_error
       embwit_sensor_camera_interval_range_t v12_;
       switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area7_) + 4)))) {
         case 0: {
-          uint8_t * t8_ = *((uint8_t * *)(((uint8_t *)ret_area7_) + 8));
+          uint8_t *t8_ = *((uint8_t **)(((uint8_t *)ret_area7_) + 8));
           size_t t9_ = *((size_t *)(((uint8_t *)ret_area7_) + 12));
           embwit_sensor_camera_fraction_t *arr10_ = (embwit_sensor_camera_fraction_t *)cabi_realloc(NULL, 0, _Alignof(embwit_sensor_camera_fraction_t), t9_ * sizeof(embwit_sensor_camera_fraction_t));
           for (size_t i11_ = 0; i11_ < t9_; i11_++) {
@@ -2341,7 +2341,7 @@ vision_app_result_embwit_sensor_camera_interval_range_embwit_sensor_camera_error
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.try-configure")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_try_configure(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t * p7, size_t p8, int32_t p9, int32_t p10, int32_t p11, int32_t p12, uint8_t * p13);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_try_configure(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t *p7, size_t p8, int32_t p9, int32_t p10, int32_t p11, int32_t p12, uint8_t *p13);
 
 vision_app_result_embwit_sensor_camera_configure_outcome_embwit_sensor_camera_error_t embwit_sensor_camera_image_sensor_try_configure(embwit_sensor_camera_borrow_image_sensor_t self, embwit_sensor_camera_stream_request_t request) {
   uint8_t *ptr5_ = NULL;
@@ -2393,7 +2393,7 @@ vision_app_result_embwit_sensor_camera_configure_outcome_embwit_sensor_camera_er
         default:
         __builtin_trap();
       }
-      uint8_t * t9_ = *((uint8_t * *)(((uint8_t *)ret_area7_) + 24));
+      uint8_t *t9_ = *((uint8_t **)(((uint8_t *)ret_area7_) + 24));
       size_t t10_ = *((size_t *)(((uint8_t *)ret_area7_) + 28));
       embwit_image_format_plane_t *arr11_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t10_ * sizeof(embwit_image_format_plane_t));
       for (size_t i12_ = 0; i12_ < t10_; i12_++) {
@@ -2439,12 +2439,12 @@ vision_app_result_embwit_sensor_camera_configure_outcome_embwit_sensor_camera_er
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.controls")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_controls(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_controls(int32_t p0, uint8_t *p1);
 
 vision_app_list_embwit_sensor_controls_control_info_t embwit_sensor_camera_image_sensor_controls(embwit_sensor_camera_borrow_image_sensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_sensor_camera_image_sensor_controls((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t10_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t10_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t11_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_sensor_camera_control_info_t *arr12_ = (embwit_sensor_camera_control_info_t *)cabi_realloc(NULL, 0, _Alignof(embwit_sensor_camera_control_info_t), t11_ * sizeof(embwit_sensor_camera_control_info_t));
   for (size_t i13_ = 0; i13_ < t11_; i13_++) {
@@ -2458,7 +2458,7 @@ vision_app_list_embwit_sensor_controls_control_info_t embwit_sensor_camera_image
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.vendor = (embwit_sensor_controls_vendor_control_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (uint32_t)(*((int32_t *)((base1) + 12))) };
+        v2_.val.vendor = (embwit_sensor_controls_vendor_control_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (uint32_t)(*((int32_t *)((base1) + 12))) };
         break;
       }
       default:
@@ -2599,26 +2599,26 @@ vision_app_list_embwit_sensor_controls_control_info_t embwit_sensor_camera_image
       default:
       __builtin_trap();
     }
-    uint8_t * t6_ = *((uint8_t * *)((base1) + 96));
+    uint8_t *t6_ = *((uint8_t **)((base1) + 96));
     size_t t7_ = *((size_t *)((base1) + 100));
     vision_app_string_t *arr8_ = (vision_app_string_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_string_t), t7_ * sizeof(vision_app_string_t));
     for (size_t i9_ = 0; i9_ < t7_; i9_++) {
       uint8_t *base28 = t6_ + i9_ * 8;
-      arr8_[i9_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base28) + 0))), (*((size_t *)((base28) + 4))) };
+      arr8_[i9_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base28) + 0))), (*((size_t *)((base28) + 4))) };
     }
     embwit_free(t6_);
-    arr12_[i13_] = (embwit_sensor_controls_control_info_t){ v2_, (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 16))), (*((size_t *)((base1) + 20))) }, v3_, v4_, v5_, (vision_app_list_string_t){ arr8_, t7_ }, (((int32_t)(*((uint8_t *)((base1) + 104)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 105)))) != 0) };
+    arr12_[i13_] = (embwit_sensor_controls_control_info_t){ v2_, (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 16))), (*((size_t *)((base1) + 20))) }, v3_, v4_, v5_, (vision_app_list_string_t){ arr8_, t7_ }, (((int32_t)(*((uint8_t *)((base1) + 104)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 105)))) != 0) };
   }
   embwit_free(t10_);
   return (vision_app_list_embwit_sensor_controls_control_info_t){ arr12_, t11_ };
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.get-control")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_get_control(int32_t p0, int32_t p1, uint8_t * p2, size_t p3, int32_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_get_control(int32_t p0, int32_t p1, uint8_t *p2, size_t p3, int32_t p4, uint8_t *p5);
 
 vision_app_result_embwit_sensor_controls_control_value_embwit_sensor_camera_error_t embwit_sensor_camera_image_sensor_get_control(embwit_sensor_camera_borrow_image_sensor_t self, embwit_sensor_camera_control_key_t key) {
   int32_t r3_ = 0;
-  uint8_t * r4_ = 0;
+  uint8_t *r4_ = 0;
   size_t r5_ = 0;
   int32_t r6_ = 0;
   switch ((key).tag) {
@@ -2729,7 +2729,7 @@ vision_app_result_embwit_sensor_controls_control_value_embwit_sensor_camera_erro
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.set-controls")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_set_controls(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_set_controls(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 vision_app_result_void_embwit_sensor_camera_error_t embwit_sensor_camera_image_sensor_set_controls(embwit_sensor_camera_borrow_image_sensor_t self, vision_app_list_embwit_sensor_controls_control_setting_t settings) {
   uint8_t *ptr11_ = NULL;
@@ -2749,7 +2749,7 @@ vision_app_result_void_embwit_sensor_camera_error_t embwit_sensor_camera_image_s
         embwit_sensor_controls_vendor_control_t payload2_ = ((e1).key).val.vendor;
         *((int8_t *)((base1) + 0)) = (int8_t)((int32_t)1);
         *((size_t *)((base1) + 8)) = (size_t)(((payload2_).vendor).len);
-        *((uint8_t * *)((base1) + 4)) = (uint8_t *)((uint8_t *)((payload2_).vendor).ptr);
+        *((uint8_t **)((base1) + 4)) = (uint8_t *)((uint8_t *)((payload2_).vendor).ptr);
         *((int32_t *)((base1) + 12)) = (int32_t)((int32_t)((payload2_).key));
         break;
       }
@@ -2858,7 +2858,7 @@ vision_app_result_void_embwit_sensor_camera_error_t embwit_sensor_camera_image_s
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]image-sensor.start")))
-extern void __wasm_import_embwit_sensor_camera_image_sensor_start(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t * p7, size_t p8, int32_t p9, int32_t p10, int32_t p11, int32_t p12, uint8_t * p13);
+extern void __wasm_import_embwit_sensor_camera_image_sensor_start(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int32_t p6, uint8_t *p7, size_t p8, int32_t p9, int32_t p10, int32_t p11, int32_t p12, uint8_t *p13);
 
 vision_app_result_own_embwit_sensor_camera_frame_stream_embwit_sensor_camera_error_t embwit_sensor_camera_image_sensor_start(embwit_sensor_camera_borrow_image_sensor_t self, embwit_sensor_camera_stream_request_t request) {
   uint8_t *ptr5_ = NULL;
@@ -2933,7 +2933,7 @@ vision_app_result_own_embwit_sensor_camera_frame_stream_embwit_sensor_camera_err
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]frame-stream.active")))
-extern void __wasm_import_embwit_sensor_camera_frame_stream_active(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_frame_stream_active(int32_t p0, uint8_t *p1);
 
 embwit_sensor_camera_stream_request_t embwit_sensor_camera_frame_stream_active(embwit_sensor_camera_borrow_frame_stream_t self) {
   _Alignas(4) uint8_t ret_area1_[44];
@@ -2953,7 +2953,7 @@ embwit_sensor_camera_stream_request_t embwit_sensor_camera_frame_stream_active(e
     default:
     __builtin_trap();
   }
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 20));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 20));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 24));
   embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -2973,7 +2973,7 @@ embwit_platform_poll_pollable_t embwit_sensor_camera_frame_stream_subscribe(embw
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]frame-stream.next")))
-extern void __wasm_import_embwit_sensor_camera_frame_stream_next(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_frame_stream_next(int32_t p0, uint8_t *p1);
 
 vision_app_result_option_own_embwit_image_frames_frame_embwit_sensor_camera_error_t embwit_sensor_camera_frame_stream_next(embwit_sensor_camera_borrow_frame_stream_t self) {
   _Alignas(4) uint8_t ret_area1_[12];
@@ -3033,7 +3033,7 @@ vision_app_result_option_own_embwit_image_frames_frame_embwit_sensor_camera_erro
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("[method]frame-stream.stats")))
-extern void __wasm_import_embwit_sensor_camera_frame_stream_stats(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_sensor_camera_frame_stream_stats(int32_t p0, uint8_t *p1);
 
 embwit_sensor_camera_pool_stats_t embwit_sensor_camera_frame_stream_stats(embwit_sensor_camera_borrow_frame_stream_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -3049,24 +3049,24 @@ void embwit_sensor_camera_frame_stream_stop(embwit_sensor_camera_borrow_frame_st
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_sensor_camera_granted(uint8_t * p0);
+extern void __wasm_import_embwit_sensor_camera_granted(uint8_t *p0);
 
 vision_app_list_string_t embwit_sensor_camera_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_sensor_camera_granted((uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   vision_app_string_t *arr4_ = (vision_app_string_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_string_t), t3_ * sizeof(vision_app_string_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 8;
-    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) };
+    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) };
   }
   embwit_free(t2_);
   return (vision_app_list_string_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:sensor/camera@0.1.0"), __import_name__("open")))
-extern void __wasm_import_embwit_sensor_camera_open(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_sensor_camera_open(uint8_t *p0, size_t p1, uint8_t *p2);
 
 vision_app_result_own_embwit_sensor_camera_image_sensor_embwit_sensor_camera_error_t embwit_sensor_camera_open(vision_app_string_t name) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -3134,7 +3134,7 @@ embwit_platform_poll_pollable_t embwit_isp_processor_job_subscribe(embwit_isp_pr
 }
 
 __attribute__((__import_module__("embwit:isp/processor@0.1.0"), __import_name__("[method]job.outcome")))
-extern void __wasm_import_embwit_isp_processor_job_outcome(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_isp_processor_job_outcome(int32_t p0, uint8_t *p1);
 
 vision_app_option_result_embwit_isp_processor_processed_embwit_isp_types_error_t embwit_isp_processor_job_outcome(embwit_isp_processor_borrow_job_t self) {
   _Alignas(4) uint8_t ret_area1_[56];
@@ -3156,7 +3156,7 @@ vision_app_option_result_embwit_isp_processor_processed_embwit_isp_types_error_t
               break;
             }
             case 1: {
-              uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 32));
+              uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 32));
               size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 36));
               vision_app_tuple3_u16_u16_u16_t *arr4_ = (vision_app_tuple3_u16_u16_u16_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_tuple3_u16_u16_u16_t), t3_ * sizeof(vision_app_tuple3_u16_u16_u16_t));
               for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -3165,7 +3165,7 @@ vision_app_option_result_embwit_isp_processor_processed_embwit_isp_types_error_t
               }
               embwit_free(t2_);
               v6_.is_some = true;
-              v6_.val = (embwit_isp_types_isp_stats_t){ (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (vision_app_list_tuple3_u16_u16_u16_t){ arr4_, t3_ }, (vision_app_list_u16_t){ (uint16_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) } };
+              v6_.val = (embwit_isp_types_isp_stats_t){ (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 16))), (*((size_t *)(((uint8_t *)ret_area1_) + 20))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 24))), (uint32_t)(*((int32_t *)(((uint8_t *)ret_area1_) + 28))) }, (vision_app_list_tuple3_u16_u16_u16_t){ arr4_, t3_ }, (vision_app_list_u16_t){ (uint16_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 40))), (*((size_t *)(((uint8_t *)ret_area1_) + 44))) }, (vision_app_list_u32_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 48))), (*((size_t *)(((uint8_t *)ret_area1_) + 52))) } };
               break;
             }
             default:
@@ -3193,7 +3193,7 @@ vision_app_option_result_embwit_isp_processor_processed_embwit_isp_types_error_t
             }
             case 3: {
               v7_.tag = 3;
-              v7_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
+              v7_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 12))), (*((size_t *)(((uint8_t *)ret_area1_) + 16))) };
               break;
             }
             default:
@@ -3217,12 +3217,12 @@ vision_app_option_result_embwit_isp_processor_processed_embwit_isp_types_error_t
 }
 
 __attribute__((__import_module__("embwit:isp/processor@0.1.0"), __import_name__("[method]isp.caps")))
-extern void __wasm_import_embwit_isp_processor_isp_caps(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_isp_processor_isp_caps(int32_t p0, uint8_t *p1);
 
 embwit_isp_processor_isp_caps_t embwit_isp_processor_isp_caps(embwit_isp_processor_borrow_isp_t self) {
   _Alignas(4) uint8_t ret_area1_[28];
   __wasm_import_embwit_isp_processor_isp_caps((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t7_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t7_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t8_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_isp_types_frame_format_t *arr9_ = (embwit_isp_types_frame_format_t *)cabi_realloc(NULL, 0, _Alignof(embwit_isp_types_frame_format_t), t8_ * sizeof(embwit_isp_types_frame_format_t));
   for (size_t i10_ = 0; i10_ < t8_; i10_++) {
@@ -3242,7 +3242,7 @@ embwit_isp_processor_isp_caps_t embwit_isp_processor_isp_caps(embwit_isp_process
       default:
       __builtin_trap();
     }
-    uint8_t * t3_ = *((uint8_t * *)((base1) + 20));
+    uint8_t *t3_ = *((uint8_t **)((base1) + 20));
     size_t t4_ = *((size_t *)((base1) + 24));
     embwit_image_format_plane_t *arr5_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t4_ * sizeof(embwit_image_format_plane_t));
     for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -3253,7 +3253,7 @@ embwit_isp_processor_isp_caps_t embwit_isp_processor_isp_caps(embwit_isp_process
     arr9_[i10_] = (embwit_image_format_frame_format_t){ v2_, (uint32_t)(*((int32_t *)((base1) + 8))), (uint32_t)(*((int32_t *)((base1) + 12))), (embwit_image_format_colorspace_t)((int32_t)(*((uint8_t *)((base1) + 16)))), (uint8_t)((int32_t)(*((uint8_t *)((base1) + 17)))), (vision_app_list_embwit_image_format_plane_t){ arr5_, t4_ } };
   }
   embwit_free(t7_);
-  uint8_t * t16_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 8));
+  uint8_t *t16_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 8));
   size_t t17_ = *((size_t *)(((uint8_t *)ret_area1_) + 12));
   embwit_isp_types_frame_format_t *arr18_ = (embwit_isp_types_frame_format_t *)cabi_realloc(NULL, 0, _Alignof(embwit_isp_types_frame_format_t), t17_ * sizeof(embwit_isp_types_frame_format_t));
   for (size_t i19_ = 0; i19_ < t17_; i19_++) {
@@ -3273,7 +3273,7 @@ embwit_isp_processor_isp_caps_t embwit_isp_processor_isp_caps(embwit_isp_process
       default:
       __builtin_trap();
     }
-    uint8_t * t12_ = *((uint8_t * *)((base5) + 20));
+    uint8_t *t12_ = *((uint8_t **)((base5) + 20));
     size_t t13_ = *((size_t *)((base5) + 24));
     embwit_image_format_plane_t *arr14_ = (embwit_image_format_plane_t *)cabi_realloc(NULL, 0, _Alignof(embwit_image_format_plane_t), t13_ * sizeof(embwit_image_format_plane_t));
     for (size_t i15_ = 0; i15_ < t13_; i15_++) {
@@ -3288,7 +3288,7 @@ embwit_isp_processor_isp_caps_t embwit_isp_processor_isp_caps(embwit_isp_process
 }
 
 __attribute__((__import_module__("embwit:isp/processor@0.1.0"), __import_name__("[method]isp.submit")))
-extern void __wasm_import_embwit_isp_processor_isp_submit(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_isp_processor_isp_submit(uint8_t *p0, uint8_t *p1);
 
 vision_app_result_own_embwit_isp_processor_job_embwit_isp_types_error_t embwit_isp_processor_isp_submit(embwit_isp_processor_borrow_isp_t self, embwit_image_frames_borrow_frame_t input, embwit_isp_processor_isp_params_t params) {
   uint8_t *ptr8_ = NULL;
@@ -3296,14 +3296,14 @@ vision_app_result_own_embwit_isp_processor_job_embwit_isp_types_error_t embwit_i
   *((int32_t *)(((uint8_t *)ret_area1_) + 0)) = (int32_t)((self).handle);
   *((int32_t *)(((uint8_t *)ret_area1_) + 4)) = (int32_t)((input).handle);
   *((size_t *)(((uint8_t *)ret_area1_) + 12)) = (size_t)(((params).black_level).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 8)) = (uint8_t *)((uint8_t *)((params).black_level).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 8)) = (uint8_t *)((uint8_t *)((params).black_level).ptr);
   *((float *)(((uint8_t *)ret_area1_) + 16)) = (float)(((params).gains).red);
   *((float *)(((uint8_t *)ret_area1_) + 20)) = (float)(((params).gains).green);
   *((float *)(((uint8_t *)ret_area1_) + 24)) = (float)(((params).gains).blue);
   *((size_t *)(((uint8_t *)ret_area1_) + 32)) = (size_t)(((params).ccm).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 28)) = (uint8_t *)((uint8_t *)((params).ccm).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 28)) = (uint8_t *)((uint8_t *)((params).ccm).ptr);
   *((size_t *)(((uint8_t *)ret_area1_) + 40)) = (size_t)(((params).gamma).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 36)) = (uint8_t *)((uint8_t *)((params).gamma).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 36)) = (uint8_t *)((uint8_t *)((params).gamma).ptr);
   *((float *)(((uint8_t *)ret_area1_) + 44)) = (float)((params).denoise);
   *((float *)(((uint8_t *)ret_area1_) + 48)) = (float)((params).sharpen);
   switch ((int)((params).crop).is_some) {
@@ -3368,7 +3368,7 @@ vision_app_result_own_embwit_isp_processor_job_embwit_isp_types_error_t embwit_i
     *((int32_t *)((base7) + 8)) = (int32_t)((int32_t)((e7).length));
   }
   *((size_t *)(((uint8_t *)ret_area1_) + 108)) = (size_t)((((params).output).planes).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 104)) = (uint8_t *)(ptr8_);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 104)) = (uint8_t *)(ptr8_);
   _Alignas(4) uint8_t ret_area10_[16];
   __wasm_import_embwit_isp_processor_isp_submit((uint8_t *)ret_area1_, (uint8_t *)ret_area10_);
   embwit_free(ptr8_);
@@ -3397,7 +3397,7 @@ vision_app_result_own_embwit_isp_processor_job_embwit_isp_types_error_t embwit_i
         }
         case 3: {
           v11_.tag = 3;
-          v11_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area10_) + 8))), (*((size_t *)(((uint8_t *)ret_area10_) + 12))) };
+          v11_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area10_) + 8))), (*((size_t *)(((uint8_t *)ret_area10_) + 12))) };
           break;
         }
         default:
@@ -3414,24 +3414,24 @@ vision_app_result_own_embwit_isp_processor_job_embwit_isp_types_error_t embwit_i
 }
 
 __attribute__((__import_module__("embwit:isp/processor@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_isp_processor_granted(uint8_t * p0);
+extern void __wasm_import_embwit_isp_processor_granted(uint8_t *p0);
 
 vision_app_list_string_t embwit_isp_processor_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_isp_processor_granted((uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   vision_app_string_t *arr4_ = (vision_app_string_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_string_t), t3_ * sizeof(vision_app_string_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 8;
-    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) };
+    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) };
   }
   embwit_free(t2_);
   return (vision_app_list_string_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:isp/processor@0.1.0"), __import_name__("open")))
-extern void __wasm_import_embwit_isp_processor_open(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_isp_processor_open(uint8_t *p0, size_t p1, uint8_t *p2);
 
 vision_app_result_own_embwit_isp_processor_isp_embwit_isp_types_error_t embwit_isp_processor_open(vision_app_string_t name) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -3461,7 +3461,7 @@ vision_app_result_own_embwit_isp_processor_isp_embwit_isp_types_error_t embwit_i
         }
         case 3: {
           v2_.tag = 3;
-          v2_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.failed = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -3485,7 +3485,7 @@ void embwit_infer_tensor_tensor_drop(embwit_infer_tensor_tensor_t handle) {
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[constructor]tensor")))
-extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3, size_t p4);
+extern int32_t __wasm_import_embwit_infer_tensor_tensor_constructor(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3, size_t p4);
 
 embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer_tensor_tensor_dimensions_t dimensions, embwit_infer_tensor_tensor_type_t ty, embwit_infer_tensor_tensor_data_t data) {
   int32_t t1_ = __wasm_import_embwit_infer_tensor_tensor_constructor((uint8_t *)(dimensions).ptr, (dimensions).len, (int32_t)(ty), (uint8_t *)(data).ptr, (data).len);
@@ -3493,12 +3493,12 @@ embwit_infer_tensor_tensor_t embwit_infer_tensor_tensor_constructor(embwit_infer
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.dimensions")))
-extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_dimensions(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_dimensions_t embwit_infer_tensor_tensor_dimensions(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_dimensions((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.ty")))
@@ -3510,12 +3510,12 @@ embwit_infer_tensor_tensor_type_t embwit_infer_tensor_tensor_ty(embwit_infer_ten
 }
 
 __attribute__((__import_module__("embwit:infer/tensor@0.1.0"), __import_name__("[method]tensor.data")))
-extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_tensor_tensor_data(int32_t p0, uint8_t *p1);
 
 embwit_infer_tensor_tensor_data_t embwit_infer_tensor_tensor_data(embwit_infer_tensor_borrow_tensor_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_tensor_tensor_data((self).handle, (uint8_t *)ret_area1_);
-  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (embwit_infer_tensor_tensor_data_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/inference@0.1.0"), __import_name__("[resource-drop]graph-execution-context")))
@@ -3526,7 +3526,7 @@ void embwit_infer_inference_graph_execution_context_drop(embwit_infer_inference_
 }
 
 __attribute__((__import_module__("embwit:infer/inference@0.1.0"), __import_name__("[method]graph-execution-context.compute")))
-extern void __wasm_import_embwit_infer_inference_graph_execution_context_compute(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_infer_inference_graph_execution_context_compute(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3);
 
 vision_app_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_error_t embwit_infer_inference_graph_execution_context_compute(embwit_infer_inference_borrow_graph_execution_context_t self, vision_app_list_embwit_infer_inference_named_tensor_t inputs) {
   uint8_t *ptr1_ = NULL;
@@ -3536,7 +3536,7 @@ vision_app_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_e
     embwit_infer_inference_named_tensor_t e1 = (inputs).ptr[i2_];
     (void)e1;
     *((size_t *)((base1) + 4)) = (size_t)(((e1).f0).len);
-    *((uint8_t * *)((base1) + 0)) = (uint8_t *)((uint8_t *)((e1).f0).ptr);
+    *((uint8_t **)((base1) + 0)) = (uint8_t *)((uint8_t *)((e1).f0).ptr);
     *((int32_t *)((base1) + 8)) = (int32_t)(((e1).f1).handle);
   }
   _Alignas(4) uint8_t ret_area3_[16];
@@ -3545,12 +3545,12 @@ vision_app_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_e
   vision_app_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_error_t v9_;
   switch ((int32_t)(*((uint8_t *)(((uint8_t *)ret_area3_) + 0)))) {
     case 0: {
-      uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area3_) + 4));
+      uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area3_) + 4));
       size_t t5_ = *((size_t *)(((uint8_t *)ret_area3_) + 8));
       embwit_infer_inference_named_tensor_t *arr6_ = (embwit_infer_inference_named_tensor_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_inference_named_tensor_t), t5_ * sizeof(embwit_infer_inference_named_tensor_t));
       for (size_t i7_ = 0; i7_ < t5_; i7_++) {
         uint8_t *base3 = t4_ + i7_ * 12;
-        arr6_[i7_] = (embwit_infer_inference_named_tensor_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base3) + 0))), (*((size_t *)((base3) + 4))) }, (embwit_infer_tensor_tensor_t){ *((int32_t *)((base3) + 8)) } };
+        arr6_[i7_] = (embwit_infer_inference_named_tensor_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base3) + 0))), (*((size_t *)((base3) + 4))) }, (embwit_infer_tensor_tensor_t){ *((int32_t *)((base3) + 8)) } };
       }
       embwit_free(t4_);
       v9_.is_err = false;
@@ -3579,7 +3579,7 @@ vision_app_result_list_embwit_infer_inference_named_tensor_embwit_infer_errors_e
         }
         case 4: {
           v8_.tag = 4;
-          v8_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area3_) + 8))), (*((size_t *)(((uint8_t *)ret_area3_) + 12))) };
+          v8_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area3_) + 8))), (*((size_t *)(((uint8_t *)ret_area3_) + 12))) };
           break;
         }
         default:
@@ -3603,12 +3603,12 @@ void embwit_infer_graph_graph_drop(embwit_infer_graph_graph_t handle) {
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.name")))
-extern void __wasm_import_embwit_infer_graph_graph_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_name(int32_t p0, uint8_t *p1);
 
 vision_app_string_t embwit_infer_graph_graph_name(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_name((self).handle, (uint8_t *)ret_area1_);
-  return (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.encoding")))
@@ -3628,12 +3628,12 @@ embwit_infer_graph_execution_target_t embwit_infer_graph_graph_target(embwit_inf
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.inputs")))
-extern void __wasm_import_embwit_infer_graph_graph_inputs(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_inputs(int32_t p0, uint8_t *p1);
 
 vision_app_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_inputs(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_inputs((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t5_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_infer_graph_tensor_spec_t *arr6_ = (embwit_infer_graph_tensor_spec_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_graph_tensor_spec_t), t5_ * sizeof(embwit_infer_graph_tensor_spec_t));
   for (size_t i7_ = 0; i7_ < t5_; i7_++) {
@@ -3666,19 +3666,19 @@ vision_app_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_inputs
       default:
       __builtin_trap();
     }
-    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
+    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
   }
   embwit_free(t4_);
   return (vision_app_list_embwit_infer_graph_tensor_spec_t){ arr6_, t5_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.outputs")))
-extern void __wasm_import_embwit_infer_graph_graph_outputs(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_outputs(int32_t p0, uint8_t *p1);
 
 vision_app_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_outputs(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_graph_outputs((self).handle, (uint8_t *)ret_area1_);
-  uint8_t * t4_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t4_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t5_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_infer_graph_tensor_spec_t *arr6_ = (embwit_infer_graph_tensor_spec_t *)cabi_realloc(NULL, 0, _Alignof(embwit_infer_graph_tensor_spec_t), t5_ * sizeof(embwit_infer_graph_tensor_spec_t));
   for (size_t i7_ = 0; i7_ < t5_; i7_++) {
@@ -3711,14 +3711,14 @@ vision_app_list_embwit_infer_graph_tensor_spec_t embwit_infer_graph_graph_output
       default:
       __builtin_trap();
     }
-    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t * *)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
+    arr6_[i7_] = (embwit_infer_graph_tensor_spec_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (embwit_infer_tensor_tensor_dimensions_t){ (uint32_t *)(*((uint8_t **)((base1) + 8))), (*((size_t *)((base1) + 12))) }, (embwit_infer_tensor_tensor_type_t)((int32_t)(*((uint8_t *)((base1) + 16)))), v2_, v3_ };
   }
   embwit_free(t4_);
   return (vision_app_list_embwit_infer_graph_tensor_spec_t){ arr6_, t5_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("[method]graph.init-execution-context")))
-extern void __wasm_import_embwit_infer_graph_graph_init_execution_context(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_graph_graph_init_execution_context(int32_t p0, uint8_t *p1);
 
 vision_app_result_own_embwit_infer_inference_graph_execution_context_embwit_infer_errors_error_t embwit_infer_graph_graph_init_execution_context(embwit_infer_graph_borrow_graph_t self) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -3752,7 +3752,7 @@ vision_app_result_own_embwit_infer_inference_graph_execution_context_embwit_infe
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -3769,24 +3769,24 @@ vision_app_result_own_embwit_infer_inference_graph_execution_context_embwit_infe
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_infer_graph_granted(uint8_t * p0);
+extern void __wasm_import_embwit_infer_graph_granted(uint8_t *p0);
 
 vision_app_list_string_t embwit_infer_graph_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_infer_graph_granted((uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   vision_app_string_t *arr4_ = (vision_app_string_t *)cabi_realloc(NULL, 0, _Alignof(vision_app_string_t), t3_ * sizeof(vision_app_string_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
     uint8_t *base1 = t2_ + i5_ * 8;
-    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) };
+    arr4_[i5_] = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) };
   }
   embwit_free(t2_);
   return (vision_app_list_string_t){ arr4_, t3_ };
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("load-by-name")))
-extern void __wasm_import_embwit_infer_graph_load_by_name(uint8_t * p0, size_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_infer_graph_load_by_name(uint8_t *p0, size_t p1, uint8_t *p2);
 
 vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwit_infer_graph_load_by_name(vision_app_string_t name) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -3820,7 +3820,7 @@ vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwi
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -3837,7 +3837,7 @@ vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwi
 }
 
 __attribute__((__import_module__("embwit:infer/graph@0.1.0"), __import_name__("load-by-name-on")))
-extern void __wasm_import_embwit_infer_graph_load_by_name_on(uint8_t * p0, size_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_infer_graph_load_by_name_on(uint8_t *p0, size_t p1, int32_t p2, uint8_t *p3);
 
 vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwit_infer_graph_load_by_name_on(vision_app_string_t name, embwit_infer_graph_execution_target_t target) {
   _Alignas(4) uint8_t ret_area1_[16];
@@ -3871,7 +3871,7 @@ vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwi
         }
         case 4: {
           v2_.tag = 4;
-          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
+          v2_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 8))), (*((size_t *)(((uint8_t *)ret_area1_) + 12))) };
           break;
         }
         default:
@@ -3888,7 +3888,7 @@ vision_app_result_own_embwit_infer_graph_graph_embwit_infer_errors_error_t embwi
 }
 
 __attribute__((__import_module__("embwit:infer/bind@0.1.0"), __import_name__("frame-to-tensor")))
-extern void __wasm_import_embwit_infer_bind_frame_to_tensor(uint8_t * p0, uint8_t * p1);
+extern void __wasm_import_embwit_infer_bind_frame_to_tensor(uint8_t *p0, uint8_t *p1);
 
 vision_app_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_t embwit_infer_bind_frame_to_tensor(embwit_image_frames_borrow_frame_t source, embwit_infer_bind_preprocess_t how) {
   _Alignas(4) uint8_t ret_area1_[68];
@@ -3918,9 +3918,9 @@ vision_app_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_t emb
   *((int8_t *)(((uint8_t *)ret_area1_) + 35)) = (int8_t)((int32_t)((how).layout));
   *((int8_t *)(((uint8_t *)ret_area1_) + 36)) = (int8_t)((int32_t)((how).ty));
   *((size_t *)(((uint8_t *)ret_area1_) + 44)) = (size_t)(((how).mean).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 40)) = (uint8_t *)((uint8_t *)((how).mean).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 40)) = (uint8_t *)((uint8_t *)((how).mean).ptr);
   *((size_t *)(((uint8_t *)ret_area1_) + 52)) = (size_t)(((how).std).len);
-  *((uint8_t * *)(((uint8_t *)ret_area1_) + 48)) = (uint8_t *)((uint8_t *)((how).std).ptr);
+  *((uint8_t **)(((uint8_t *)ret_area1_) + 48)) = (uint8_t *)((uint8_t *)((how).std).ptr);
   switch ((int)((how).quantization).is_some) {
     case 0: {
       *((int8_t *)(((uint8_t *)ret_area1_) + 56)) = (int8_t)((int32_t)0);
@@ -3967,7 +3967,7 @@ vision_app_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_t emb
         }
         case 4: {
           v7_.tag = 4;
-          v7_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area6_) + 8))), (*((size_t *)(((uint8_t *)ret_area6_) + 12))) };
+          v7_.val.runtime_error = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area6_) + 8))), (*((size_t *)(((uint8_t *)ret_area6_) + 12))) };
           break;
         }
         default:
@@ -3984,15 +3984,15 @@ vision_app_result_own_embwit_infer_tensor_tensor_embwit_infer_errors_error_t emb
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-result")))
-extern void __wasm_import_embwit_applet_publish_send_result(uint8_t * p0, size_t p1, int64_t p2, int64_t p3, uint8_t * p4, size_t p5, int32_t p6, uint8_t * p7, size_t p8, uint8_t * p9, size_t p10, uint8_t * p11);
+extern void __wasm_import_embwit_applet_publish_send_result(uint8_t *p0, size_t p1, int64_t p2, int64_t p3, uint8_t *p4, size_t p5, int32_t p6, uint8_t *p7, size_t p8, uint8_t *p9, size_t p10, uint8_t *p11);
 
 vision_app_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_result(vision_app_string_t topic, embwit_applet_publish_inference_result_t value) {
   uint8_t *ptr6_ = NULL;
   uint8_t *ptr11_ = NULL;
   int32_t r14_ = 0;
-  uint8_t * r15_ = 0;
+  uint8_t *r15_ = 0;
   size_t r16_ = 0;
-  uint8_t * r17_ = 0;
+  uint8_t *r17_ = 0;
   size_t r18_ = 0;
   switch (((value).payload).tag) {
     case 0: {
@@ -4012,7 +4012,7 @@ vision_app_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_
             vision_app_string_t payload3_ = ((e2).label).val;
             *((int8_t *)((base2) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base2) + 12)) = (size_t)((payload3_).len);
-            *((uint8_t * *)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
+            *((uint8_t **)((base2) + 8)) = (uint8_t *)((uint8_t *)(payload3_).ptr);
             break;
           }
           default:
@@ -4062,7 +4062,7 @@ vision_app_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_
             vision_app_string_t payload10_ = ((e8).label).val;
             *((int8_t *)((base8) + 4)) = (int8_t)((int32_t)1);
             *((size_t *)((base8) + 12)) = (size_t)((payload10_).len);
-            *((uint8_t * *)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
+            *((uint8_t **)((base8) + 8)) = (uint8_t *)((uint8_t *)(payload10_).ptr);
             break;
           }
           default:
@@ -4129,7 +4129,7 @@ vision_app_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_
 }
 
 __attribute__((__import_module__("embwit:applet/publish@0.1.0"), __import_name__("send-bytes")))
-extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t * p0, size_t p1, uint8_t * p2, size_t p3, uint8_t * p4, size_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_applet_publish_send_bytes(uint8_t *p0, size_t p1, uint8_t *p2, size_t p3, uint8_t *p4, size_t p5, uint8_t *p6);
 
 vision_app_result_void_embwit_applet_publish_error_t embwit_applet_publish_send_bytes(vision_app_string_t topic, vision_app_string_t content_type, vision_app_list_u8_t body) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4198,16 +4198,16 @@ void embwit_gpio_pins_flex_pin_drop(embwit_gpio_pins_flex_pin_t handle) {
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_name(int32_t p0, uint8_t *p1);
 
 vision_app_string_t embwit_gpio_pins_input_pin_name(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_input_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_input_pin_read(int32_t p0, uint8_t *p1);
 
 vision_app_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_read(embwit_gpio_pins_borrow_input_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4253,7 +4253,7 @@ vision_app_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]input-pin.watch")))
-extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_gpio_pins_input_pin_watch(int32_t p0, int32_t p1, int32_t p2, uint8_t *p3);
 
 vision_app_result_own_embwit_gpio_pins_edge_watch_embwit_gpio_types_error_t embwit_gpio_pins_input_pin_watch(embwit_gpio_pins_borrow_input_pin_t self, embwit_gpio_pins_edge_set_t edges, uint32_t depth) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -4315,12 +4315,12 @@ embwit_platform_poll_pollable_t embwit_gpio_pins_edge_watch_subscribe(embwit_gpi
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]edge-watch.take")))
-extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_edge_watch_take(int32_t p0, int32_t p1, uint8_t *p2);
 
 vision_app_list_embwit_gpio_types_edge_event_t embwit_gpio_pins_edge_watch_take(embwit_gpio_pins_borrow_edge_watch_t self, uint32_t max) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_edge_watch_take((self).handle, (int32_t)(max), (uint8_t *)ret_area1_);
-  uint8_t * t2_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t2_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t3_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_edge_event_t *arr4_ = (embwit_gpio_pins_edge_event_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_edge_event_t), t3_ * sizeof(embwit_gpio_pins_edge_event_t));
   for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -4348,16 +4348,16 @@ uint64_t embwit_gpio_pins_edge_watch_overflowed(embwit_gpio_pins_borrow_edge_wat
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_name(int32_t p0, uint8_t *p1);
 
 vision_app_string_t embwit_gpio_pins_output_pin_name(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_output_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_output_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_set(embwit_gpio_pins_borrow_output_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4410,7 +4410,7 @@ embwit_gpio_pins_logic_t embwit_gpio_pins_output_pin_last_set(embwit_gpio_pins_b
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]output-pin.toggle")))
-extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_output_pin_toggle(int32_t p0, uint8_t *p1);
 
 vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_toggle(embwit_gpio_pins_borrow_output_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4455,16 +4455,16 @@ vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_output_pin_tog
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.name")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_name(int32_t p0, uint8_t *p1);
 
 vision_app_string_t embwit_gpio_pins_flex_pin_name(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_flex_pin_name((self).handle, (uint8_t *)ret_area1_);
-  return (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
+  return (vision_app_string_t){ (uint8_t *)(*((uint8_t **)(((uint8_t *)ret_area1_) + 0))), (*((size_t *)(((uint8_t *)ret_area1_) + 4))) };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_direction(int32_t p0, uint8_t *p1);
 
 embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(8) uint8_t ret_area1_[32];
@@ -4502,7 +4502,7 @@ embwit_gpio_pins_direction_t embwit_gpio_pins_flex_pin_direction(embwit_gpio_pin
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set-direction")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set_direction(int32_t p0, int32_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set_direction(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_direction_t to) {
   int32_t r7_ = 0;
@@ -4591,7 +4591,7 @@ vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set_d
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.read")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_read(int32_t p0, uint8_t *p1);
 
 vision_app_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_read(embwit_gpio_pins_borrow_flex_pin_t self) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4637,7 +4637,7 @@ vision_app_result_embwit_gpio_types_logic_embwit_gpio_types_error_t embwit_gpio_
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("[method]flex-pin.set")))
-extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_gpio_pins_flex_pin_set(int32_t p0, int32_t p1, uint8_t *p2);
 
 vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set(embwit_gpio_pins_borrow_flex_pin_t self, embwit_gpio_pins_logic_t value) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -4682,17 +4682,17 @@ vision_app_result_void_embwit_gpio_types_error_t embwit_gpio_pins_flex_pin_set(e
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_gpio_pins_granted(uint8_t * p0);
+extern void __wasm_import_embwit_gpio_pins_granted(uint8_t *p0);
 
 vision_app_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_gpio_pins_granted((uint8_t *)ret_area1_);
-  uint8_t * t6_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t6_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t7_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_gpio_pins_pin_info_t *arr8_ = (embwit_gpio_pins_pin_info_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_pins_pin_info_t), t7_ * sizeof(embwit_gpio_pins_pin_info_t));
   for (size_t i9_ = 0; i9_ < t7_; i9_++) {
     uint8_t *base1 = t6_ + i9_ * 24;
-    uint8_t * t2_ = *((uint8_t * *)((base1) + 12));
+    uint8_t *t2_ = *((uint8_t **)((base1) + 12));
     size_t t3_ = *((size_t *)((base1) + 16));
     embwit_gpio_types_drive_t *arr4_ = (embwit_gpio_types_drive_t *)cabi_realloc(NULL, 0, _Alignof(embwit_gpio_types_drive_t), t3_ * sizeof(embwit_gpio_types_drive_t));
     for (size_t i5_ = 0; i5_ < t3_; i5_++) {
@@ -4700,14 +4700,14 @@ vision_app_list_embwit_gpio_types_pin_info_t embwit_gpio_pins_granted(void) {
       arr4_[i5_] = (embwit_gpio_types_drive_t)((int32_t)(*((uint8_t *)((base2) + 0))));
     }
     embwit_free(t2_);
-    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (vision_app_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
+    arr8_[i9_] = (embwit_gpio_types_pin_info_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 0))), (*((size_t *)((base1) + 4))) }, (((int32_t)(*((uint8_t *)((base1) + 8)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 9)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 10)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 11)))) != 0), (vision_app_list_embwit_gpio_types_drive_t){ arr4_, t3_ }, (((int32_t)(*((uint8_t *)((base1) + 20)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 21)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 22)))) != 0) };
   }
   embwit_free(t6_);
   return (vision_app_list_embwit_gpio_types_pin_info_t){ arr8_, t7_ };
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-input")))
-extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t * p6);
+extern void __wasm_import_embwit_gpio_pins_open_input(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int64_t p5, uint8_t *p6);
 
 vision_app_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_input(vision_app_string_t name, embwit_gpio_pins_input_config_t config) {
   int32_t r3_ = 0;
@@ -4770,7 +4770,7 @@ vision_app_result_own_embwit_gpio_pins_input_pin_embwit_gpio_types_error_t embwi
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-output")))
-extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t * p5);
+extern void __wasm_import_embwit_gpio_pins_open_output(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, uint8_t *p5);
 
 vision_app_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_output(vision_app_string_t name, embwit_gpio_pins_output_config_t config) {
   _Alignas(4) uint8_t ret_area1_[8];
@@ -4816,7 +4816,7 @@ vision_app_result_own_embwit_gpio_pins_output_pin_embwit_gpio_types_error_t embw
 }
 
 __attribute__((__import_module__("embwit:gpio/pins@0.1.0"), __import_name__("open-flex")))
-extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t * p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t * p7);
+extern void __wasm_import_embwit_gpio_pins_open_flex(uint8_t *p0, size_t p1, int32_t p2, int32_t p3, int32_t p4, int32_t p5, int64_t p6, uint8_t *p7);
 
 vision_app_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t embwit_gpio_pins_open_flex(vision_app_string_t name, embwit_gpio_pins_direction_t initial) {
   int32_t r7_ = 0;
@@ -4906,7 +4906,7 @@ vision_app_result_own_embwit_gpio_pins_flex_pin_embwit_gpio_types_error_t embwit
 }
 
 __attribute__((__import_module__("embwit:platform/logging@0.1.0"), __import_name__("log")))
-extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t * p1, size_t p2, uint8_t * p3, size_t p4);
+extern void __wasm_import_embwit_platform_logging_log(int32_t p0, uint8_t *p1, size_t p2, uint8_t *p3, size_t p4);
 
 void embwit_platform_logging_log(embwit_platform_logging_level_t level, vision_app_string_t context, vision_app_string_t message) {
   __wasm_import_embwit_platform_logging_log((int32_t)(level), (uint8_t *)(context).ptr, (context).len, (uint8_t *)(message).ptr, (message).len);
@@ -4945,12 +4945,12 @@ embwit_platform_poll_pollable_t embwit_platform_monotonic_clock_subscribe_durati
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("granted")))
-extern void __wasm_import_embwit_applet_grants_granted(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_granted(uint8_t *p0);
 
 vision_app_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(void) {
   _Alignas(4) uint8_t ret_area1_[8];
   __wasm_import_embwit_applet_grants_granted((uint8_t *)ret_area1_);
-  uint8_t * t3_ = *((uint8_t * *)(((uint8_t *)ret_area1_) + 0));
+  uint8_t *t3_ = *((uint8_t **)(((uint8_t *)ret_area1_) + 0));
   size_t t4_ = *((size_t *)(((uint8_t *)ret_area1_) + 4));
   embwit_applet_grants_capability_t *arr5_ = (embwit_applet_grants_capability_t *)cabi_realloc(NULL, 0, _Alignof(embwit_applet_grants_capability_t), t4_ * sizeof(embwit_applet_grants_capability_t));
   for (size_t i6_ = 0; i6_ < t4_; i6_++) {
@@ -4959,32 +4959,32 @@ vision_app_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(v
     switch ((int32_t)(*((uint8_t *)((base1) + 0)))) {
       case 0: {
         v2_.tag = 0;
-        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
+        v2_.val.gpio = (embwit_applet_grants_pin_grant_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_applet_grants_pin_mode_t)((int32_t)(*((uint8_t *)((base1) + 12)))) };
         break;
       }
       case 1: {
         v2_.tag = 1;
-        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
+        v2_.val.sensor = (embwit_applet_grants_sensor_grant_t){ (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) }, (embwit_types_common_size_t){ (uint32_t)(*((int32_t *)((base1) + 12))), (uint32_t)(*((int32_t *)((base1) + 16))) }, (embwit_types_common_fraction_t){ (uint32_t)(*((int32_t *)((base1) + 20))), (uint32_t)(*((int32_t *)((base1) + 24))) }, (((int32_t)(*((uint8_t *)((base1) + 28)))) != 0), (((int32_t)(*((uint8_t *)((base1) + 29)))) != 0) };
         break;
       }
       case 2: {
         v2_.tag = 2;
-        v2_.val.isp = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.isp = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 3: {
         v2_.tag = 3;
-        v2_.val.model = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.model = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 4: {
         v2_.tag = 4;
-        v2_.val.publish = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.publish = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 5: {
         v2_.tag = 5;
-        v2_.val.subscribe = (vision_app_string_t){ (uint8_t *)(*((uint8_t * *)((base1) + 4))), (*((size_t *)((base1) + 8))) };
+        v2_.val.subscribe = (vision_app_string_t){ (uint8_t *)(*((uint8_t **)((base1) + 4))), (*((size_t *)((base1) + 8))) };
         break;
       }
       case 6: {
@@ -5001,7 +5001,7 @@ vision_app_list_embwit_applet_grants_capability_t embwit_applet_grants_granted(v
 }
 
 __attribute__((__import_module__("embwit:applet/grants@0.1.0"), __import_name__("limits")))
-extern void __wasm_import_embwit_applet_grants_limits(uint8_t * p0);
+extern void __wasm_import_embwit_applet_grants_limits(uint8_t *p0);
 
 embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
   _Alignas(8) uint8_t ret_area1_[24];
@@ -5010,7 +5010,7 @@ embwit_applet_grants_budget_t embwit_applet_grants_limits(void) {
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("register")))
-extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t * p3);
+extern void __wasm_import_embwit_applet_events_register(int32_t p0, int64_t p1, int32_t p2, uint8_t *p3);
 
 vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_register(embwit_platform_poll_pollable_t p, embwit_applet_events_token_t t, embwit_applet_events_mode_t mode) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -5051,7 +5051,7 @@ vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_registe
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("every")))
-extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t * p2);
+extern void __wasm_import_embwit_applet_events_every(int64_t p0, int64_t p1, uint8_t *p2);
 
 vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_every(embwit_applet_events_duration_t period, embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -5092,7 +5092,7 @@ vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_every(e
 }
 
 __attribute__((__import_module__("embwit:applet/events@0.1.0"), __import_name__("unregister")))
-extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t * p1);
+extern void __wasm_import_embwit_applet_events_unregister(int64_t p0, uint8_t *p1);
 
 vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_unregister(embwit_applet_events_token_t t) {
   _Alignas(1) uint8_t ret_area1_[3];
@@ -5133,7 +5133,7 @@ vision_app_result_void_embwit_applet_events_error_t embwit_applet_events_unregis
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#init")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, size_t arg1) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_init(uint8_t *arg0, size_t arg1) {
   vision_app_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_init((vision_app_list_u8_t){ (uint8_t *)(arg0), (arg1) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -5154,14 +5154,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
           vision_app_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           vision_app_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -5176,16 +5176,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_init(uint8_t * arg0, siz
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#init")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -5199,7 +5199,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_init(uint8_t * arg0) {
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#configure")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0, size_t arg1, uint8_t * arg2, size_t arg3) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t *arg0, size_t arg1, uint8_t *arg2, size_t arg3) {
   vision_app_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_configure((vision_app_string_t){ (uint8_t *)(arg0), (arg1) }, (vision_app_list_u8_t){ (uint8_t *)(arg2), (arg3) });
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -5220,14 +5220,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
           vision_app_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           vision_app_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -5242,16 +5242,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#configure")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -5265,7 +5265,7 @@ void __wasm_export_post_exports_embwit_applet_lifecycle_configure(uint8_t * arg0
 }
 
 __attribute__((__export_name__("embwit:applet/lifecycle@0.1.0#start")))
-uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
+uint8_t *__wasm_export_exports_embwit_applet_lifecycle_start(void) {
   vision_app_result_void_exports_embwit_applet_lifecycle_error_t t1_ = exports_embwit_applet_lifecycle_start();
   switch ((int)(t1_).is_err) {
     case 0: {
@@ -5286,14 +5286,14 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
           vision_app_string_t payload5_ = (payload3_).val.invalid_config;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)1);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload5_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload5_).ptr);
           break;
         }
         case 2: {
           vision_app_string_t payload6_ = (payload3_).val.failed;
           *((int8_t *)(((uint8_t *)vision_app_ret_area) + 4)) = (int8_t)((int32_t)2);
           *((size_t *)(((uint8_t *)vision_app_ret_area) + 12)) = (size_t)((payload6_).len);
-          *((uint8_t * *)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
+          *((uint8_t **)(((uint8_t *)vision_app_ret_area) + 8)) = (uint8_t *)((uint8_t *)(payload6_).ptr);
           break;
         }
         default:
@@ -5308,16 +5308,16 @@ uint8_t * __wasm_export_exports_embwit_applet_lifecycle_start(void) {
 }
 
 __attribute__((__weak__, __export_name__("cabi_post_embwit:applet/lifecycle@0.1.0#start")))
-void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t * arg0) {
+void __wasm_export_post_exports_embwit_applet_lifecycle_start(uint8_t *arg0) {
   switch ((int32_t)(*((uint8_t *)((arg0) + 0)))) {
     case 1: {
       switch ((int32_t)(*((uint8_t *)((arg0) + 4)))) {
         case 1: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         case 2: {
-          embwit_free(*((uint8_t * *)((arg0) + 8)));
+          embwit_free(*((uint8_t **)((arg0) + 8)));
           break;
         }
         default:
@@ -5336,8 +5336,8 @@ void __wasm_export_exports_embwit_applet_lifecycle_stop(void) {
 }
 
 __attribute__((__export_name__("embwit:applet/reactor@0.1.0#on-ready")))
-void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t * arg0, size_t arg1) {
-  uint8_t * t1_ = arg0;
+void __wasm_export_exports_embwit_applet_reactor_on_ready(uint8_t *arg0, size_t arg1) {
+  uint8_t *t1_ = arg0;
   size_t t2_ = arg1;
   exports_embwit_applet_reactor_token_t *arr3_ = (exports_embwit_applet_reactor_token_t *)cabi_realloc(NULL, 0, _Alignof(exports_embwit_applet_reactor_token_t), t2_ * sizeof(exports_embwit_applet_reactor_token_t));
   for (size_t i4_ = 0; i4_ < t2_; i4_++) {

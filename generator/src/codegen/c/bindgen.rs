@@ -53,6 +53,24 @@ struct Block {
     payload: Option<String>,
 }
 
+/// A C declaration of `name` with type `ty` (`uint8_t *p`, not `uint8_t * p`).
+pub fn decl(ty: &str, name: &str) -> String {
+    if ty.ends_with('*') {
+        format!("{ty}{name}")
+    } else {
+        format!("{ty} {name}")
+    }
+}
+
+/// The C type "pointer to `ty`" (`uint8_t **`, `int32_t *`).
+fn ptr_to(ty: &str) -> String {
+    if ty.ends_with('*') {
+        format!("{ty}*")
+    } else {
+        format!("{ty} *")
+    }
+}
+
 /// The C type of a core wasm value.
 pub fn wasm_c(ty: WasmType) -> &'static str {
     match ty {
@@ -103,7 +121,7 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
     /// Binds `expr` to a fresh local of type `ty` and returns its name.
     fn bind(&mut self, ty: &str, expr: &str) -> String {
         let name = self.tmp("t");
-        let _ = writeln!(self.src, "{ty} {name} = {expr};");
+        let _ = writeln!(self.src, "{} = {expr};", decl(ty, &name));
         name
     }
 
@@ -141,7 +159,7 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
 
     fn load(&mut self, results: &mut Vec<String>, ty: &str, ptr: &str, offset: ArchitectureSize) {
         let off = offset.size_wasm32();
-        results.push(format!("*(({ty} *)(({ptr}) + {off}))"));
+        results.push(format!("*(({})(({ptr}) + {off}))", ptr_to(ty)));
     }
 
     fn load_ext(
@@ -152,12 +170,19 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
         offset: ArchitectureSize,
     ) {
         let off = offset.size_wasm32();
-        results.push(format!("(int32_t)(*(({ty} *)(({ptr}) + {off})))"));
+        results.push(format!(
+            "(int32_t)(*(({} *)(({ptr}) + {off})))",
+            ty.trim_end()
+        ));
     }
 
     fn store(&mut self, ty: &str, val: &str, ptr: &str, offset: ArchitectureSize) {
         let off = offset.size_wasm32();
-        let _ = writeln!(self.src, "*(({ty} *)(({ptr}) + {off})) = ({ty})({val});");
+        let _ = writeln!(
+            self.src,
+            "*(({})(({ptr}) + {off})) = ({ty})({val});",
+            ptr_to(ty)
+        );
     }
 
     fn type_id_c(&self, id: wit_parser::TypeId) -> String {
@@ -259,7 +284,7 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
             .iter()
             .map(|ty| {
                 let n = self.tmp("r");
-                let _ = writeln!(self.src, "{} {n} = 0;", wasm_c(*ty));
+                let _ = writeln!(self.src, "{} = 0;", decl(wasm_c(*ty), &n));
                 n
             })
             .collect();

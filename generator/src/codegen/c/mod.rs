@@ -17,7 +17,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use wit_bindgen_core::abi::{self, AbiVariant, LiftLower};
 use wit_parser::{Function, FunctionKind, Resolve, SizeAlign, Type, TypeDefKind, TypeId, WorldId};
 
-use self::bindgen::{Callee, FunctionBindgen, RetArea, wasm_c};
+use self::bindgen::{Callee, FunctionBindgen, RetArea, decl, wasm_c};
 use self::types::{CTypes, c_docs, c_ident};
 use self::world::{Scope, WorldShape, func_resource};
 use super::names::{self, ResourceOp};
@@ -399,7 +399,7 @@ impl Gen<'_, '_> {
             .params
             .iter()
             .enumerate()
-            .map(|(i, t)| format!("{} p{i}", wasm_c(*t)))
+            .map(|(i, t)| decl(wasm_c(*t), &format!("p{i}")))
             .collect();
         let core_ret = sig.results.first().map_or("void", |t| wasm_c(*t));
         let core_name = format!("__wasm_import_{name}");
@@ -434,7 +434,8 @@ impl Gen<'_, '_> {
         let _ = writeln!(
             self.src_funcs,
             "__attribute__((__import_module__(\"{module}\"), __import_name__(\"{wasm_name}\")))\n\
-             extern {core_ret} {core_name}({core_params});\n\n{signature} {{\n{}}}\n",
+             extern {}({core_params});\n\n{signature} {{\n{}}}\n",
+            decl(core_ret, &core_name),
             bg.body()
         );
     }
@@ -494,7 +495,7 @@ impl Gen<'_, '_> {
             .params
             .iter()
             .zip(&args)
-            .map(|(t, a)| format!("{} {a}", wasm_c(*t)))
+            .map(|(t, a)| decl(wasm_c(*t), a))
             .collect();
         let core_params = if core_params.is_empty() {
             "void".to_string()
@@ -527,7 +528,8 @@ impl Gen<'_, '_> {
         let _ = writeln!(
             self.src_funcs,
             "__attribute__((__export_name__(\"{export_name}\")))\n\
-             {core_ret} __wasm_export_{name}({core_params}) {{\n{}}}\n",
+             {}({core_params}) {{\n{}}}\n",
+            decl(core_ret, &format!("__wasm_export_{name}")),
             bg.body()
         );
 
@@ -538,7 +540,7 @@ impl Gen<'_, '_> {
                 .results
                 .iter()
                 .zip(&args)
-                .map(|(t, a)| format!("{} {a}", wasm_c(*t)))
+                .map(|(t, a)| decl(wasm_c(*t), a))
                 .collect();
             let mut bg = FunctionBindgen::new(
                 self.types,
