@@ -8,11 +8,14 @@
 //! memory allocated with it: free it with that allocator. Arguments exported functions receive
 //! were allocated with `bindings.allocator`; free them with it or keep them. Strings and lists
 //! your exported functions return must come from `bindings.allocator`: the bindings free them
-//! once the host has read them. Resource structs own a handle: call `deinit` once.
+//! once the host has read them. Resource structs own a handle: call `deinit` once. Borrowed
+//! handles your exported functions receive are given back by the bindings when they return.
 //!
 //! The applet's root file provides each exported interface as a namespace named after it
-//! (`pub const lifecycle = struct { ... };`), and keeps this file referenced
-//! (`comptime { _ = bindings; }`) so its `export fn`s are linked.
+//! (`pub const lifecycle = struct { ... };`), each resource the applet defines as a struct in
+//! that namespace (`construct`, the methods, and `deinit` for when the host drops the last
+//! handle), and keeps this file referenced (`comptime { _ = bindings; }`) so its `export fn`s
+//! are linked.
 
 const std = @import("std");
 const bindings = @This();
