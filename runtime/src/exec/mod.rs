@@ -166,11 +166,24 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         let Some(cur) = load_frame(funcs, instances, top.func) else {
             return Err(Trap::from(TrapCode::Unreachable));
         };
-        let mut pc = top.pc as usize;
         let base = top.base;
         let nc = cur.code.consts.len();
 
         let code: &[Instr] = &cur.code.code;
+        // The instruction pointer: `code_ptr + pc` (see the bounds argument before the loop).
+        let code_ptr = code.as_ptr();
+        let mut ip = code_ptr.wrapping_add(top.pc as usize);
+        // The index of the next instruction.
+        macro_rules! pc {
+            () => {
+                (ip as usize).wrapping_sub(code_ptr as usize) / core::mem::size_of::<Instr>()
+            };
+        }
+        macro_rules! jump {
+            ($t:expr) => {
+                ip = code_ptr.wrapping_add($t as usize)
+            };
+        }
         #[cfg_attr(not(feature = "multi-memory"), allow(unused_mut))]
         let mut mem_idx = cur.inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
         let lo = base.wrapping_sub(nc);
@@ -189,7 +202,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 let off = cur
                     .code
                     .offsets
-                    .get(pc.wrapping_sub(1))
+                    .get(pc!().wrapping_sub(1))
                     .copied()
                     .unwrap_or(0);
                 return Err(Trap::code_at($c, cur.code.func_index, off));
@@ -278,14 +291,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
             }};
         }
         macro_rules! br_cmp {
-        ($a:expr, $b:expr, $t:expr, |$x:ident, $y:ident| $e:expr) => {{
-            let $x = r!($a) as u32;
-            let $y = r!($b) as u32;
-            if $e {
-                pc = $t as usize;
-            }
-        }};
-    }
+            ($a:expr, $b:expr, $t:expr, |$x:ident, $y:ident| $e:expr) => {{
+                let $x = r!($a) as u32;
+                let $y = r!($b) as u32;
+                if $e {
+                    jump!($t);
+                }
+            }};
+        }
         macro_rules! conv {
             ($d:expr, $e:expr, $ty:ty) => {{
                 match $e {
@@ -338,13 +351,22 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
             }};
         }
 
+        // `ip` points into `code` without bounds checks: `pc!() < code.len()` at every
+        // dispatch. It is in bounds here (checked just below, once per frame entry), and stays
+        // in bounds: `Translator::finish` ends every function with `Unreachable` (which traps,
+        // so no instruction falls through past the end), checks every branch target
+        // `< code.len()`, and checks that each `BrTable`'s entries lie inside the code. Calls
+        // save `pc` after the call instruction, which is never the last one.
+        if top.pc as usize >= code.len() {
+            trap!(TrapCode::Unreachable);
+        }
         let action = loop {
-            let Some(&ins) = code.get(pc) else {
-                trap!(TrapCode::Unreachable)
-            };
-            pc += 1;
+            debug_assert!(pc!() < code.len());
+            // SAFETY: `ip` is `code_ptr + pc` with `pc < code.len()` by the argument above.
+            let ins = unsafe { &*ip };
+            ip = ip.wrapping_add(1);
             use Instr::*;
-            match ins {
+            match *ins {
                 Unreachable => trap!(TrapCode::Unreachable),
                 Fuel(c) => {
                     let c = c as u64;
@@ -353,15 +375,15 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                     }
                     *fuel -= c;
                 }
-                Br(t) => pc = t as usize,
+                Br(t) => jump!(t),
                 BrIfNez(c, t) => {
                     if r!(c) as u32 != 0 {
-                        pc = t as usize;
+                        jump!(t);
                     }
                 }
                 BrIfEqz(c, t) => {
                     if r!(c) as u32 == 0 {
-                        pc = t as usize;
+                        jump!(t);
                     }
                 }
                 BrEq(a, b, t) => br_cmp!(a, b, t, |x, y| x == y),
@@ -376,9 +398,9 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 BrGeU(a, b, t) => br_cmp!(a, b, t, |x, y| x >= y),
                 BrTable(i, len) => {
                     let i = (r!(i) as u32).min(len);
-                    pc += i as usize;
+                    ip = ip.wrapping_add(i as usize);
                 }
-                BrTableEntry(t) => pc = t as usize,
+                BrTableEntry(t) => jump!(t),
                 Return(src, n) => break Action::Return(src, n),
                 Call(f, dst, args) => {
                     let Some(&callee) = cur.inst.funcs.get(f as usize) else {
@@ -947,7 +969,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                     lo + s as usize
                 };
                 if let Some(f) = ex.frames.last_mut() {
-                    f.pc = pc as u32;
+                    f.pc = pc!() as u32;
                 }
                 match funcs.get(callee as usize) {
                     Some(FuncEntity::Wasm { code, .. }) => {
