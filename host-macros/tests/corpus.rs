@@ -1,11 +1,15 @@
 //! The generator's WIT corpus through `bindgen!`: every world's host glue must compile and link
 //! on both engines (the corpus together uses every WIT type and feature the host backend
-//! supports: `use` across packages, two versions of one package, resources both
+//! supports: keywords, `use` across packages, two versions of one package, resources both
 //! ways).
 
 #[allow(clippy::all)]
 mod types {
     embwit_host_macros::bindgen!({ path: "../generator/tests/wit/corpus/types", world: "all-types" });
+}
+#[allow(clippy::all)]
+mod keywords {
+    embwit_host_macros::bindgen!({ path: "../generator/tests/wit/corpus/keywords", world: "world" });
 }
 #[allow(clippy::all)]
 mod multi_package {

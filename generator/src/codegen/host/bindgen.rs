@@ -471,7 +471,9 @@ impl Bindgen for FunctionBindgen<'_> {
                         format!("cx.handles().insert({c}, {}.rep())?", op(0)),
                         results,
                     ),
-                    (Handle::Borrow(r), Side::Export) if self.types.is_guest_resource(*r) => {
+                    (Handle::Borrow(r), Side::Export)
+                        if self.types.is_guest_resource(*r, self.module) =>
+                    {
                         // The guest implements the resource: a borrow passes its rep.
                         results.push(format!("({}.rep() as i32)", op(0)))
                     }

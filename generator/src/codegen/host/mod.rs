@@ -89,11 +89,17 @@ pub fn generate_world(resolve: &Resolve, world: WorldId) -> anyhow::Result<(Stri
             _ => None,
         })
         .collect();
+    let dual = export_paths
+        .iter()
+        .filter(|(id, _)| imported.contains(id))
+        .map(|(id, p)| (*id, p.clone()))
+        .collect();
     let types = Types {
         resolve,
         sizes: &sizes,
         owners,
         exported,
+        dual,
     };
 
     let mut modules: BTreeMap<Vec<String>, String> = BTreeMap::new();
@@ -156,16 +162,23 @@ pub fn generate_world(resolve: &Resolve, world: WorldId) -> anyhow::Result<(Stri
                     // Also imported: alias the import module's definitions.
                     for (name, t) in &iface.types {
                         if matches!(resolve.types[*t].kind, TypeDefKind::Resource) {
-                            bail!(
-                                "interface `{}` is both imported and exported and defines resource `{name}`; \
-                                 the host backend cannot tell the two apart",
-                                resolve.name_world_key(key)
+                            // The guest-defined side: its own marker and table tag.
+                            let _ = write!(
+                                out,
+                                "/// The guest's `{name}` (this interface is also imported: \
+                                 the host's one is a different resource).\npub enum {} {{}}\n\
+                                 /// Identifies handles to the guest's `{name}` in the instance's handle table.\n\
+                                 pub const RESOURCE_{}: &str = \"[export]{}#{name}\";\n",
+                                type_ident(name),
+                                names::shouty(name),
+                                resolve.id_of(*id).unwrap_or_default()
                             );
+                            continue;
                         }
                         let _ = writeln!(
                             out,
                             "pub type {} = {};",
-                            type_name(name),
+                            type_ident(name),
                             types.render(&Type::Id(*t), &path)
                         );
                     }
@@ -285,6 +298,17 @@ pub(crate) fn type_name(s: &str) -> String {
     ident(&names::upper_camel(s))
 }
 
+/// A named type's Rust name. Names that would shadow what the glue relies on (prelude types and
+/// variants, its own traits and generic parameters) get a trailing `_`.
+pub(crate) fn type_ident(s: &str) -> String {
+    let n = type_name(s);
+    match n.as_str() {
+        "Result" | "Option" | "Ok" | "Err" | "Some" | "None" | "Vec" | "String" | "Box"
+        | "Host" | "T" | "U" | "L" => format!("{n}_"),
+        _ => n,
+    }
+}
+
 /// Parameter names that would shadow the glue's own locals get a trailing `_`.
 fn param_name(s: &str) -> String {
     let n = field_name(s);
@@ -299,8 +323,12 @@ pub struct Types<'a> {
     resolve: &'a Resolve,
     sizes: &'a SizeAlign,
     owners: HashMap<InterfaceId, Vec<String>>,
-    /// Interfaces the guest exports: their resources are guest-defined.
+    /// Interfaces the guest exports but does not import: their resources are guest-defined.
     exported: Vec<InterfaceId>,
+    /// Interfaces the world both imports and exports, with the export module's path: their
+    /// resources are host-defined in code of the import module and guest-defined in code of
+    /// the export module (`exports::…`), each side with its own marker type and table tag.
+    dual: HashMap<InterfaceId, Vec<String>>,
 }
 
 fn relative(from: &[String], to: &[String], name: &str) -> String {
@@ -325,6 +353,18 @@ impl Types<'_> {
         }
     }
 
+    /// The module defining resource `id` as seen from code in `from`: for an interface both
+    /// imported and exported, code under `exports::` sees the guest-defined side.
+    fn resource_module(&self, id: TypeId, from: &[String]) -> Vec<String> {
+        if let TypeOwner::Interface(i) = self.resolve.types[id].owner
+            && let Some(export) = self.dual.get(&i)
+            && from.first().map(String::as_str) == Some("exports")
+        {
+            return export.clone();
+        }
+        self.module_of(id)
+    }
+
     /// The Rust type for `t`, as seen from module `from`.
     pub fn render(&self, t: &Type, from: &[String]) -> String {
         match t {
@@ -345,7 +385,12 @@ impl Types<'_> {
             Type::Id(id) => {
                 let def = &self.resolve.types[*id];
                 if let Some(name) = &def.name {
-                    return relative(from, &self.module_of(*id), &type_name(name));
+                    let module = if matches!(def.kind, TypeDefKind::Resource) {
+                        self.resource_module(*id, from)
+                    } else {
+                        self.module_of(*id)
+                    };
+                    return relative(from, &module, &type_ident(name));
                 }
                 self.render_anonymous(&def.kind, from)
             }
@@ -379,9 +424,15 @@ impl Types<'_> {
     }
 
     /// Whether resource `r` is defined by the guest (declared in an interface it exports).
-    pub fn is_guest_resource(&self, r: TypeId) -> bool {
+    pub fn is_guest_resource(&self, r: TypeId, from: &[String]) -> bool {
         let r = self.resolve_alias(r);
-        matches!(self.resolve.types[r].owner, TypeOwner::Interface(i) if self.exported.contains(&i))
+        match self.resolve.types[r].owner {
+            TypeOwner::Interface(i) if self.exported.contains(&i) => true,
+            TypeOwner::Interface(i) if self.dual.contains_key(&i) => {
+                from.first().map(String::as_str) == Some("exports")
+            }
+            _ => false,
+        }
     }
 
     /// Path of the `&'static str` tag that identifies resource `r` in handle tables.
@@ -390,7 +441,7 @@ impl Types<'_> {
         let name = self.resolve.types[r].name.as_deref().unwrap_or("resource");
         relative(
             from,
-            &self.module_of(r),
+            &self.resource_module(r, from),
             &format!("RESOURCE_{}", names::shouty(name)),
         )
     }
@@ -440,7 +491,7 @@ impl Types<'_> {
     fn define_type(&self, id: TypeId, path: &[String], out: &mut String) {
         let def = &self.resolve.types[id];
         let Some(wit_name) = &def.name else { return };
-        let name = type_name(wit_name);
+        let name = type_ident(wit_name);
         let docs = names::rust_doc(&def.docs, "");
         let derive = |extra: &str| {
             let clone = if self.has_handle(&Type::Id(id)) {
@@ -641,11 +692,12 @@ fn gen_import_interface(
     let mut supers = Vec::new();
     for (rname, (rid, methods)) in &per_resource {
         let tn = type_name(rname);
+        let marker = type_ident(rname);
         supers.push(format!("Host{tn}"));
         let _ = write!(
             out,
             "/// The host's implementation of resource `{rname}`.\npub trait Host{tn} {{\n{methods}\
-             /// The guest dropped its last handle to `rep`.\nfn drop(&mut self, rep: embwit_host::Resource<{tn}>);\n}}\n"
+             /// The guest dropped its last handle to `rep`.\nfn drop(&mut self, rep: embwit_host::Resource<{marker}>);\n}}\n"
         );
         gen_resource_drop(types, key, *rid, &tn, &mut link, &mut funcs);
     }
@@ -960,7 +1012,7 @@ fn gen_guest_resources(
     let mut link = String::new();
     let mut funcs = String::new();
     for (wit_name, rid) in resources {
-        let tn = type_name(wit_name);
+        let tn = type_ident(wit_name);
         let sn = names::snake(wit_name);
         let tag = format!("RESOURCE_{}", names::shouty(wit_name));
         let dtor: Vec<String> = MANGLINGS
