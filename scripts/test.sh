@@ -37,6 +37,9 @@ for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
   cargo build -p embwit-runtime --no-default-features --target "$target"
 done
 
+step "no_std build of bindgen! host glue for an MCU target (the blinky example's board + glue)"
+cargo build -p embwit-example-blinky --no-default-features --lib --target thumbv7em-none-eabihf
+
 step "size: a no_std firmware embedding the interpreter (load+validate+translate+run), opt-level z"
 # Prints .text/.rodata/.data/.bss for both MCU targets; fails if thumbv7em .text exceeds 64 KiB.
 runtime/size/measure.sh --max-text 65536
