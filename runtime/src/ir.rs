@@ -106,6 +106,8 @@ pub(crate) enum Instr {
 
     // ---- i32 ----
     I32AddImm(S, S, i32),
+    /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
+    I32MulAdd(S, S, S, S),
     I32Add(S, S, S),
     I32Sub(S, S, S),
     I32Mul(S, S, S),
@@ -365,7 +367,7 @@ impl Instr {
             Const64(s0, _, _) => {
                 f(s0);
             }
-            Select(s0, s1, s2, s3) => {
+            Select(s0, s1, s2, s3) | I32MulAdd(s0, s1, s2, s3) => {
                 f(s0);
                 f(s1);
                 f(s2);

@@ -24,6 +24,7 @@ enum Remake {
     Un(fn(S, S) -> Instr, S, Cmp),
     Mem(fn(S, S, u32) -> Instr, S, u32),
     AddImm(S, i32),
+    MulAdd(S, S, S),
     Global(u32),
     Select(S, S, S),
 }
@@ -419,8 +420,50 @@ impl Translator {
                 self.push_temp();
             }
             None if sub => self.binop(Instr::I32Sub, Cmp::None),
-            None => self.binop(Instr::I32Add, Cmp::None),
+            None => {
+                if !self.fuse_mul_add() {
+                    self.binop(Instr::I32Add, Cmp::None);
+                }
+            }
         }
+    }
+    /// `i32.add` of a just-computed `i32.mul` (either operand) and a value: replace the
+    /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
+    /// operand slots still hold the same values; the other addend is a local, a constant or
+    /// the temporary below the product, none of which the removed multiply wrote.
+    fn fuse_mul_add(&mut self) -> bool {
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(_, x, y, _))) = self.last else {
+            return false;
+        };
+        let Some(&Instr::I32Mul(d, ..)) = self.code.last() else {
+            return false;
+        };
+        if idx + 1 != self.code.len() || n < 2 {
+            return false;
+        }
+        let top_temp = self.stack.get(n - 1) == Some(&Loc::Temp);
+        // The product is the top entry, or the entry below a local/constant top.
+        let product_top = top_temp && d == self.slot(n - 1);
+        let product_below = !top_temp && d == self.slot(n - 2);
+        if !product_top && !product_below {
+            return false;
+        }
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        let c = if product_top {
+            self.pop_entry();
+            self.pop_slot()
+        } else {
+            let c = self.pop_slot();
+            self.pop_entry();
+            c
+        };
+        let d = self.dst();
+        self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
+        self.push_temp();
+        true
     }
     /// Reinterpretations do not change the cell.
     pub fn nop_convert(&mut self) {}
@@ -505,6 +548,7 @@ impl Translator {
                 Remake::Un(f, a, _) => f(l, a),
                 Remake::Mem(f, a, o) => f(l, a, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
+                Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };

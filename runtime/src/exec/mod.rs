@@ -741,6 +741,10 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 }
 
                 I32AddImm(d, a, c) => w!(d, (r!(a) as u32).wrapping_add(c as u32) as u64),
+                I32MulAdd(d, a, b, c) => {
+                    let (x, y, z) = (r!(a) as u32, r!(b) as u32, r!(c) as u32);
+                    w!(d, x.wrapping_mul(y).wrapping_add(z) as u64);
+                }
                 I32Add(d, a, b) => i32b!(d, a, b, |x, y| x.wrapping_add(y)),
                 I32Sub(d, a, b) => i32b!(d, a, b, |x, y| x.wrapping_sub(y)),
                 I32Mul(d, a, b) => i32b!(d, a, b, |x, y| x.wrapping_mul(y)),

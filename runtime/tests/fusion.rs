@@ -1,0 +1,85 @@
+//! Fused IR forms compute what the unfused wasm computes: each export is checked against the
+//! same arithmetic done in Rust, over operands that wrap around.
+
+use embwit_runtime::*;
+
+const SRC: &str = r#"(module
+  ;; product on top: c + a*b
+  (func (export "top") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.mul (local.get 0) (local.get 1))))
+  ;; product below: a*b + c
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2)))
+  ;; result folded into a local that is also an operand
+  (func (export "set_operand") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.add (local.get 0) (i32.mul (local.get 0) (local.get 1))))
+    (local.get 0))
+  ;; tee, then reuse the old value of the local through the stack
+  (func (export "tee") (param i32 i32 i32) (result i32)
+    (local.get 2)
+    (local.tee 2 (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (i32.sub))
+  ;; temporaries on both sides: (a+1)*(b+2) + (c^a)
+  (func (export "temps") (param i32 i32 i32) (result i32)
+    (i32.add (i32.xor (local.get 2) (local.get 0))
+             (i32.mul (i32.add (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2)))))
+  ;; a dot product loop over n = a & 15 terms: acc += i * (i + b)
+  (func (export "dot") (param i32 i32 i32) (result i32) (local i32 i32)
+    (local.set 3 (i32.and (local.get 0) (i32.const 15)))
+    (local.set 4 (local.get 2))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 3)))
+      (local.set 4 (i32.add (local.get 4)
+                            (i32.mul (local.get 3) (i32.add (local.get 3) (local.get 1)))))
+      (local.set 3 (i32.sub (local.get 3) (i32.const 1)))
+      (br 0)))
+    (local.get 4))
+)"#;
+
+fn dot(a: i32, b: i32, c: i32) -> i32 {
+    let mut acc = c;
+    for i in (1..=(a & 15)).rev() {
+        acc = acc.wrapping_add(i.wrapping_mul(i.wrapping_add(b)));
+    }
+    acc
+}
+
+#[test]
+fn mul_add_fusion_matches_plain_arithmetic() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32, i32) -> i32;
+    let cases: [(&str, F); 6] = [
+        ("top", |a, b, c| c.wrapping_add(a.wrapping_mul(b))),
+        ("below", |a, b, c| a.wrapping_mul(b).wrapping_add(c)),
+        ("set_operand", |a, b, _| a.wrapping_add(a.wrapping_mul(b))),
+        ("tee", |a, b, c| {
+            c.wrapping_sub(a.wrapping_mul(b).wrapping_add(c))
+        }),
+        ("temps", |a, b, c| {
+            (c ^ a).wrapping_add(a.wrapping_add(1).wrapping_mul(b.wrapping_add(2)))
+        }),
+        ("dot", dot),
+    ];
+    let vals = [0, 1, -1, 7, 65_537, i32::MAX, i32::MIN, 0x1234_5678];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                for &c in &vals[..4] {
+                    assert_eq!(
+                        f.call(&mut store, (a, b, c)).unwrap(),
+                        expect(a, b, c),
+                        "{name}({a}, {b}, {c})"
+                    );
+                }
+            }
+        }
+    }
+}
