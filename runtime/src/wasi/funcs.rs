@@ -2,7 +2,6 @@
 //! memory API (a bad pointer gives `EFAULT`, never a host panic), and no allocation is sized by
 //! a guest-supplied count before that count has been checked against the memory size.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -170,19 +169,6 @@ fn write_u64<T>(caller: &mut Caller<'_, T>, ptr: u32, value: u64) -> Result<(), 
     write_bytes(caller, ptr, &value.to_le_bytes())
 }
 
-/// Reads `len` bytes at `ptr`, refusing (before allocating) ranges outside the memory.
-fn read_bytes<T>(caller: &Caller<'_, T>, ptr: u32, len: u32) -> Result<Vec<u8>, Errno> {
-    let mem = memory(caller)?;
-    let size = mem.data(caller).len() as u64;
-    if u64::from(ptr) + u64::from(len) > size {
-        return Err(FAULT);
-    }
-    let mut buf = vec![0u8; len as usize];
-    mem.read(caller, ptr as usize, &mut buf)
-        .map_err(|_| FAULT)?;
-    Ok(buf)
-}
-
 /// `args_sizes_get` / `environ_sizes_get`: the entry count and the size of the NUL-terminated
 /// string buffer.
 fn sizes_get<T>(
@@ -231,27 +217,48 @@ fn fd_write<T>(
     if !(1..=2).contains(&fd) {
         return Err(BADF);
     }
-    let list = read_bytes(caller, iovs, iovs_len.checked_mul(8).ok_or(FAULT)?)?;
-    let mut written: u64 = 0;
-    for iov in list.chunks_exact(8) {
-        let ptr = u32::from_le_bytes([iov[0], iov[1], iov[2], iov[3]]);
-        let len = u32::from_le_bytes([iov[4], iov[5], iov[6], iov[7]]);
-        let room = MAX_WRITE_PER_CALL - written;
-        let len = len.min(u32::try_from(room).unwrap_or(u32::MAX));
-        let data = read_bytes(caller, ptr, len)?;
-        let ctx = get(caller.data_mut());
+    let mem = memory(caller)?;
+    let written = {
+        // Guest memory and the WASI state borrowed together: the bytes go straight from linear
+        // memory to the sink, without copies.
+        let (data, state) = mem.data_and_store_mut(caller);
+        let list = guest_slice(data, iovs, iovs_len.checked_mul(8).ok_or(FAULT)?)?;
+        let iovec = |iov: &[u8]| {
+            let ptr = u32::from_le_bytes([iov[0], iov[1], iov[2], iov[3]]);
+            let len = u32::from_le_bytes([iov[4], iov[5], iov[6], iov[7]]);
+            guest_slice(data, ptr, len)
+        };
+        // Like writev: a bad buffer anywhere in the list writes nothing.
+        for iov in list.chunks_exact(8) {
+            iovec(iov)?;
+        }
+        let ctx = get(state);
         let sink = if fd == 1 {
             &mut ctx.stdout
         } else {
             &mut ctx.stderr
         };
-        sink.write_all(&data).map_err(|_| IO)?;
-        written += u64::from(len);
-        if written >= MAX_WRITE_PER_CALL {
-            break;
+        let mut written: u64 = 0;
+        for iov in list.chunks_exact(8) {
+            let bytes = iovec(iov)?;
+            let room = (MAX_WRITE_PER_CALL - written) as usize;
+            let bytes = &bytes[..bytes.len().min(room)];
+            sink.write_all(bytes).map_err(|_| IO)?;
+            written += bytes.len() as u64;
+            if written >= MAX_WRITE_PER_CALL {
+                break;
+            }
         }
-    }
-    write_u32(caller, nwritten_ptr, written as u32)
+        written as u32
+    };
+    write_u32(caller, nwritten_ptr, written)
+}
+
+/// `len` bytes of guest memory at `ptr`, or `EFAULT` if any of them is outside it.
+fn guest_slice(data: &[u8], ptr: u32, len: u32) -> Result<&[u8], Errno> {
+    let start = ptr as usize;
+    let end = start.checked_add(len as usize).ok_or(FAULT)?;
+    data.get(start..end).ok_or(FAULT)
 }
 
 fn random_get<T>(

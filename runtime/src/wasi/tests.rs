@@ -98,6 +98,10 @@ fn fd_write_reaches_stdout_and_stderr_and_rejects_other_fds() {
            (func (export "fd_neg") (result i32) (call $w (i32.const -1) (i32.const 0) (i32.const 1) (i32.const 32)))
            (func (export "bad_iov") (result i32) (call $w (i32.const 1) (i32.const 65530) (i32.const 1) (i32.const 32)))
            (func (export "huge_iovs") (result i32) (call $w (i32.const 1) (i32.const 0) (i32.const 0x7fffffff) (i32.const 32)))
+           (func (export "second_bad") (result i32)
+             (i32.store (i32.const 48) (i32.const 16)) (i32.store (i32.const 52) (i32.const 2))
+             (i32.store (i32.const 56) (i32.const 65535)) (i32.store (i32.const 60) (i32.const 2))
+             (call $w (i32.const 1) (i32.const 48) (i32.const 2) (i32.const 32)))
            (func (export "bad_data") (result i32)
              (i32.store (i32.const 40) (i32.const 65000)) (i32.store (i32.const 44) (i32.const 1000))
              (call $w (i32.const 1) (i32.const 40) (i32.const 1) (i32.const 32)))"#
@@ -118,6 +122,11 @@ fn fd_write_reaches_stdout_and_stderr_and_rejects_other_fds() {
     assert_eq!(g.call("bad_iov"), FAULT);
     assert_eq!(g.call("huge_iovs"), FAULT);
     assert_eq!(g.call("bad_data"), FAULT);
+    assert_eq!(
+        g.call("second_bad"),
+        FAULT,
+        "like writev, a bad second buffer writes nothing"
+    );
     assert_eq!(out.contents(), b"hello\nerr", "failed writes write nothing");
 }
 
