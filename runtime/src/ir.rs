@@ -67,6 +67,12 @@ pub(crate) enum Instr {
     Load8S64(S, S, u32),
     Load16S64(S, S, u32),
     Load32S64(S, S, u32),
+    /// Loads addressed by `a + b` (wrapping, as `i32.add`) plus the offset: (dst, a, b, offset).
+    Load32Idx(S, S, S, u32),
+    Load8UIdx(S, S, S, u32),
+    Load8SIdx(S, S, S, u32),
+    Load16UIdx(S, S, S, u32),
+    Load16SIdx(S, S, S, u32),
     Store8(S, S, u32),
     Store16(S, S, u32),
     Store32(S, S, u32),
@@ -459,6 +465,11 @@ impl Instr {
                 f(s2);
             }
             MemoryCopyMulti(s0, s1, s2, _)
+            | Load32Idx(s0, s1, s2, _)
+            | Load8UIdx(s0, s1, s2, _)
+            | Load8SIdx(s0, s1, s2, _)
+            | Load16UIdx(s0, s1, s2, _)
+            | Load16SIdx(s0, s1, s2, _)
             | MemoryInit(s0, s1, s2, _)
             | TableGrow(s0, s1, s2, _)
             | TableFill(s0, s1, s2, _)

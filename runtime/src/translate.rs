@@ -23,6 +23,7 @@ enum Remake {
     Bin(fn(S, S, S) -> Instr, S, S, Cmp),
     Un(fn(S, S) -> Instr, S, Cmp),
     Mem(fn(S, S, u32) -> Instr, S, u32),
+    MemIdx(fn(S, S, S, u32) -> Instr, S, S, u32),
     AddImm(S, i32),
     MulAdd(S, S, S),
     Global(u32),
@@ -465,6 +466,41 @@ impl Translator {
         self.push_temp();
         true
     }
+    /// A 32-bit load whose address is a just-computed `i32.add` (the top temporary): replace
+    /// the add by an indexed load that adds the same two slots itself. Only when nothing was
+    /// emitted since the add, so its operands still hold the same values.
+    fn fuse_indexed_load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
+        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
+            Instr::Load32(..) => Instr::Load32Idx,
+            Instr::Load8U(..) => Instr::Load8UIdx,
+            Instr::Load8S32(..) => Instr::Load8SIdx,
+            Instr::Load16U(..) => Instr::Load16UIdx,
+            Instr::Load16S32(..) => Instr::Load16SIdx,
+            _ => return false,
+        };
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(..))) = self.last else {
+            return false;
+        };
+        let Some(&Instr::I32Add(t, a, b)) = self.code.last() else {
+            return false;
+        };
+        if idx + 1 != self.code.len()
+            || n == 0
+            || self.stack.get(n - 1) != Some(&Loc::Temp)
+            || t != self.slot(n - 1)
+        {
+            return false;
+        }
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        self.pop_entry();
+        let d = self.dst();
+        self.emit_staged(g(d, a, b, offset), Remake::MemIdx(g, a, b, offset));
+        self.push_temp();
+        true
+    }
     /// Reinterpretations do not change the cell.
     pub fn nop_convert(&mut self) {}
     pub fn drop_(&mut self) {
@@ -479,6 +515,9 @@ impl Translator {
         self.push_temp();
     }
     pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
+        if self.fuse_indexed_load(f, offset) {
+            return;
+        }
         let base = self.pop_slot();
         let d = self.dst();
         self.emit_staged(f(d, base, offset), Remake::Mem(f, base, offset));
@@ -547,6 +586,7 @@ impl Translator {
                 Remake::Bin(f, a, b, _) => f(l, a, b),
                 Remake::Un(f, a, _) => f(l, a),
                 Remake::Mem(f, a, o) => f(l, a, o),
+                Remake::MemIdx(f, a, b, o) => f(l, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),

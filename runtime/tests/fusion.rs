@@ -83,3 +83,83 @@ fn mul_add_fusion_matches_plain_arithmetic() {
         }
     }
 }
+
+const LOADS: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "u8") (param i32 i32) (result i32)
+    (i32.load8_u offset=1 (i32.add (local.get 0) (local.get 1))))
+  (func (export "s8") (param i32 i32) (result i32)
+    (i32.load8_s offset=1 (i32.add (local.get 0) (local.get 1))))
+  (func (export "u16") (param i32 i32) (result i32)
+    (i32.load16_u offset=2 (i32.add (local.get 0) (local.get 1))))
+  (func (export "s16") (param i32 i32) (result i32)
+    (i32.load16_s offset=2 (i32.add (local.get 0) (local.get 1))))
+  (func (export "u32") (param i32 i32) (result i32)
+    (i32.load offset=3 (i32.add (local.get 0) (local.get 1))))
+  ;; folded into a local.set of an address operand
+  (func (export "set") (param i32 i32) (result i32)
+    (local.set 0 (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+    (local.get 0))
+)"#;
+
+/// The bytes of the data segment above, then zeros up to 64 KiB.
+fn mem_byte(addr: u64) -> Option<u8> {
+    const DATA: [u8; 16] = [
+        0x01, 0x82, 0x03, 0xf4, 0x05, 0x86, 0x07, 0xf8, 0x09, 0x8a, 0x0b, 0xfc, 0x0d, 0x8e, 0x0f,
+        0xf0,
+    ];
+    (addr < 65536).then(|| DATA.get(addr as usize).copied().unwrap_or(0))
+}
+
+fn load_le(a: i32, b: i32, off: u64, n: u64) -> Option<u32> {
+    // The address wraps like `i32.add`; the offset does not.
+    let ea = (a as u32).wrapping_add(b as u32) as u64 + off;
+    let mut v = 0u32;
+    for k in 0..n {
+        v |= (mem_byte(ea + k)? as u32) << (8 * k);
+    }
+    Some(v)
+}
+
+#[test]
+fn indexed_loads_match_plain_loads() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(LOADS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 6] = [
+        ("u8", |a, b| load_le(a, b, 1, 1).map(|v| v as i32)),
+        ("s8", |a, b| {
+            load_le(a, b, 1, 1).map(|v| v as u8 as i8 as i32)
+        }),
+        ("u16", |a, b| load_le(a, b, 2, 2).map(|v| v as i32)),
+        ("s16", |a, b| {
+            load_le(a, b, 2, 2).map(|v| v as u16 as i16 as i32)
+        }),
+        ("u32", |a, b| load_le(a, b, 3, 4).map(|v| v as i32)),
+        ("set", |a, b| load_le(a, b, 0, 1).map(|v| v as i32)),
+    ];
+    let vals = [0, 1, 2, 5, 9, -1, -3, 65_530, 65_535, i32::MAX, i32::MIN];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                let got = f.call(&mut store, (a, b));
+                match expect(a, b) {
+                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
+                    None => assert_eq!(
+                        got.unwrap_err().code(),
+                        Some(TrapCode::MemoryOutOfBounds),
+                        "{name}({a}, {b})"
+                    ),
+                }
+            }
+        }
+    }
+}

@@ -323,6 +323,16 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 }
             }};
         }
+        macro_rules! ldx {
+            ($d:expr, $a:expr, $b:expr, $o:expr, $n:literal, |$v:ident| $e:expr) => {{
+                let addr = (r!($a) as u32).wrapping_add(r!($b) as u32) as u64;
+                let m = memory!();
+                match load::<$n>(&m.data, addr, $o) {
+                    Some($v) => w!($d, $e),
+                    None => trap!(TrapCode::MemoryOutOfBounds),
+                }
+            }};
+        }
         macro_rules! stv {
             ($v:expr, $a:expr, $o:expr, $bytes:expr) => {{
                 let addr = r!($a);
@@ -479,6 +489,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 Load8S64(d, a, o) => ld!(d, a, o, 1, |b| b[0] as i8 as i64 as u64),
                 Load16S64(d, a, o) => ld!(d, a, o, 2, |b| i16::from_le_bytes(b) as i64 as u64),
                 Load32S64(d, a, o) => ld!(d, a, o, 4, |b| i32::from_le_bytes(b) as i64 as u64),
+                Load32Idx(d, a, b, o) => ldx!(d, a, b, o, 4, |v| u32::from_le_bytes(v) as u64),
+                Load8UIdx(d, a, b, o) => ldx!(d, a, b, o, 1, |v| v[0] as u64),
+                Load8SIdx(d, a, b, o) => ldx!(d, a, b, o, 1, |v| v[0] as i8 as i32 as u32 as u64),
+                Load16UIdx(d, a, b, o) => ldx!(d, a, b, o, 2, |v| u16::from_le_bytes(v) as u64),
+                Load16SIdx(d, a, b, o) => {
+                    ldx!(d, a, b, o, 2, |v| i16::from_le_bytes(v) as i32 as u32
+                        as u64)
+                }
                 Store8(v, a, o) => stv!(v, a, o, [r!(v) as u8]),
                 Store16(v, a, o) => stv!(v, a, o, (r!(v) as u16).to_le_bytes()),
                 Store32(v, a, o) => stv!(v, a, o, (r!(v) as u32).to_le_bytes()),
