@@ -466,8 +466,8 @@ impl Translator {
         self.push_temp();
         true
     }
-    /// A 32-bit load whose address is a just-computed `i32.add` (the top temporary): replace
-    /// the add by an indexed load that adds the same two slots itself. Only when nothing was
+    /// A 32-bit load whose address is a just-computed `i32.add` or `x + imm` (the top
+    /// temporary): replace the add by an indexed load that adds the same two slots itself. Only when nothing was
     /// emitted since the add, so its operands still hold the same values.
     fn fuse_indexed_load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
         let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
@@ -479,11 +479,17 @@ impl Translator {
             _ => return false,
         };
         let n = self.stack.len();
-        let Some((idx, Remake::Bin(..))) = self.last else {
+        let Some((idx, _)) = self.last else {
             return false;
         };
-        let Some(&Instr::I32Add(t, a, b)) = self.code.last() else {
-            return false;
+        let (t, a, b) = match self.code.last().copied() {
+            Some(Instr::I32Add(t, a, b)) => (t, a, b),
+            // `x + imm`: the immediate as a pooled constant slot.
+            Some(Instr::I32AddImm(t, a, c)) => match self.const_slot(c as u32 as u64) {
+                Some(b) => (t, a, b),
+                None => return false,
+            },
+            _ => return false,
         };
         if idx + 1 != self.code.len()
             || n == 0

@@ -97,6 +97,13 @@ const LOADS: &str = r#"(module
     (i32.load16_s offset=2 (i32.add (local.get 0) (local.get 1))))
   (func (export "u32") (param i32 i32) (result i32)
     (i32.load offset=3 (i32.add (local.get 0) (local.get 1))))
+  ;; `x + imm` addresses (the immediate on either side, negative or positive)
+  (func (export "imm_s8") (param i32 i32) (result i32)
+    (i32.load8_s offset=1 (i32.add (local.get 0) (i32.const -3))))
+  (func (export "imm_u32") (param i32 i32) (result i32)
+    (i32.load offset=2 (i32.add (i32.const 5) (local.get 0))))
+  (func (export "imm_sub") (param i32 i32) (result i32)
+    (i32.load16_u (i32.sub (local.get 0) (i32.const 2))))
   ;; folded into a local.set of an address operand
   (func (export "set") (param i32 i32) (result i32)
     (local.set 0 (i32.load8_u (i32.add (local.get 0) (local.get 1))))
@@ -131,7 +138,12 @@ fn indexed_loads_match_plain_loads() {
         .instantiate(&mut store, &module)
         .unwrap();
     type F = fn(i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 6] = [
+    let cases: [(&str, F); 9] = [
+        ("imm_s8", |a, _| {
+            load_le(a, -3, 1, 1).map(|v| v as u8 as i8 as i32)
+        }),
+        ("imm_u32", |a, _| load_le(a, 5, 2, 4).map(|v| v as i32)),
+        ("imm_sub", |a, _| load_le(a, -2, 0, 2).map(|v| v as i32)),
         ("u8", |a, b| load_le(a, b, 1, 1).map(|v| v as i32)),
         ("s8", |a, b| {
             load_le(a, b, 1, 1).map(|v| v as u8 as i8 as i32)
