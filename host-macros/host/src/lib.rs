@@ -16,6 +16,9 @@ pub mod resource;
 mod trap;
 mod val;
 
+#[cfg(any(feature = "wasmi", feature = "embwit-runtime"))]
+mod engine_adapter;
+
 #[cfg(feature = "embwit-runtime")]
 pub mod embwit_runtime;
 #[cfg(feature = "wasmi")]
