@@ -25,6 +25,8 @@ pub(crate) enum Instr {
     BrIfNez(S, u32),
     BrIfEqz(S, u32),
     /// Fused i32 compare + branch-if-true: (a, b, target).
+    /// `x = x + imm; if x != n goto target`: (x, n, imm, target), a counted loop's latch.
+    AddBrNe(S, S, i16, u32),
     BrEq(S, S, u32),
     BrNe(S, S, u32),
     BrLtS(S, S, u32),
@@ -274,6 +276,10 @@ impl Instr {
             | TableSize(s0, _) => {
                 f(s0);
             }
+            AddBrNe(s0, s1, _, _) => {
+                f(s0);
+                f(s1);
+            }
             BrEq(s0, s1, _)
             | BrNe(s0, s1, _)
             | BrLtS(s0, s1, _)
@@ -489,7 +495,9 @@ impl Instr {
     pub(crate) fn target(&self) -> Option<u32> {
         use Instr::*;
         match *self {
-            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) => Some(x),
+            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => {
+                Some(x)
+            }
             BrEq(_, _, x)
             | BrNe(_, _, x)
             | BrLtS(_, _, x)
@@ -507,7 +515,7 @@ impl Instr {
     pub(crate) fn set_target(&mut self, t: u32) {
         use Instr::*;
         match self {
-            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) => *x = t,
+            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => *x = t,
             BrEq(_, _, x)
             | BrNe(_, _, x)
             | BrLtS(_, _, x)

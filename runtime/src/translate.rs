@@ -147,6 +147,8 @@ pub(crate) struct Translator {
     consts: Vec<u64>,
     /// Ranges of `extra` holding slots (call arguments): (start, len).
     slot_ranges: Vec<(usize, usize)>,
+    /// The last code index bound as a branch target (see [`Translator::pc`]).
+    label: usize,
     /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
     local_refs: Vec<u32>,
     total_local_refs: usize,
@@ -193,6 +195,7 @@ impl Translator {
             func_results,
             consts: Vec::new(),
             slot_ranges: Vec::new(),
+            label: 0,
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
         };
@@ -224,8 +227,30 @@ impl Translator {
     fn slot(&self, h: usize) -> S {
         (self.num_locals + h) as S
     }
-    fn pc(&self) -> u32 {
+    /// The index of the next instruction, taken as a label: nothing may be fused across it.
+    fn pc(&mut self) -> u32 {
+        self.label = self.code.len();
         self.code.len() as u32
+    }
+    /// Emit a branch, fusing `BrNe` on `x` with a just-emitted in-place `x = x + imm` (no
+    /// label between them, so every path into the branch came through the add). Returns the
+    /// index of the instruction that holds the branch target.
+    fn emit_branch(&mut self, i: Instr) -> usize {
+        let len = self.code.len();
+        if let Instr::BrNe(a, b, t) = i
+            && self.label != len
+            && let Some(&Instr::I32AddImm(x, y, c)) = self.code.last()
+            && x == y
+            && (a == x || b == x)
+            && let Ok(c) = i16::try_from(c)
+            && let Some(last) = self.code.last_mut()
+        {
+            let n = if a == x { b } else { a };
+            *last = Instr::AddBrNe(x, n, c, t);
+            self.last = None;
+            return len - 1;
+        }
+        self.emit(i)
     }
     fn emit(&mut self, i: Instr) -> usize {
         self.last = None;
@@ -922,9 +947,9 @@ impl Translator {
         let Some(f) = self.frames.get(fi) else { return };
         if f.kind == Kind::Loop {
             let t = f.target;
-            self.emit(make(t));
+            self.emit_branch(make(t));
         } else {
-            let br = self.emit(make(0)) as u32;
+            let br = self.emit_branch(make(0)) as u32;
             if let Some(f) = self.frames.get_mut(fi) {
                 f.fixups.push(br);
             }

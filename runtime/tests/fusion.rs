@@ -175,3 +175,76 @@ fn indexed_loads_match_plain_loads() {
         }
     }
 }
+
+const LOOPS: &str = r#"(module
+  ;; i += step until i == n (counts iterations; step is a small or a large immediate)
+  (func (export "up1") (param i32 i32) (result i32) (local i32 i32)
+    (loop
+      (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (br_if 0 (i32.ne (local.get 2) (local.get 0))))
+    (local.get 3))
+  (func (export "down3") (param i32 i32) (result i32) (local i32)
+    (loop
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 3)))
+      (br_if 0 (i32.ne (local.get 1) (local.get 0))))
+    (local.get 2))
+  (func (export "big") (param i32 i32) (result i32) (local i32)
+    (loop
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (local.set 0 (i32.add (local.get 0) (i32.const 65536)))
+      (br_if 0 (i32.ne (local.get 0) (local.get 1))))
+    (local.get 2))
+  ;; the add is conditional: the if's end label sits between it and the compare
+  (func (export "cond") (param i32 i32) (result i32) (local i32)
+    (loop
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (if (i32.and (local.get 2) (i32.const 1))
+        (then (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
+      (br_if 0 (i32.ne (local.get 0) (local.get 1))))
+    (local.get 2))
+  ;; a latch behind other branches in the loop body
+  (func (export "entry") (param i32 i32) (result i32) (local i32)
+    (block
+      (loop
+        (br_if 1 (i32.eqz (local.get 1)))
+        (local.set 1 (i32.const 0))
+        (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (br_if 0 (i32.ne (local.get 0) (i32.const 10)))))
+    (local.get 2))
+)"#;
+
+#[test]
+fn counted_loop_latches_match_plain_loops() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(LOOPS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {
+        inst.get_typed_func::<(i32, i32), i32>(&*store, name)
+            .unwrap()
+            .call(store, (a, b))
+            .unwrap()
+    };
+    for n in [1, 2, 7, 100] {
+        assert_eq!(call(&mut store, "up1", n, 0), n, "up1({n})");
+    }
+    // From stop + 3k down to `stop`, adding `stop` each iteration: k iterations.
+    for k in [1, 4, 50] {
+        let stop = 7;
+        let got = call(&mut store, "down3", stop + 3 * k, stop);
+        assert_eq!(got, stop.wrapping_mul(k), "down3 k={k}");
+    }
+    assert_eq!(call(&mut store, "big", 0, 65536 * 5), 5);
+    // x grows on odd iterations only, so it reaches k at iteration 2k - 1.
+    for k in [1, 2, 9] {
+        assert_eq!(call(&mut store, "cond", 0, k), 2 * k - 1, "cond({k})");
+    }
+    // b != 0: one pass (b is cleared, so the next pass leaves); b == 0: no pass.
+    assert_eq!(call(&mut store, "entry", 4, 1), 1);
+    assert_eq!(call(&mut store, "entry", 4, 0), 0);
+}

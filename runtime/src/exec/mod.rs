@@ -396,6 +396,13 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                         jump!(t);
                     }
                 }
+                AddBrNe(x, n, c, t) => {
+                    let v = (r!(x) as u32).wrapping_add(c as i32 as u32);
+                    w!(x, v as u64);
+                    if v != r!(n) as u32 {
+                        jump!(t);
+                    }
+                }
                 BrEq(a, b, t) => br_cmp!(a, b, t, |x, y| x == y),
                 BrNe(a, b, t) => br_cmp!(a, b, t, |x, y| x != y),
                 BrLtS(a, b, t) => br_cmp!(a, b, t, |x, y| (x as i32) < (y as i32)),
