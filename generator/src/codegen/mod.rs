@@ -9,9 +9,11 @@
 //! [`generate`] is the single entry point: it validates the world once, then runs the backend that
 //! [`backend`] registers for the language.
 
+pub mod bindgen_blocks;
 pub mod c;
 pub mod host;
 pub mod names;
+pub mod ownership;
 pub mod rust;
 pub mod zig;
 

@@ -8,6 +8,7 @@ use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Handle, Resolve, SizeAlign, Type, TypeDefKind};
 
 use super::types::{CTypes, c_ident};
+use crate::codegen::bindgen_blocks::{Block, Blocks};
 
 /// Where a return area lives: on the stack of an import wrapper, or in the world's static area
 /// for export wrappers (the host reads it after the export returns).
@@ -38,19 +39,10 @@ pub struct FunctionBindgen<'a, 'b> {
     pub cleanup: Vec<String>,
     /// Declarations that must be visible to the whole function body.
     hoisted: String,
-    block_stack: Vec<(String, usize, Option<String>)>,
-    blocks: Vec<Block>,
+    blocks: Blocks,
     /// Payload name of the block being generated (set by `VariantPayloadName`).
     payload: Option<String>,
-    block_id: usize,
     tmp: usize,
-}
-
-struct Block {
-    src: String,
-    results: Vec<String>,
-    id: usize,
-    payload: Option<String>,
 }
 
 /// A C declaration of `name` with type `ty` (`uint8_t *p`, not `uint8_t * p`).
@@ -100,10 +92,8 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
             src: String::new(),
             cleanup: Vec::new(),
             hoisted: String::new(),
-            block_stack: Vec::new(),
-            blocks: Vec::new(),
+            blocks: Blocks::default(),
             payload: None,
-            block_id: 0,
             tmp: 0,
         }
     }
@@ -123,10 +113,6 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
         let name = self.tmp("t");
         let _ = writeln!(self.src, "{} = {expr};", decl(ty, &name));
         name
-    }
-
-    fn current_block_id(&self) -> usize {
-        self.block_stack.last().map(|b| b.1).unwrap_or(0)
     }
 
     fn bitcast(cast: &Bitcast, op: &str) -> String {
@@ -467,9 +453,9 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 );
                 results.push(format!("({list_t}){{ {arr}, {len} }}"));
             }
-            Instruction::IterElem { .. } => results.push(format!("e{}", self.current_block_id())),
+            Instruction::IterElem { .. } => results.push(format!("e{}", self.blocks.current_id())),
             Instruction::IterBasePointer => {
-                results.push(format!("base{}", self.current_block_id()))
+                results.push(format!("base{}", self.blocks.current_id()))
             }
             Instruction::RecordLower { record, .. } => {
                 for f in &record.fields {
@@ -524,9 +510,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results: tys,
                 ..
             } => {
-                let blocks = self
-                    .blocks
-                    .split_off(self.blocks.len() - variant.cases.len());
+                let blocks = self.blocks.take_last(variant.cases.len());
                 let fields = variant
                     .cases
                     .iter()
@@ -539,9 +523,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 self.lower_cases(&format!("({v}).tag"), &v, fields, blocks, tys, results);
             }
             Instruction::VariantLift { variant, ty, .. } => {
-                let blocks = self
-                    .blocks
-                    .split_off(self.blocks.len() - variant.cases.len());
+                let blocks = self.blocks.take_last(variant.cases.len());
                 let cases = variant
                     .cases
                     .iter()
@@ -562,7 +544,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results: tys,
                 ..
             } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let blocks = self.blocks.take_last(2);
                 let fields = vec![None, Some(("val".to_string(), self.types.ty(payload)))];
                 let v = operands[0].clone();
                 self.lower_cases(
@@ -575,7 +557,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 );
             }
             Instruction::OptionLift { ty, .. } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let blocks = self.blocks.take_last(2);
                 let cases = vec![
                     ("is_some = false".to_string(), None),
                     ("is_some = true".to_string(), Some("val".to_string())),
@@ -589,7 +571,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results: tys,
                 ..
             } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let blocks = self.blocks.take_last(2);
                 let fields = vec![
                     result
                         .ok
@@ -611,7 +593,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 );
             }
             Instruction::ResultLift { result, ty } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let blocks = self.blocks.take_last(2);
                 let cases = vec![
                     (
                         "is_err = false".to_string(),
@@ -707,7 +689,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 let _ = writeln!(self.src, "embwit_free({ptr});");
             }
             Instruction::GuestDeallocateVariant { blocks } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - blocks);
+                let blocks = self.blocks.take_last(*blocks);
                 let _ = writeln!(self.src, "switch ({}) {{", operands[0]);
                 for (i, block) in blocks.into_iter().enumerate() {
                     if !block.src.trim().is_empty() {
@@ -749,23 +731,12 @@ impl Bindgen for FunctionBindgen<'_, '_> {
     }
 
     fn push_block(&mut self) {
-        self.block_id += 1;
-        let prev_src = std::mem::take(&mut self.src);
-        let prev_payload = self.payload.take();
-        self.block_stack
-            .push((prev_src, self.block_id, prev_payload));
+        self.blocks.push(&mut self.src, &mut self.payload);
     }
 
     fn finish_block(&mut self, operands: &mut Vec<String>) {
-        let (prev_src, id, prev_payload) = self.block_stack.pop().expect("unbalanced blocks");
-        let src = std::mem::replace(&mut self.src, prev_src);
-        let payload = std::mem::replace(&mut self.payload, prev_payload);
-        self.blocks.push(Block {
-            src,
-            results: std::mem::take(operands),
-            id,
-            payload,
-        });
+        self.blocks
+            .finish(&mut self.src, &mut self.payload, operands);
     }
 
     fn sizes(&self) -> &SizeAlign {

@@ -12,6 +12,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use wit_parser::{Handle, Int, Resolve, Type, TypeDefKind, TypeId};
 
 use super::world::{WorldShape, dealias};
+use crate::codegen::ownership::owns_memory;
 
 /// Names and definitions of the C types of one world.
 pub struct CTypes<'a> {
@@ -275,29 +276,6 @@ impl<'a> CTypes<'a> {
         }
     }
 
-    /// True if values of `ty` own memory (contain a string or a list) and so have a `_free`.
-    pub fn owns_memory(&self, ty: &Type) -> bool {
-        match ty {
-            Type::String => true,
-            Type::Id(id) => match &self.resolve.types[*id].kind {
-                TypeDefKind::List(_) => true,
-                TypeDefKind::Type(t) | TypeDefKind::Option(t) => self.owns_memory(t),
-                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.owns_memory(&f.ty)),
-                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.owns_memory(t)),
-                TypeDefKind::Variant(v) => v
-                    .cases
-                    .iter()
-                    .filter_map(|c| c.ty.as_ref())
-                    .any(|t| self.owns_memory(t)),
-                TypeDefKind::Result(r) => {
-                    r.ok.iter().chain(r.err.iter()).any(|t| self.owns_memory(t))
-                }
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-
     /// The statement that frees the memory owned by `*ptr_expr` (a pointer to `ty`).
     pub fn free_call(&self, ty: &Type, ptr_expr: &str) -> String {
         match ty {
@@ -345,7 +323,7 @@ impl<'a> CTypes<'a> {
                     if self.defined.insert(name.clone()) {
                         c_docs(&mut self.defs, docs.as_deref(), "");
                         let _ = writeln!(self.defs, "typedef {target} {name};\n");
-                        if self.owns_memory(&t) {
+                        if owns_memory(self.resolve, &t) {
                             let base = self.base(id);
                             self.free_fn(&base, &name, |this, out| {
                                 let _ = writeln!(out, "  {}", this.free_call(&t, "ptr"));
@@ -493,7 +471,7 @@ impl<'a> CTypes<'a> {
             _ => {}
         }
         self.defs.push_str(&out);
-        if self.owns_memory(&Type::Id(id)) {
+        if owns_memory(self.resolve, &Type::Id(id)) {
             let kind = kind.clone();
             self.free_fn(&base, &name, move |this, out| this.free_body(&kind, out));
         }
@@ -503,7 +481,7 @@ impl<'a> CTypes<'a> {
         match kind {
             TypeDefKind::Record(r) => {
                 for f in &r.fields {
-                    if self.owns_memory(&f.ty) {
+                    if owns_memory(self.resolve, &f.ty) {
                         let field = format!("&ptr->{}", c_ident(&f.name));
                         let _ = writeln!(out, "  {}", self.free_call(&f.ty, &field));
                     }
@@ -511,7 +489,7 @@ impl<'a> CTypes<'a> {
             }
             TypeDefKind::Tuple(t) => {
                 for (i, t) in t.types.iter().enumerate() {
-                    if self.owns_memory(t) {
+                    if owns_memory(self.resolve, t) {
                         let _ = writeln!(out, "  {}", self.free_call(t, &format!("&ptr->f{i}")));
                     }
                 }
@@ -519,7 +497,7 @@ impl<'a> CTypes<'a> {
             TypeDefKind::Variant(v) => {
                 let _ = writeln!(out, "  switch (ptr->tag) {{");
                 for (i, case) in v.cases.iter().enumerate() {
-                    if let Some(t) = case.ty.as_ref().filter(|t| self.owns_memory(t)) {
+                    if let Some(t) = case.ty.as_ref().filter(|t| owns_memory(self.resolve, t)) {
                         let field = format!("&ptr->val.{}", c_ident(&case.name));
                         let _ = writeln!(
                             out,
@@ -540,12 +518,12 @@ impl<'a> CTypes<'a> {
             TypeDefKind::Result(r) => {
                 let ok =
                     r.ok.as_ref()
-                        .filter(|t| self.owns_memory(t))
+                        .filter(|t| owns_memory(self.resolve, t))
                         .map(|t| self.free_call(t, "&ptr->val.ok"));
                 let err = r
                     .err
                     .as_ref()
-                    .filter(|t| self.owns_memory(t))
+                    .filter(|t| owns_memory(self.resolve, t))
                     .map(|t| self.free_call(t, "&ptr->val.err"));
                 let _ = writeln!(
                     out,
@@ -555,7 +533,7 @@ impl<'a> CTypes<'a> {
                 );
             }
             TypeDefKind::List(t) => {
-                if self.owns_memory(t) {
+                if owns_memory(self.resolve, t) {
                     let _ = writeln!(
                         out,
                         "  for (size_t i = 0; i < ptr->len; i++) {{\n    {}\n  }}",

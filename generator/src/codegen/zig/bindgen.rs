@@ -10,6 +10,7 @@ use wit_parser::{
 };
 
 use super::types::{ZigTypes, field};
+use crate::codegen::bindgen_blocks::{Block, Blocks};
 
 /// Where return areas live (see the C backend): a local array in import wrappers, one static
 /// buffer for export wrappers.
@@ -27,18 +28,9 @@ pub struct FunctionBindgen<'a, 'b> {
     pub src: String,
     cleanup: Vec<String>,
     hoisted: String,
-    block_stack: Vec<(String, usize, Option<String>)>,
-    blocks: Vec<Block>,
+    blocks: Blocks,
     payload: Option<String>,
-    block_id: usize,
     tmp: usize,
-}
-
-struct Block {
-    src: String,
-    results: Vec<String>,
-    id: usize,
-    payload: Option<String>,
 }
 
 /// The Zig type of a core wasm value.
@@ -69,10 +61,8 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
             src: String::new(),
             cleanup: Vec::new(),
             hoisted: String::new(),
-            block_stack: Vec::new(),
-            blocks: Vec::new(),
+            blocks: Blocks::default(),
             payload: None,
-            block_id: 0,
             tmp: 0,
         }
     }
@@ -98,10 +88,6 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
             }
         }
         name
-    }
-
-    fn current_block_id(&self) -> usize {
-        self.block_stack.last().map(|b| b.1).unwrap_or(0)
     }
 
     fn bitcast(cast: &Bitcast, op: &str) -> String {
@@ -401,9 +387,9 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 );
                 results.push(arr);
             }
-            Instruction::IterElem { .. } => results.push(format!("e{}_", self.current_block_id())),
+            Instruction::IterElem { .. } => results.push(format!("e{}_", self.blocks.current_id())),
             Instruction::IterBasePointer => {
-                results.push(format!("base{}_", self.current_block_id()))
+                results.push(format!("base{}_", self.blocks.current_id()))
             }
             Instruction::RecordLower { record, .. } => {
                 for f in &record.fields {
@@ -488,9 +474,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results: tys,
                 ..
             } => {
-                let blocks = self
-                    .blocks
-                    .split_off(self.blocks.len() - variant.cases.len());
+                let blocks = self.blocks.take_last(variant.cases.len());
                 let names = self.result_vars(tys);
                 let _ = writeln!(self.src, "switch ({}) {{", op(0));
                 for (case, block) in variant.cases.iter().zip(blocks) {
@@ -511,9 +495,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results.extend(names);
             }
             Instruction::VariantLift { variant, ty, .. } => {
-                let blocks = self
-                    .blocks
-                    .split_off(self.blocks.len() - variant.cases.len());
+                let blocks = self.blocks.take_last(variant.cases.len());
                 let t = self.types.ty(&Type::Id(*ty));
                 let arms = variant
                     .cases
@@ -531,7 +513,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results.push(v);
             }
             Instruction::OptionLower { results: tys, .. } => {
-                let mut blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let mut blocks = self.blocks.take_last(2);
                 let some = blocks.pop().unwrap();
                 let none = blocks.pop().unwrap();
                 let names = self.result_vars(tys);
@@ -544,7 +526,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results.extend(names);
             }
             Instruction::OptionLift { ty, .. } => {
-                let mut blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let mut blocks = self.blocks.take_last(2);
                 let some = blocks.pop().unwrap();
                 let none = blocks.pop().unwrap();
                 let t = self.types.ty(&Type::Id(*ty));
@@ -557,7 +539,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results: tys,
                 ..
             } => {
-                let mut blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let mut blocks = self.blocks.take_last(2);
                 let err = blocks.pop().unwrap();
                 let ok = blocks.pop().unwrap();
                 let names = self.result_vars(tys);
@@ -611,7 +593,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 results.extend(names);
             }
             Instruction::ResultLift { result, ty } => {
-                let mut blocks = self.blocks.split_off(self.blocks.len() - 2);
+                let mut blocks = self.blocks.take_last(2);
                 let err = blocks.pop().unwrap();
                 let ok = blocks.pop().unwrap();
                 let t = self.types.ty(&Type::Id(*ty));
@@ -719,7 +701,7 @@ impl Bindgen for FunctionBindgen<'_, '_> {
                 );
             }
             Instruction::GuestDeallocateVariant { blocks } => {
-                let blocks = self.blocks.split_off(self.blocks.len() - blocks);
+                let blocks = self.blocks.take_last(*blocks);
                 let _ = writeln!(self.src, "switch ({}) {{", op(0));
                 for (i, block) in blocks.into_iter().enumerate() {
                     if !block.src.trim().is_empty() {
@@ -760,23 +742,12 @@ impl Bindgen for FunctionBindgen<'_, '_> {
     }
 
     fn push_block(&mut self) {
-        self.block_id += 1;
-        let prev_src = std::mem::take(&mut self.src);
-        let prev_payload = self.payload.take();
-        self.block_stack
-            .push((prev_src, self.block_id, prev_payload));
+        self.blocks.push(&mut self.src, &mut self.payload);
     }
 
     fn finish_block(&mut self, operands: &mut Vec<String>) {
-        let (prev_src, id, prev_payload) = self.block_stack.pop().expect("unbalanced blocks");
-        let src = std::mem::replace(&mut self.src, prev_src);
-        let payload = std::mem::replace(&mut self.payload, prev_payload);
-        self.blocks.push(Block {
-            src,
-            results: std::mem::take(operands),
-            id,
-            payload,
-        });
+        self.blocks
+            .finish(&mut self.src, &mut self.payload, operands);
     }
 
     fn sizes(&self) -> &SizeAlign {

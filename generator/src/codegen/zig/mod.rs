@@ -26,6 +26,7 @@ use self::bindgen::{FunctionBindgen, RetArea, wasm_zig};
 use self::types::{ZigTypes, field, func, type_name, zig_docs, zig_ident};
 use super::c::world::{self as shape_mod, Scope, WorldShape, func_resource};
 use super::names::{self, ResourceOp};
+use super::ownership::owns_memory;
 use super::{Backend, Files};
 
 /// The Zig backend.
@@ -489,7 +490,10 @@ impl Gen<'_, '_> {
             _ => func(f.item_name()),
         };
         let params = self.params(f, is_method);
-        let needs_alloc = f.result.as_ref().is_some_and(|t| self.types.owns_memory(t));
+        let needs_alloc = f
+            .result
+            .as_ref()
+            .is_some_and(|t| owns_memory(self.resolve, t));
         let mut decl_params: Vec<String> = Vec::new();
         if needs_alloc {
             decl_params.push("gpa: std.mem.Allocator".into());

@@ -356,27 +356,4 @@ impl<'a> ZigTypes<'a> {
             }
         }
     }
-
-    /// True if values of `ty` own memory (strings or lists).
-    pub fn owns_memory(&self, ty: &Type) -> bool {
-        match ty {
-            Type::String => true,
-            Type::Id(id) => match &self.resolve.types[*id].kind {
-                TypeDefKind::List(_) => true,
-                TypeDefKind::Type(t) | TypeDefKind::Option(t) => self.owns_memory(t),
-                TypeDefKind::Record(r) => r.fields.iter().any(|f| self.owns_memory(&f.ty)),
-                TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.owns_memory(t)),
-                TypeDefKind::Variant(v) => v
-                    .cases
-                    .iter()
-                    .filter_map(|c| c.ty.as_ref())
-                    .any(|t| self.owns_memory(t)),
-                TypeDefKind::Result(r) => {
-                    r.ok.iter().chain(r.err.iter()).any(|t| self.owns_memory(t))
-                }
-                _ => false,
-            },
-            _ => false,
-        }
-    }
 }
