@@ -16,10 +16,9 @@ use embwit_gen::load::{find_world, load_dir};
 use embwit_host::Resource;
 use std::path::Path;
 
-use common::host::bindings::embwit::roundtrip::types::{
-    Color, Deep, Everything, Perms, Point, Shape,
-};
+use common::host::bindings::embwit::roundtrip::types::{Color, Deep, Perms, Point, Shape};
 use common::host::bindings::exports::embwit::roundtrip::guest_fns as guest;
+use common::values::{deep, everything};
 
 /// Writes the generated `lang` bindings of the round-trip world into `dir`.
 fn bindings(lang: Lang, dir: &Path) {
@@ -73,47 +72,6 @@ fn zig_guest(zig: &toolchains::Zig) -> Vec<u8> {
     cmd.current_dir(&dir);
     toolchains::run(cmd, "zig build-exe of the round-trip guest");
     std::fs::read(dir.join("guest.wasm")).unwrap()
-}
-
-fn everything(s: &str, n: usize) -> Everything {
-    Everything {
-        b: true,
-        u8v: u8::MAX,
-        s8v: i8::MIN,
-        u16v: u16::MAX,
-        s16v: i16::MIN,
-        u32v: u32::MAX,
-        s32v: i32::MIN,
-        u64v: u64::MAX,
-        s64v: i64::MIN,
-        f32v: -0.5,
-        f64v: f64::MAX,
-        c: '\u{10FFFF}',
-        s: s.to_string(),
-        bytes: (0..n).map(|i| i as u8).collect(),
-        words: vec!["".into(), "ü".into(), s.into()],
-        pt: Point { x: -1, y: i32::MAX },
-        color: Color::Blue,
-        perms: Perms::READ | Perms::EXEC,
-        shape: Shape::Named("tri".into()),
-        maybe: Some(0),
-        outcome: Err(Color::Green),
-        pair: (7, "pair".into()),
-    }
-}
-
-fn deep() -> Deep {
-    vec![
-        vec![],
-        vec![
-            None,
-            Some(Ok((Point { x: 1, y: 2 }, "a".into()))),
-            Some(Err(Shape::Rect(Point { x: 3, y: 4 }))),
-            Some(Err(Shape::Empty)),
-            Some(Err(Shape::Wide(u64::MAX))),
-        ],
-        vec![Some(Err(Shape::Circle(1.5)))],
-    ]
 }
 
 /// Calls every export with edge values; returns what came back (and asserts the echoes).
