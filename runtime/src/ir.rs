@@ -27,11 +27,6 @@ pub(crate) enum Instr {
     /// Fused i32 compare + branch-if-true: (a, b, target).
     /// `x = x + imm; if x != n goto target`: (x, n, imm, target), a counted loop's latch.
     AddBrNe(S, S, i16, u32),
-    /// As [`Instr::AddBrNe`], branching if `x < n` / `x > n` (unsigned, signed).
-    AddBrLtU(S, S, i16, u32),
-    AddBrGtU(S, S, i16, u32),
-    AddBrLtS(S, S, i16, u32),
-    AddBrGtS(S, S, i16, u32),
     BrEq(S, S, u32),
     BrNe(S, S, u32),
     BrLtS(S, S, u32),
@@ -281,11 +276,7 @@ impl Instr {
             | TableSize(s0, _) => {
                 f(s0);
             }
-            AddBrNe(s0, s1, _, _)
-            | AddBrLtU(s0, s1, _, _)
-            | AddBrGtU(s0, s1, _, _)
-            | AddBrLtS(s0, s1, _, _)
-            | AddBrGtS(s0, s1, _, _) => {
+            AddBrNe(s0, s1, _, _) => {
                 f(s0);
                 f(s1);
             }
@@ -524,12 +515,7 @@ impl Instr {
     pub(crate) fn set_target(&mut self, t: u32) {
         use Instr::*;
         match self {
-            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) => *x = t,
-            AddBrNe(_, _, _, x)
-            | AddBrLtU(_, _, _, x)
-            | AddBrGtU(_, _, _, x)
-            | AddBrLtS(_, _, _, x)
-            | AddBrGtS(_, _, _, x) => *x = t,
+            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => *x = t,
             BrEq(_, _, x)
             | BrNe(_, _, x)
             | BrLtS(_, _, x)

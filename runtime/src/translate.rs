@@ -232,22 +232,12 @@ impl Translator {
         self.label = self.code.len();
         self.code.len() as u32
     }
-    /// Emit a branch, fusing an i32 compare-branch on `x` (`!=`, `<`, `>`) with a just-emitted
-    /// in-place `x = x + imm` (no label between them, so every path into the branch came
-    /// through the add). Returns the index of the instruction that holds the branch target.
+    /// Emit a branch, fusing `BrNe` on `x` with a just-emitted in-place `x = x + imm` (no
+    /// label between them, so every path into the branch came through the add). Returns the
+    /// index of the instruction that holds the branch target.
     fn emit_branch(&mut self, i: Instr) -> usize {
-        type AddBr = fn(S, S, i16, u32) -> Instr;
-        // (a, b, t, form with x = a, form with x = b): `a op b` is `b op' a`.
-        let forms: Option<(S, S, u32, AddBr, AddBr)> = match i {
-            Instr::BrNe(a, b, t) => Some((a, b, t, Instr::AddBrNe, Instr::AddBrNe)),
-            Instr::BrLtU(a, b, t) => Some((a, b, t, Instr::AddBrLtU, Instr::AddBrGtU)),
-            Instr::BrGtU(a, b, t) => Some((a, b, t, Instr::AddBrGtU, Instr::AddBrLtU)),
-            Instr::BrLtS(a, b, t) => Some((a, b, t, Instr::AddBrLtS, Instr::AddBrGtS)),
-            Instr::BrGtS(a, b, t) => Some((a, b, t, Instr::AddBrGtS, Instr::AddBrLtS)),
-            _ => None,
-        };
         let len = self.code.len();
-        if let Some((a, b, t, x_left, x_right)) = forms
+        if let Instr::BrNe(a, b, t) = i
             && self.label != len
             && let Some(&Instr::I32AddImm(x, y, c)) = self.code.last()
             && x == y
@@ -255,11 +245,8 @@ impl Translator {
             && let Ok(c) = i16::try_from(c)
             && let Some(last) = self.code.last_mut()
         {
-            *last = if a == x {
-                x_left(x, b, c, t)
-            } else {
-                x_right(x, a, c, t)
-            };
+            let n = if a == x { b } else { a };
+            *last = Instr::AddBrNe(x, n, c, t);
             self.last = None;
             return len - 1;
         }

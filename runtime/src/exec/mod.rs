@@ -299,17 +299,6 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                 }
             }};
         }
-        // `x = x + imm`, then compare the new `x` with `n` and branch.
-        macro_rules! add_br {
-            ($x:expr, $n:expr, $c:expr, $t:expr, |$v:ident, $m:ident| $e:expr) => {{
-                let $v = (r!($x) as u32).wrapping_add($c as i32 as u32);
-                w!($x, $v as u64);
-                let $m = r!($n) as u32;
-                if $e {
-                    jump!($t);
-                }
-            }};
-        }
         macro_rules! conv {
             ($d:expr, $e:expr, $ty:ty) => {{
                 match $e {
@@ -407,11 +396,13 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
                         jump!(t);
                     }
                 }
-                AddBrNe(x, n, c, t) => add_br!(x, n, c, t, |v, m| v != m),
-                AddBrLtU(x, n, c, t) => add_br!(x, n, c, t, |v, m| v < m),
-                AddBrGtU(x, n, c, t) => add_br!(x, n, c, t, |v, m| v > m),
-                AddBrLtS(x, n, c, t) => add_br!(x, n, c, t, |v, m| (v as i32) < (m as i32)),
-                AddBrGtS(x, n, c, t) => add_br!(x, n, c, t, |v, m| (v as i32) > (m as i32)),
+                AddBrNe(x, n, c, t) => {
+                    let v = (r!(x) as u32).wrapping_add(c as i32 as u32);
+                    w!(x, v as u64);
+                    if v != r!(n) as u32 {
+                        jump!(t);
+                    }
+                }
                 BrEq(a, b, t) => br_cmp!(a, b, t, |x, y| x == y),
                 BrNe(a, b, t) => br_cmp!(a, b, t, |x, y| x != y),
                 BrLtS(a, b, t) => br_cmp!(a, b, t, |x, y| (x as i32) < (y as i32)),
