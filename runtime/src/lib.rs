@@ -37,7 +37,7 @@
 //!   when no label lies between the add and the branch.
 //!
 //! Where it stands (x86-64, `cargo run -p embwit-bench --release`, two runs): embwit takes
-//! 1.57 times wasmi's wall time as a geometric mean, from 1.2 (`mixed`) to 2.1 (`conv_int8`)
+//! 1.58-1.63 times wasmi's wall time as a geometric mean, from 1.2 (`mixed`) to 2.0 (`fib`)
 //! per workload; before this work it was 2.3-2.8. The target, 1.5 times *faster* than wasmi,
 //! is not met. Counted with callgrind, embwit now runs 1.37-1.64 times wasmi's host
 //! instructions, and 2.2 times on recursive `fib`: each wasm call leaves the dispatch loop to
@@ -45,7 +45,9 @@
 //! time trails the counts: the one shared indirect jump of `loop` + `match` mispredicts far
 //! more often than wasmi's threaded dispatch (`conv_int8`: 87% vs 19% of indirect branches). A threaded backend
 //! (research note §4.3) is the next step for speed. On a loaded machine use instruction
-//! counts, since wall-clock ratios move by ±15% from run to run.
+//! counts, since wall-clock ratios move by ±15% from run to run, but check wall time too:
+//! the `loop` + `match` is sensitive to code layout, and one fusion (add + `<`/`>` latches)
+//! cut instructions yet cost 30-40% wall time on `sieve` and `sha256`, so it was dropped.
 //!
 //! # Scope and limits
 //! Wasm 2.0 without SIMD, plus custom-page-sizes (1-byte pages) and, behind
