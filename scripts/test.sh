@@ -17,7 +17,7 @@ rustup target add wasm32-unknown-unknown wasm32-wasip1 thumbv7em-none-eabihf ris
 step "toolchains: clang-19 + lld-19 (apt) and Zig 0.17.1 (PyPI) for the C and Zig guest tests"
 if ! command -v clang-19 >/dev/null || ! command -v wasm-ld-19 >/dev/null; then
   sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
-  $sudo_ apt-get update && $sudo_ apt-get install -y clang-19 lld-19
+  $sudo_ apt-get update && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y clang-19 lld-19
 fi
 if [ "$(.venv/bin/python -m ziglang version 2>/dev/null)" != "0.17.1" ]; then
   python3 -m venv .venv && .venv/bin/pip install -q 'ziglang==0.17.1'
