@@ -87,16 +87,21 @@ pub fn write_world(out: &mut String, resolve: &Resolve, name: &str, id: WorldId)
     }
 }
 
+/// The first sentence of a doc comment on one line, escaped for a table cell.
+pub fn summary(docs: &Docs) -> String {
+    let cell = docs_cell(docs);
+    match cell.find(". ") {
+        Some(end) => cell[..=end].to_string(),
+        None => cell,
+    }
+}
+
 /// ": <first sentence>" of a doc comment, or nothing.
 fn first_line(docs: &Docs) -> String {
-    let cell = docs_cell(docs);
-    if cell.is_empty() {
+    let sentence = summary(docs);
+    if sentence.is_empty() {
         return String::new();
     }
-    let sentence = match cell.find(". ") {
-        Some(end) => &cell[..=end],
-        None => &cell,
-    };
     format!(": {sentence}")
 }
 

@@ -11,7 +11,7 @@ use wit_parser::{PackageId, Resolve};
 
 use crate::codegen::Files;
 use crate::load::qualified_world_name;
-use item::{docs_block, write_interface, write_world};
+use item::{docs_block, summary, write_interface, write_world};
 
 /// Renders the reference pages for `packages`.
 pub fn render(resolve: &Resolve, packages: &[PackageId]) -> Files {
@@ -27,7 +27,7 @@ pub fn render(resolve: &Resolve, packages: &[PackageId]) -> Files {
             index,
             "| [`{}`]({page}) | {} | {} |",
             pkg.name,
-            first_sentence(pkg.docs.contents.as_deref()),
+            summary(&pkg.docs),
             worlds.join(", ")
         );
         files.push(page, package_page(resolve, *id));
@@ -74,17 +74,4 @@ fn package_page(resolve: &Resolve, id: PackageId) -> String {
         out.pop();
     }
     out
-}
-
-/// The first sentence of a doc comment, on one line, for tables.
-fn first_sentence(docs: Option<&str>) -> String {
-    let Some(docs) = docs else {
-        return String::new();
-    };
-    let flat = docs.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(end) => flat[..=end].to_string(),
-        None => flat,
-    }
-    .replace('|', "\\|")
 }
