@@ -50,20 +50,14 @@ impl std::error::Error for LoadError {}
 /// directories) or a directory of package directories; both kinds may be mixed. Packages may `use`
 /// each other in any order; cycles, missing packages and duplicate packages are errors.
 pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
-    let mut dirs = package_dirs(root)?;
-    dirs.sort();
-    if dirs.is_empty() {
-        return Err(LoadError::new(format!(
-            "no WIT package found in {}: expected `*.wit` files in it or in its subdirectories",
-            root.display()
-        )));
-    }
+    let mut packages = package_dirs(root)?;
+    packages.sort();
 
     let mut files = Vec::new();
     let mut groups = Vec::new();
-    for dir in &dirs {
-        files.extend(wit_files(dir)?);
-        let group = UnresolvedPackageGroup::parse_dir(dir)
+    for (dir, wit) in packages {
+        files.extend(wit);
+        let group = UnresolvedPackageGroup::parse_dir(&dir)
             .map_err(|e| LoadError::new(format!("{e:#}").trim_end().to_string()))?;
         groups.push(group);
     }
@@ -72,7 +66,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
     let mut groups = groups.into_iter();
     let Some(main) = groups.next() else {
         return Err(LoadError::new(format!(
-            "no WIT package found in {}",
+            "no WIT package found in {}: expected `*.wit` files in it or in its subdirectories",
             root.display()
         )));
     };
@@ -152,33 +146,36 @@ pub fn qualified_world_name(resolve: &Resolve, id: WorldId) -> String {
     }
 }
 
-/// The directories under `root` that hold a package: `root` itself if it has `*.wit` files, its
-/// `deps/*` when it does, and each direct subdirectory with `*.wit` files.
-fn package_dirs(root: &Path) -> Result<Vec<PathBuf>, LoadError> {
+/// The directories under `root` that hold a package, each with its `*.wit` files: `root` itself
+/// if it has any, its `deps/*` when it does, and each direct subdirectory with `*.wit` files.
+fn package_dirs(root: &Path) -> Result<Vec<(PathBuf, Vec<PathBuf>)>, LoadError> {
     if !root.is_dir() {
         return Err(LoadError::new(format!(
             "{}: not a directory of WIT packages",
             root.display()
         )));
     }
-    let mut dirs = Vec::new();
-    let root_is_package = !wit_files(root)?.is_empty();
-    if root_is_package {
-        dirs.push(root.to_path_buf());
-    }
+    let mut packages = Vec::new();
+    let mut push_if_package = |dir: PathBuf| -> Result<bool, LoadError> {
+        let wit = wit_files(&dir)?;
+        let found = !wit.is_empty();
+        if found {
+            packages.push((dir, wit));
+        }
+        Ok(found)
+    };
+    let root_is_package = push_if_package(root.to_path_buf())?;
     for sub in subdirs(root)? {
         let is_deps = sub.file_name().is_some_and(|n| n == "deps");
         if is_deps && root_is_package {
             for dep in subdirs(&sub)? {
-                if !wit_files(&dep)?.is_empty() {
-                    dirs.push(dep);
-                }
+                push_if_package(dep)?;
             }
-        } else if !wit_files(&sub)?.is_empty() {
-            dirs.push(sub);
+        } else {
+            push_if_package(sub)?;
         }
     }
-    Ok(dirs)
+    Ok(packages)
 }
 
 fn subdirs(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
