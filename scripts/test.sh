@@ -31,6 +31,8 @@ cargo fmt --all -- --check
 
 step "lint"
 cargo clippy --workspace --all-targets -- -D warnings
+# The interpreter's second dispatch backend (the `match` loop; see runtime/src/exec/mod.rs).
+cargo clippy -p embwit-runtime --features dispatch-loop --all-targets -- -D warnings
 
 step "no_std builds of the runtime for MCU targets"
 for target in thumbv7em-none-eabihf riscv32imc-unknown-none-elf; do
@@ -46,6 +48,9 @@ runtime/size/measure.sh --max-text 65536
 
 step "tests"
 run_tests --workspace
+
+step "tests: the interpreter's match-loop dispatch backend (the workspace run above uses the threaded one)"
+run_tests -p embwit-runtime --features dispatch-loop
 
 # The closing line: every Rust test that ran, summed over all `cargo test` runs above.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\nembwit: %d passed, %d failed\n", p, f }' "$TEST_LOG"

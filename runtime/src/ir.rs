@@ -13,251 +13,31 @@ use alloc::boxed::Box;
 /// to be below `consts.len() + frame_size`.
 pub(crate) type S = u16;
 
-/// Build the IR enum plus nothing else: variants are tuple-like so their constructors double as
-/// plain `fn` values for the translator's operator tables.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Instr {
-    // ---- control ----
-    Unreachable,
-    /// Charge fuel.
-    Fuel(u32),
-    Br(u32),
-    BrIfNez(S, u32),
-    BrIfEqz(S, u32),
-    /// Fused i32 compare + branch-if-true: (a, b, target).
-    /// `x = x + imm; if x != n goto target`: (x, n, imm, target), a counted loop's latch.
-    AddBrNe(S, S, i16, u32),
-    BrEq(S, S, u32),
-    BrNe(S, S, u32),
-    BrLtS(S, S, u32),
-    BrLtU(S, S, u32),
-    BrGtS(S, S, u32),
-    BrGtU(S, S, u32),
-    BrLeS(S, S, u32),
-    BrLeU(S, S, u32),
-    BrGeS(S, S, u32),
-    BrGeU(S, S, u32),
-    /// Index slot and number of targets (excluding the default); followed by `len + 1`
-    /// [`Instr::BrTableEntry`]s.
-    BrTable(S, u32),
-    BrTableEntry(u32),
-    /// Return `n` values starting at slot.
-    Return(S, u16),
-    /// Call function index (module index space); dst slot for results; `extra` index of the
-    /// argument slot list.
-    Call(u32, S, u32),
-    /// Index slot; dst; `extra` index: [type id, table, args...].
-    CallIndirect(S, S, u32),
+/// A branch target: a byte offset from the next instruction (absolute instruction indices while
+/// translating; `Translator::finish` converts them).
+pub(crate) type T = u32;
 
-    // ---- moves ----
-    Copy(S, S),
-    Const32(S, u32),
-    Const64(S, u32, u32),
-    /// dst, a, b, cond
-    Select(S, S, S, S),
-    GlobalGet(S, u32),
-    GlobalSet(S, u32),
-    RefFunc(S, u32),
-
-    // ---- memory: (dst/value, base, offset) ----
-    Load32(S, S, u32),
-    Load64(S, S, u32),
-    Load8S32(S, S, u32),
-    Load8U(S, S, u32),
-    Load16S32(S, S, u32),
-    Load16U(S, S, u32),
-    Load8S64(S, S, u32),
-    Load16S64(S, S, u32),
-    Load32S64(S, S, u32),
-    /// Loads addressed by `a + b` (wrapping, as `i32.add`) plus the offset: (dst, a, b, offset).
-    Load32Idx(S, S, S, u32),
-    Load8UIdx(S, S, S, u32),
-    Load8SIdx(S, S, S, u32),
-    Load16UIdx(S, S, S, u32),
-    Load16SIdx(S, S, S, u32),
-    Store8(S, S, u32),
-    Store16(S, S, u32),
-    Store32(S, S, u32),
-    Store64(S, S, u32),
-    MemorySize(S),
-    /// dst, delta
-    MemoryGrow(S, S),
-    /// dst, value, len
-    MemoryFill(S, S, S),
-    /// dst, src, len
-    MemoryCopy(S, S, S),
-    /// dst, src, len, `extra` index: [dst memory, src memory] (multi-memory)
-    #[cfg_attr(not(feature = "multi-memory"), allow(dead_code))]
-    MemoryCopyMulti(S, S, S, u32),
-    /// Make memory `m` current (multi-memory: wraps an operation on a memory other than 0).
-    #[cfg_attr(not(feature = "multi-memory"), allow(dead_code))]
-    UseMem(u32),
-    /// dst, src, len, data segment
-    MemoryInit(S, S, S, u32),
-    DataDrop(u32),
-
-    // ---- tables ----
-    /// dst, index, table
-    TableGet(S, S, u32),
-    /// index, value, table
-    TableSet(S, S, u32),
-    TableSize(S, u32),
-    /// dst, init value, delta, table
-    TableGrow(S, S, S, u32),
-    /// index, value, len, table
-    TableFill(S, S, S, u32),
-    /// dst, src, len, `extra` index: [dst table, src table]
-    TableCopy(S, S, S, u32),
-    /// dst, src, len, `extra` index: [elem segment, table]
-    TableInit(S, S, S, u32),
-    ElemDrop(u32),
-
-    // ---- i32 ----
-    I32AddImm(S, S, i32),
-    /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
-    I32MulAdd(S, S, S, S),
-    I32Add(S, S, S),
-    I32Sub(S, S, S),
-    I32Mul(S, S, S),
-    I32DivS(S, S, S),
-    I32DivU(S, S, S),
-    I32RemS(S, S, S),
-    I32RemU(S, S, S),
-    I32And(S, S, S),
-    I32Or(S, S, S),
-    I32Xor(S, S, S),
-    I32Shl(S, S, S),
-    I32ShrS(S, S, S),
-    I32ShrU(S, S, S),
-    I32Rotl(S, S, S),
-    I32Rotr(S, S, S),
-    I32Eq(S, S, S),
-    I32Ne(S, S, S),
-    I32LtS(S, S, S),
-    I32LtU(S, S, S),
-    I32GtS(S, S, S),
-    I32GtU(S, S, S),
-    I32LeS(S, S, S),
-    I32LeU(S, S, S),
-    I32GeS(S, S, S),
-    I32GeU(S, S, S),
-    I32Eqz(S, S),
-    I32Clz(S, S),
-    I32Ctz(S, S),
-    I32Popcnt(S, S),
-    I32Extend8S(S, S),
-    I32Extend16S(S, S),
-
-    // ---- i64 ----
-    I64Add(S, S, S),
-    I64Sub(S, S, S),
-    I64Mul(S, S, S),
-    I64DivS(S, S, S),
-    I64DivU(S, S, S),
-    I64RemS(S, S, S),
-    I64RemU(S, S, S),
-    I64And(S, S, S),
-    I64Or(S, S, S),
-    I64Xor(S, S, S),
-    I64Shl(S, S, S),
-    I64ShrS(S, S, S),
-    I64ShrU(S, S, S),
-    I64Rotl(S, S, S),
-    I64Rotr(S, S, S),
-    I64Eq(S, S, S),
-    I64Ne(S, S, S),
-    I64LtS(S, S, S),
-    I64LtU(S, S, S),
-    I64GtS(S, S, S),
-    I64GtU(S, S, S),
-    I64LeS(S, S, S),
-    I64LeU(S, S, S),
-    I64GeS(S, S, S),
-    I64GeU(S, S, S),
-    /// Also `ref.is_null` (null is the zero cell).
-    I64Eqz(S, S),
-    I64Clz(S, S),
-    I64Ctz(S, S),
-    I64Popcnt(S, S),
-    I64Extend8S(S, S),
-    I64Extend16S(S, S),
-    I64Extend32S(S, S),
-
-    // ---- f32 ----
-    F32Add(S, S, S),
-    F32Sub(S, S, S),
-    F32Mul(S, S, S),
-    F32Div(S, S, S),
-    F32Min(S, S, S),
-    F32Max(S, S, S),
-    F32Copysign(S, S, S),
-    F32Eq(S, S, S),
-    F32Ne(S, S, S),
-    F32Lt(S, S, S),
-    F32Gt(S, S, S),
-    F32Le(S, S, S),
-    F32Ge(S, S, S),
-    F32Abs(S, S),
-    F32Neg(S, S),
-    F32Ceil(S, S),
-    F32Floor(S, S),
-    F32Trunc(S, S),
-    F32Nearest(S, S),
-    F32Sqrt(S, S),
-
-    // ---- f64 ----
-    F64Add(S, S, S),
-    F64Sub(S, S, S),
-    F64Mul(S, S, S),
-    F64Div(S, S, S),
-    F64Min(S, S, S),
-    F64Max(S, S, S),
-    F64Copysign(S, S, S),
-    F64Eq(S, S, S),
-    F64Ne(S, S, S),
-    F64Lt(S, S, S),
-    F64Gt(S, S, S),
-    F64Le(S, S, S),
-    F64Ge(S, S, S),
-    F64Abs(S, S),
-    F64Neg(S, S),
-    F64Ceil(S, S),
-    F64Floor(S, S),
-    F64Trunc(S, S),
-    F64Nearest(S, S),
-    F64Sqrt(S, S),
-
-    // ---- conversions ----
-    I32WrapI64(S, S),
-    I32TruncF32S(S, S),
-    I32TruncF32U(S, S),
-    I32TruncF64S(S, S),
-    I32TruncF64U(S, S),
-    I64ExtendI32S(S, S),
-    I64ExtendI32U(S, S),
-    I64TruncF32S(S, S),
-    I64TruncF32U(S, S),
-    I64TruncF64S(S, S),
-    I64TruncF64U(S, S),
-    F32ConvertI32S(S, S),
-    F32ConvertI32U(S, S),
-    F32ConvertI64S(S, S),
-    F32ConvertI64U(S, S),
-    F32DemoteF64(S, S),
-    F64ConvertI32S(S, S),
-    F64ConvertI32U(S, S),
-    F64ConvertI64S(S, S),
-    F64ConvertI64U(S, S),
-    F64PromoteF32(S, S),
-    I32TruncSatF32S(S, S),
-    I32TruncSatF32U(S, S),
-    I32TruncSatF64S(S, S),
-    I32TruncSatF64U(S, S),
-    I64TruncSatF32S(S, S),
-    I64TruncSatF32U(S, S),
-    I64TruncSatF64S(S, S),
-    I64TruncSatF64U(S, S),
+/// Declares [`Instr`] from the instruction list in [`crate::exec::ops`].
+macro_rules! declare_instr {
+    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ty),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
+        /// One IR instruction. `#[repr(u16)]`: the threaded executor reads the tag to find the
+        /// handler. Variants are tuple-like so their constructors double as plain `fn` values
+        /// for the translator's operator tables.
+        #[derive(Debug, Clone, Copy)]
+        #[repr(u16)]
+        pub(crate) enum Instr {
+            $( $(#[$attr])* $name $(( $($t),* ))?, )*
+        }
+        /// Number of [`Instr`] variants.
+        #[cfg_attr(not(embwit_threaded), allow(dead_code))]
+        pub(crate) const INSTR_COUNT: usize = [$(stringify!($name)),*].len();
+    };
 }
+crate::exec::ops::for_each_instr!(declare_instr);
+
+// Twelve bytes per instruction: the fields of every variant are ordered to need no padding
+// beyond that.
+const _: () = assert!(size_of::<Instr>() == 12);
 
 impl Instr {
     /// Visit every slot operand (used to re-base slots and to check them against the frame).
@@ -312,7 +92,7 @@ impl Instr {
             Return(s0, _) => {
                 f(s0);
             }
-            Call(_, s1, _) => {
+            Call(s1, _, _) => {
                 f(s1);
             }
             Copy(s0, s1)

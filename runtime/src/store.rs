@@ -48,20 +48,6 @@ pub(crate) struct MemoryEntity {
 }
 
 impl MemoryEntity {
-    /// A zero-sized placeholder for instances without memory.
-    pub fn empty() -> Self {
-        MemoryEntity {
-            data: Vec::new(),
-            ty: MemoryType {
-                limits: crate::types::TypeLimits {
-                    min: 0,
-                    max: Some(0),
-                },
-                page_size_log2: 16,
-            },
-            max_bytes: 0,
-        }
-    }
     pub fn pages(&self) -> u64 {
         (self.data.len() as u64) >> self.ty.page_size_log2
     }

@@ -1030,7 +1030,7 @@ impl Translator {
         let extra = self.add_extra(&args);
         self.slot_ranges.push((extra as usize, args.len()));
         let d = self.dst();
-        self.emit(Instr::Call(func, d, extra));
+        self.emit(Instr::Call(d, func, extra));
         for _ in 0..nr {
             self.push_temp();
         }
@@ -1085,7 +1085,7 @@ impl Translator {
                 // Reads `n` slots from `s`.
                 Instr::Return(s, n) => good &= rebase(s, nc, total, *n as usize),
                 // Results are written by the (bounds-checked) return path: width 0.
-                Instr::Call(_, d, _) => good &= rebase(d, nc, total, 0),
+                Instr::Call(d, _, _) => good &= rebase(d, nc, total, 0),
                 Instr::CallIndirect(i, d, _) => {
                     good &= rebase(i, nc, total, 1);
                     good &= rebase(d, nc, total, 0);
@@ -1101,8 +1101,9 @@ impl Translator {
                 *x = s as u32;
             }
         }
-        // Every branch lands inside the code, and `br_table` entries exist.
+        // Every branch lands inside the code, and `br_table` entries exist; byte offsets fit i32.
         let len = self.code.len();
+        ok &= len < i32::MAX as usize / size_of::<Instr>();
         for (i, ins) in self.code.iter().enumerate() {
             let good = match *ins {
                 Instr::BrTable(_, n) => i + 1 + (n as usize) < len,
@@ -1116,6 +1117,14 @@ impl Translator {
                 Some(self.offset as usize),
                 "internal error: IR operand outside the frame or the code",
             ));
+        }
+        // The executor branches by a byte offset from the next instruction: `ip += t` needs no
+        // code base and no scaling.
+        for (i, ins) in self.code.iter_mut().enumerate() {
+            if let Some(t) = ins.target() {
+                let rel = t.wrapping_sub(i as u32 + 1);
+                ins.set_target(rel.wrapping_mul(size_of::<Instr>() as u32));
+            }
         }
         Ok(CompiledFunc {
             code: self.code.into_boxed_slice(),

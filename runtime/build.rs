@@ -1,0 +1,19 @@
+//! Picks the executor's dispatch backend (see `src/exec/mod.rs`). The threaded backend needs
+//! LLVM to turn every handler's final call into a jump, which it does at opt-level 2 and 3 on
+//! these architectures, without debug assertions (their checks put a stack frame in the
+//! handlers, which stops tail calls). Size builds (`s`, `z`), unoptimised or debug-asserting
+//! builds, other architectures and the `dispatch-loop` feature get the `match` loop.
+use std::env;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(embwit_threaded)");
+    let opt = env::var("OPT_LEVEL").unwrap_or_default();
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let optimised = matches!(opt.as_str(), "2" | "3");
+    let tail_calls = matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv32" | "riscv64");
+    let asserts = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let forced_loop = env::var_os("CARGO_FEATURE_DISPATCH_LOOP").is_some();
+    if optimised && tail_calls && !asserts && !forced_loop {
+        println!("cargo::rustc-cfg=embwit_threaded");
+    }
+}

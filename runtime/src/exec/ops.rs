@@ -1,0 +1,575 @@
+//! The instruction set, once: every IR instruction with its operands and its meaning.
+//!
+//! [`for_each_instr!`] hands the whole list to a callback macro. [`crate::ir`] expands it into the
+//! `Instr` enum; [`super::threaded`] into one handler function per instruction that tail-calls
+//! the next; [`super::looped`] into the arms of a `match` loop. So the two dispatch backends run
+//! the same code by construction.
+//!
+//! Each entry reads `Name(field: Type, ...) |vm| body` (or `Name |vm| body`): `body` is an expression of type
+//! [`super::vm::Flow`] over `vm: &mut Vm` (the interpreter registers, see [`super::vm`]).
+//! Operands of type `S` are frame slots; `T` fields are branch offsets in bytes from the next
+//! instruction (see `Translator::finish`).
+
+/// `dst = f(a, b)` over i32 operands.
+macro_rules! i32b {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = ($vm.r32($a), $vm.r32($b));
+        $vm.w($d, ($e) as u32 as u64);
+        Flow::Next
+    }};
+}
+/// `dst = f(a, b)` over i64 operands.
+macro_rules! i64b {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = ($vm.r($a), $vm.r($b));
+        $vm.w($d, ($e) as u64);
+        Flow::Next
+    }};
+}
+/// `dst = f(a, b)` over f32 operands; `$out` converts the result to a cell.
+macro_rules! f32b {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = (f32::from_bits($vm.r32($a)), f32::from_bits($vm.r32($b)));
+        $vm.w($d, (($e) as f32).to_bits() as u64);
+        Flow::Next
+    }};
+}
+/// `dst = a <cmp> b` over f32 operands.
+macro_rules! f32c {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = (f32::from_bits($vm.r32($a)), f32::from_bits($vm.r32($b)));
+        $vm.w($d, ($e) as u64);
+        Flow::Next
+    }};
+}
+macro_rules! f64b {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = (f64::from_bits($vm.r($a)), f64::from_bits($vm.r($b)));
+        $vm.w($d, (($e) as f64).to_bits());
+        Flow::Next
+    }};
+}
+macro_rules! f64c {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = (f64::from_bits($vm.r($a)), f64::from_bits($vm.r($b)));
+        $vm.w($d, ($e) as u64);
+        Flow::Next
+    }};
+}
+/// `dst = f(a)` over the raw cell.
+macro_rules! un {
+    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
+        let $x = $vm.r($a);
+        $vm.w($d, $e);
+        Flow::Next
+    }};
+}
+macro_rules! f32u {
+    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
+        let $x = f32::from_bits($vm.r32($a));
+        $vm.w($d, (($e) as f32).to_bits() as u64);
+        Flow::Next
+    }};
+}
+macro_rules! f64u {
+    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
+        let $x = f64::from_bits($vm.r($a));
+        $vm.w($d, (($e) as f64).to_bits());
+        Flow::Next
+    }};
+}
+/// Fused i32 compare and branch.
+macro_rules! br_cmp {
+    ($vm:ident, $a:ident, $b:ident, $t:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = ($vm.r32($a), $vm.r32($b));
+        $vm.branch_if($e, $t)
+    }};
+}
+/// A trapping float-to-int conversion.
+macro_rules! conv {
+    ($vm:ident, $d:ident, $e:expr, $ty:ty) => {{
+        match $e {
+            Conv::Ok(v) => {
+                $vm.w($d, v as $ty as u64);
+                Flow::Next
+            }
+            Conv::Nan => $vm.trap(TrapCode::BadConversionToInteger),
+            Conv::Overflow => $vm.trap(TrapCode::IntegerOverflow),
+        }
+    }};
+}
+/// `dst = f(bytes)` for an `N`-byte load at `addr + off`.
+macro_rules! ld {
+    ($vm:ident, $d:ident, $addr:expr, $o:ident, $n:literal, |$b:ident| $e:expr) => {{
+        match $vm.load::<$n>($addr, $o) {
+            Some($b) => {
+                $vm.w($d, $e);
+                Flow::Next
+            }
+            None => $vm.trap(TrapCode::MemoryOutOfBounds),
+        }
+    }};
+}
+/// Store `bytes` at `addr + off`.
+macro_rules! st {
+    ($vm:ident, $a:ident, $o:ident, $bytes:expr) => {{
+        let bytes = $bytes;
+        if $vm.store($vm.r($a), $o, bytes) {
+            Flow::Next
+        } else {
+            $vm.trap(TrapCode::MemoryOutOfBounds)
+        }
+    }};
+}
+/// Leave `Flow` from a `Result<(), TrapCode>` of a slow-path helper.
+macro_rules! done {
+    ($vm:ident, $e:expr) => {{
+        match $e {
+            Ok(()) => Flow::Next,
+            Err(c) => $vm.trap(c),
+        }
+    }};
+}
+
+pub(crate) use {br_cmp, conv, done, f32b, f32c, f32u, f64b, f64c, f64u, i32b, i64b, ld, st, un};
+
+/// Calls `$m! { ... }` with the list of every instruction.
+macro_rules! for_each_instr {
+    ($m:ident) => {
+        $m! {
+            // ---- control ----
+            Unreachable |vm| vm.trap(TrapCode::Unreachable),
+            /// Charge fuel.
+            Fuel(c: u32) |vm| vm.charge(c),
+            Br(t: T) |vm| {
+                vm.jump(t);
+                Flow::Next
+            },
+            BrIfNez(c: S, t: T) |vm| vm.branch_if(vm.r32(c) != 0, t),
+            BrIfEqz(c: S, t: T) |vm| vm.branch_if(vm.r32(c) == 0, t),
+            /// `x = x + imm; if x != n goto target`: a counted loop's latch.
+            AddBrNe(x: S, n: S, c: i16, t: T) |vm| {
+                let v = vm.r32(x).wrapping_add(c as i32 as u32);
+                vm.w(x, v as u64);
+                vm.branch_if(v != vm.r32(n), t)
+            },
+            /// Fused i32 compare + branch-if-true: (a, b, target).
+            BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
+            BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),
+            BrLtS(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| (x as i32) < (y as i32)),
+            BrLtU(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x < y),
+            BrGtS(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| (x as i32) > (y as i32)),
+            BrGtU(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x > y),
+            BrLeS(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| (x as i32) <= (y as i32)),
+            BrLeU(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x <= y),
+            BrGeS(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| (x as i32) >= (y as i32)),
+            BrGeU(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x >= y),
+            /// Index slot and number of targets (excluding the default); followed by `len + 1`
+            /// [`Instr::BrTableEntry`]s.
+            BrTable(i: S, len: u32) |vm| {
+                let i = vm.r32(i).min(len);
+                vm.skip(i);
+                Flow::Next
+            },
+            BrTableEntry(t: T) |vm| {
+                vm.jump(t);
+                Flow::Next
+            },
+            /// Return `n` values starting at slot.
+            Return(src: S, n: u16) |vm| vm.ret(src, n),
+            /// Call function `f` (module index space); `dst`: slot for results; `args`:
+            /// `extra` index of the argument slot list.
+            Call(dst: S, f: u32, args: u32) |vm| vm.call(f, dst, args),
+            /// Index slot; dst; `extra` index: [type id, table, args...].
+            CallIndirect(i: S, dst: S, x: u32) |vm| vm.call_indirect(i, dst, x),
+
+            // ---- moves ----
+            Copy(d: S, s: S) |vm| {
+                vm.w(d, vm.r(s));
+                Flow::Next
+            },
+            Const32(d: S, v: u32) |vm| {
+                vm.w(d, v as u64);
+                Flow::Next
+            },
+            Const64(d: S, lo: u32, hi: u32) |vm| {
+                vm.w(d, (lo as u64) | ((hi as u64) << 32));
+                Flow::Next
+            },
+            /// dst, a, b, cond
+            Select(d: S, a: S, b: S, c: S) |vm| {
+                let v = if vm.r32(c) != 0 { vm.r(a) } else { vm.r(b) };
+                vm.w(d, v);
+                Flow::Next
+            },
+            GlobalGet(d: S, g: u32) |vm| match vm.cx.global(g).copied() {
+                Some(v) => {
+                    vm.w(d, v);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::Unreachable),
+            },
+            GlobalSet(s: S, g: u32) |vm| {
+                let v = vm.r(s);
+                match vm.cx.global(g) {
+                    Some(cell) => {
+                        *cell = v;
+                        Flow::Next
+                    }
+                    None => vm.trap(TrapCode::Unreachable),
+                }
+            },
+            RefFunc(d: S, f: u32) |vm| {
+                let fi = vm.cx.inst.funcs.get(f as usize).copied().unwrap_or(0);
+                vm.w(d, fi as u64 + 1);
+                Flow::Next
+            },
+
+            // ---- memory: (dst/value, base, offset) ----
+            Load32(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 4, |b| u32::from_le_bytes(b) as u64),
+            Load64(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 8, |b| u64::from_le_bytes(b)),
+            Load8S32(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 1, |b| b[0] as i8 as i32 as u32 as u64),
+            Load8U(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 1, |b| b[0] as u64),
+            Load16S32(d: S, a: S, o: u32) |vm| {
+                ld!(vm, d, vm.r(a), o, 2, |b| i16::from_le_bytes(b) as i32 as u32 as u64)
+            },
+            Load16U(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 2, |b| u16::from_le_bytes(b) as u64),
+            Load8S64(d: S, a: S, o: u32) |vm| ld!(vm, d, vm.r(a), o, 1, |b| b[0] as i8 as i64 as u64),
+            Load16S64(d: S, a: S, o: u32) |vm| {
+                ld!(vm, d, vm.r(a), o, 2, |b| i16::from_le_bytes(b) as i64 as u64)
+            },
+            Load32S64(d: S, a: S, o: u32) |vm| {
+                ld!(vm, d, vm.r(a), o, 4, |b| i32::from_le_bytes(b) as i64 as u64)
+            },
+            /// Loads addressed by `a + b` (wrapping, as `i32.add`) plus the offset.
+            Load32Idx(d: S, a: S, b: S, o: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b), o, 4, |v| u32::from_le_bytes(v) as u64)
+            },
+            Load8UIdx(d: S, a: S, b: S, o: u32) |vm| ld!(vm, d, vm.idx(a, b), o, 1, |v| v[0] as u64),
+            Load8SIdx(d: S, a: S, b: S, o: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b), o, 1, |v| v[0] as i8 as i32 as u32 as u64)
+            },
+            Load16UIdx(d: S, a: S, b: S, o: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b), o, 2, |v| u16::from_le_bytes(v) as u64)
+            },
+            Load16SIdx(d: S, a: S, b: S, o: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b), o, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
+            },
+            Store8(v: S, a: S, o: u32) |vm| st!(vm, a, o, [vm.r(v) as u8]),
+            Store16(v: S, a: S, o: u32) |vm| st!(vm, a, o, (vm.r(v) as u16).to_le_bytes()),
+            Store32(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r32(v).to_le_bytes()),
+            Store64(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r(v).to_le_bytes()),
+            MemorySize(d: S) |vm| {
+                let p = vm.memory_pages();
+                vm.w(d, p as u32 as u64);
+                Flow::Next
+            },
+            /// dst, delta
+            MemoryGrow(d: S, n: S) |vm| {
+                let old = vm.memory_grow(vm.r32(n));
+                vm.w(d, old as u64);
+                Flow::Next
+            },
+            /// dst, value, len
+            MemoryFill(d: S, v: S, n: S) |vm| {
+                done!(vm, vm.memory_fill(vm.r32(d), vm.r(v) as u8, vm.r32(n)))
+            },
+            /// dst, src, len
+            MemoryCopy(d: S, s: S, n: S) |vm| {
+                done!(vm, vm.memory_copy(vm.r32(d), vm.r32(s), vm.r32(n)))
+            },
+            /// dst, src, len, `extra` index: [dst memory, src memory] (multi-memory)
+            MemoryCopyMulti(d: S, s: S, n: S, x: u32) |vm| {
+                done!(vm, vm.memory_copy_multi(vm.r32(d), vm.r32(s), vm.r32(n), x))
+            },
+            /// Make memory `m` current (multi-memory: wraps an operation on a memory other
+            /// than 0).
+            UseMem(m: u32) |vm| vm.use_mem(m),
+            /// dst, src, len, data segment
+            MemoryInit(d: S, s: S, n: S, seg: u32) |vm| {
+                done!(vm, vm.memory_init(vm.r32(d), vm.r32(s), vm.r32(n), seg))
+            },
+            DataDrop(seg: u32) |vm| {
+                vm.cx.data_drop(seg);
+                Flow::Next
+            },
+
+            // ---- tables ----
+            /// dst, index, table
+            TableGet(d: S, i: S, t: u32) |vm| match vm.cx.table_get(vm.r32(i), t) {
+                Some(v) => {
+                    vm.w(d, v);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::TableOutOfBounds),
+            },
+            /// index, value, table
+            TableSet(i: S, v: S, t: u32) |vm| done!(vm, vm.cx.table_set(vm.r32(i), vm.r(v), t)),
+            TableSize(d: S, t: u32) |vm| {
+                let n = vm.cx.table_size(t);
+                vm.w(d, n as u64);
+                Flow::Next
+            },
+            /// dst, init value, delta, table
+            TableGrow(d: S, init: S, n: S, t: u32) |vm| {
+                let old = vm.cx.table_grow(vm.r(init), vm.r32(n), t);
+                vm.w(d, old as u64);
+                Flow::Next
+            },
+            /// index, value, len, table
+            TableFill(i: S, v: S, n: S, t: u32) |vm| {
+                done!(vm, vm.cx.table_fill(vm.r32(i), vm.r(v), vm.r32(n), t))
+            },
+            /// dst, src, len, `extra` index: [dst table, src table]
+            TableCopy(d: S, s: S, n: S, x: u32) |vm| {
+                done!(vm, vm.cx.table_copy(vm.r32(d), vm.r32(s), vm.r32(n), x))
+            },
+            /// dst, src, len, `extra` index: [elem segment, table]
+            TableInit(d: S, s: S, n: S, x: u32) |vm| {
+                done!(vm, vm.cx.table_init(vm.r32(d), vm.r32(s), vm.r32(n), x))
+            },
+            ElemDrop(seg: u32) |vm| {
+                vm.cx.elem_drop(seg);
+                Flow::Next
+            },
+
+            // ---- i32 ----
+            I32AddImm(d: S, a: S, c: i32) |vm| {
+                vm.w(d, vm.r32(a).wrapping_add(c as u32) as u64);
+                Flow::Next
+            },
+            /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
+            I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
+                let (x, y, z) = (vm.r32(a), vm.r32(b), vm.r32(c));
+                vm.w(d, x.wrapping_mul(y).wrapping_add(z) as u64);
+                Flow::Next
+            },
+            I32Add(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
+            I32Sub(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
+            I32Mul(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),
+            I32DivS(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r32(a) as i32, vm.r32(b) as i32);
+                if y == 0 {
+                    vm.trap(TrapCode::IntegerDivisionByZero)
+                } else if x == i32::MIN && y == -1 {
+                    vm.trap(TrapCode::IntegerOverflow)
+                } else {
+                    vm.w(d, x.wrapping_div(y) as u32 as u64);
+                    Flow::Next
+                }
+            },
+            I32DivU(d: S, a: S, b: S) |vm| match vm.r32(a).checked_div(vm.r32(b)) {
+                Some(v) => {
+                    vm.w(d, v as u64);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::IntegerDivisionByZero),
+            },
+            I32RemS(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r32(a) as i32, vm.r32(b) as i32);
+                if y == 0 {
+                    vm.trap(TrapCode::IntegerDivisionByZero)
+                } else {
+                    vm.w(d, x.wrapping_rem(y) as u32 as u64);
+                    Flow::Next
+                }
+            },
+            I32RemU(d: S, a: S, b: S) |vm| match vm.r32(a).checked_rem(vm.r32(b)) {
+                Some(v) => {
+                    vm.w(d, v as u64);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::IntegerDivisionByZero),
+            },
+            I32And(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x & y),
+            I32Or(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x | y),
+            I32Xor(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x ^ y),
+            I32Shl(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_shl(y)),
+            I32ShrS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32).wrapping_shr(y)),
+            I32ShrU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_shr(y)),
+            I32Rotl(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.rotate_left(y & 31)),
+            I32Rotr(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.rotate_right(y & 31)),
+            I32Eq(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x == y),
+            I32Ne(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x != y),
+            I32LtS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) < (y as i32)),
+            I32LtU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x < y),
+            I32GtS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) > (y as i32)),
+            I32GtU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x > y),
+            I32LeS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) <= (y as i32)),
+            I32LeU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x <= y),
+            I32GeS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) >= (y as i32)),
+            I32GeU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x >= y),
+            I32Eqz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 == 0) as u64),
+            I32Clz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).leading_zeros() as u64),
+            I32Ctz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).trailing_zeros() as u64),
+            I32Popcnt(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).count_ones() as u64),
+            I32Extend8S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u8 as i8 as i32 as u32 as u64),
+            I32Extend16S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u16 as i16 as i32 as u32 as u64),
+
+            // ---- i64 ----
+            I64Add(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
+            I64Sub(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
+            I64Mul(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),
+            I64DivS(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r(a) as i64, vm.r(b) as i64);
+                if y == 0 {
+                    vm.trap(TrapCode::IntegerDivisionByZero)
+                } else if x == i64::MIN && y == -1 {
+                    vm.trap(TrapCode::IntegerOverflow)
+                } else {
+                    vm.w(d, x.wrapping_div(y) as u64);
+                    Flow::Next
+                }
+            },
+            I64DivU(d: S, a: S, b: S) |vm| match vm.r(a).checked_div(vm.r(b)) {
+                Some(v) => {
+                    vm.w(d, v);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::IntegerDivisionByZero),
+            },
+            I64RemS(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r(a) as i64, vm.r(b) as i64);
+                if y == 0 {
+                    vm.trap(TrapCode::IntegerDivisionByZero)
+                } else {
+                    vm.w(d, x.wrapping_rem(y) as u64);
+                    Flow::Next
+                }
+            },
+            I64RemU(d: S, a: S, b: S) |vm| match vm.r(a).checked_rem(vm.r(b)) {
+                Some(v) => {
+                    vm.w(d, v);
+                    Flow::Next
+                }
+                None => vm.trap(TrapCode::IntegerDivisionByZero),
+            },
+            I64And(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x & y),
+            I64Or(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x | y),
+            I64Xor(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x ^ y),
+            I64Shl(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_shl(y as u32)),
+            I64ShrS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64).wrapping_shr(y as u32)),
+            I64ShrU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_shr(y as u32)),
+            I64Rotl(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.rotate_left((y & 63) as u32)),
+            I64Rotr(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.rotate_right((y & 63) as u32)),
+            I64Eq(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x == y),
+            I64Ne(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x != y),
+            I64LtS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) < (y as i64)),
+            I64LtU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x < y),
+            I64GtS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) > (y as i64)),
+            I64GtU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x > y),
+            I64LeS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) <= (y as i64)),
+            I64LeU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x <= y),
+            I64GeS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) >= (y as i64)),
+            I64GeU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x >= y),
+            /// Also `ref.is_null` (null is the zero cell).
+            I64Eqz(d: S, a: S) |vm| un!(vm, d, a, |x| (x == 0) as u64),
+            I64Clz(d: S, a: S) |vm| un!(vm, d, a, |x| x.leading_zeros() as u64),
+            I64Ctz(d: S, a: S) |vm| un!(vm, d, a, |x| x.trailing_zeros() as u64),
+            I64Popcnt(d: S, a: S) |vm| un!(vm, d, a, |x| x.count_ones() as u64),
+            I64Extend8S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u8 as i8 as i64 as u64),
+            I64Extend16S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u16 as i16 as i64 as u64),
+            I64Extend32S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as i32 as i64 as u64),
+
+            // ---- f32 ----
+            F32Add(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x + y),
+            F32Sub(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x - y),
+            F32Mul(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x * y),
+            F32Div(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x / y),
+            F32Min(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| float::f32_min(x, y)),
+            F32Max(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| float::f32_max(x, y)),
+            F32Copysign(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r32(a), vm.r32(b));
+                vm.w(d, ((x & 0x7fff_ffff) | (y & 0x8000_0000)) as u64);
+                Flow::Next
+            },
+            F32Eq(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x == y),
+            F32Ne(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x != y),
+            F32Lt(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x < y),
+            F32Gt(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x > y),
+            F32Le(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x <= y),
+            F32Ge(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x >= y),
+            F32Abs(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 & 0x7fff_ffff) as u64),
+            F32Neg(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 ^ 0x8000_0000) as u64),
+            F32Ceil(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_ceil(x)),
+            F32Floor(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_floor(x)),
+            F32Trunc(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_trunc(x)),
+            F32Nearest(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_nearest(x)),
+            F32Sqrt(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_sqrt(x)),
+
+            // ---- f64 ----
+            F64Add(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x + y),
+            F64Sub(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x - y),
+            F64Mul(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x * y),
+            F64Div(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x / y),
+            F64Min(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| float::f64_min(x, y)),
+            F64Max(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| float::f64_max(x, y)),
+            F64Copysign(d: S, a: S, b: S) |vm| {
+                let (x, y) = (vm.r(a), vm.r(b));
+                vm.w(d, (x & !(1u64 << 63)) | (y & (1u64 << 63)));
+                Flow::Next
+            },
+            F64Eq(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x == y),
+            F64Ne(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x != y),
+            F64Lt(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x < y),
+            F64Gt(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x > y),
+            F64Le(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x <= y),
+            F64Ge(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x >= y),
+            F64Abs(d: S, a: S) |vm| un!(vm, d, a, |x| x & !(1u64 << 63)),
+            F64Neg(d: S, a: S) |vm| un!(vm, d, a, |x| x ^ (1u64 << 63)),
+            F64Ceil(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_ceil(x)),
+            F64Floor(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_floor(x)),
+            F64Trunc(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_trunc(x)),
+            F64Nearest(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_nearest(x)),
+            F64Sqrt(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_sqrt(x)),
+
+            // ---- conversions ----
+            I32WrapI64(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as u64),
+            I32TruncF32S(d: S, a: S) |vm| {
+                conv!(vm, d, float::i32_trunc_f32_s(f32::from_bits(vm.r32(a))), u32)
+            },
+            I32TruncF32U(d: S, a: S) |vm| {
+                conv!(vm, d, float::i32_trunc_f32_u(f32::from_bits(vm.r32(a))), u32)
+            },
+            I32TruncF64S(d: S, a: S) |vm| {
+                conv!(vm, d, float::i32_trunc_f64_s(f64::from_bits(vm.r(a))), u32)
+            },
+            I32TruncF64U(d: S, a: S) |vm| {
+                conv!(vm, d, float::i32_trunc_f64_u(f64::from_bits(vm.r(a))), u32)
+            },
+            I64ExtendI32S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as i32 as i64 as u64),
+            I64ExtendI32U(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as u64),
+            I64TruncF32S(d: S, a: S) |vm| {
+                conv!(vm, d, float::i64_trunc_f32_s(f32::from_bits(vm.r32(a))), u64)
+            },
+            I64TruncF32U(d: S, a: S) |vm| {
+                conv!(vm, d, float::i64_trunc_f32_u(f32::from_bits(vm.r32(a))), u64)
+            },
+            I64TruncF64S(d: S, a: S) |vm| {
+                conv!(vm, d, float::i64_trunc_f64_s(f64::from_bits(vm.r(a))), u64)
+            },
+            I64TruncF64U(d: S, a: S) |vm| {
+                conv!(vm, d, float::i64_trunc_f64_u(f64::from_bits(vm.r(a))), u64)
+            },
+            F32ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as i32 as f32).to_bits() as u64),
+            F32ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as f32).to_bits() as u64),
+            F32ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as i64 as f32).to_bits() as u64),
+            F32ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as f32).to_bits() as u64),
+            F32DemoteF64(d: S, a: S) |vm| un!(vm, d, a, |x| (f64::from_bits(x) as f32).to_bits() as u64),
+            F64ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as i32 as f64).to_bits()),
+            F64ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as f64).to_bits()),
+            F64ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as i64 as f64).to_bits()),
+            F64ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as f64).to_bits()),
+            F64PromoteF32(d: S, a: S) |vm| un!(vm, d, a, |x| (f32::from_bits(x as u32) as f64).to_bits()),
+            I32TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64),
+            I32TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as u32 as u64),
+            I32TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as i32 as u32 as u64),
+            I32TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as u32 as u64),
+            I64TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as i64 as u64),
+            I64TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as u64),
+            I64TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as i64 as u64),
+            I64TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as u64),
+        }
+    };
+}
+pub(crate) use for_each_instr;

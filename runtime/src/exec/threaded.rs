@@ -1,0 +1,78 @@
+//! Threaded dispatch: one handler function per instruction (expanded from [`super::ops`]), each
+//! ending in a tail call of the next instruction's handler, found through the instruction's
+//! tag in [`HANDLERS`]. The registers stay in machine registers from one instruction to the
+//! next, and every handler has its own indirect jump, which predicts far better than the single
+//! one of a `match` loop.
+//!
+//! This relies on LLVM turning those calls into jumps (sibling calls). It does at opt-level 2
+//! and above on the architectures `build.rs` selects; without it every instruction would grow
+//! the native stack, so other builds use [`super::looped`].
+#![allow(unsafe_code)]
+
+use super::float::{self, Conv};
+use super::ops::*;
+use super::vm::{Cx, Flow, Vm};
+use crate::ir::{INSTR_COUNT, Instr};
+use crate::trap::TrapCode;
+
+/// A handler: the registers of [`Vm`], passed in argument registers.
+type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Cx<'_>);
+
+macro_rules! handlers {
+    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ty),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
+        /// One handler per instruction, in tag order (the order of [`Instr`]'s variants).
+        static HANDLERS: [Handler; INSTR_COUNT] = [$(handler::$name),*];
+
+        #[allow(non_snake_case, unused_variables, clippy::unnecessary_cast)]
+        mod handler {
+            use super::*;
+            $(
+                /// # Safety
+                /// `ip` points at an `Instr::` of this name inside the running function's code,
+                /// and the other registers describe the running frame and memory (see [`Vm`]).
+                pub(super) unsafe fn $name(
+                    ip: *const Instr,
+                    fp: *mut u64,
+                    mem: *mut u8,
+                    len: usize,
+                    cx: &mut Cx<'_>,
+                ) {
+                    // SAFETY: `ip` is valid (caller's contract); `HANDLERS` maps an
+                    // instruction's tag to this function only for this variant.
+                    let Instr::$name $(( $($f),* ))? = (unsafe { *ip }) else {
+                        // SAFETY: see above: no other variant reaches this handler.
+                        unsafe { core::hint::unreachable_unchecked() }
+                    };
+                    let mut regs = Vm { ip: ip.wrapping_add(1), fp, mem, len, cx };
+                    let $vm = &mut regs;
+                    if let Flow::Next = $body {
+                        // SAFETY: a body returning `Next` leaves `ip` at an instruction of the
+                        // running function (the `Vm` invariants).
+                        unsafe { dispatch(regs) }
+                    }
+                }
+            )*
+        }
+    };
+}
+for_each_instr!(handlers);
+
+/// Run the instruction at `vm.ip` (a tail call when inlined at the end of a handler).
+///
+/// # Safety
+/// `vm.ip` points at an instruction of the running function and the other registers hold the
+/// [`Vm`] invariants.
+#[inline(always)]
+unsafe fn dispatch(vm: Vm<'_, '_>) {
+    // SAFETY: `Instr` is `#[repr(u16)]`, so every value starts with its `u16` tag, which is
+    // below `INSTR_COUNT`; `ip` points at a valid `Instr` (the caller's contract).
+    let h = unsafe { *HANDLERS.get_unchecked(*(vm.ip as *const u16) as usize) };
+    // SAFETY: `h` is the handler of the instruction at `ip`.
+    unsafe { h(vm.ip, vm.fp, vm.mem, vm.len, vm.cx) }
+}
+
+/// Run from `vm.ip` until a body exits (the outcome is in `cx.out`).
+pub(super) fn run(vm: Vm<'_, '_>) {
+    // SAFETY: `exec::run` builds `vm` from `resume`, which checks the `Vm` invariants.
+    unsafe { dispatch(vm) }
+}
