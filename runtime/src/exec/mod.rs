@@ -56,8 +56,10 @@ pub(crate) enum Exit {
     },
 }
 
-/// Set up the frame of wasm function `func` at `base` with `args` already in place; zero the
-/// declared locals. Checks call depth and value stack limits.
+/// Set up the frame of wasm function `func` at `base` (its arguments are written after): check
+/// the call depth and value stack limits, make room, zero the declared locals, copy the
+/// constants below `base`, and push the frame record.
+#[inline(always)]
 pub(crate) fn push_frame(
     ex: &mut Exec,
     limits: &Limits,
@@ -66,42 +68,23 @@ pub(crate) fn push_frame(
     base: usize,
     ret: usize,
 ) -> Result<(), TrapCode> {
-    if ex.frames.len() >= limits.max_call_depth as usize {
-        return Err(TrapCode::StackOverflow);
-    }
     let nc = code.consts.len();
-    let top = base + code.frame_size as usize;
-    if top > limits.max_value_stack as usize || base < nc {
+    let top = base.saturating_add(code.frame_size as usize);
+    if ex.frames.len() >= limits.max_call_depth as usize
+        || top > limits.max_value_stack as usize
+        || base < nc
+    {
         return Err(TrapCode::StackOverflow);
     }
     if ex.stack.len() < top {
-        if ex.stack.try_reserve(top - ex.stack.len()).is_err() {
-            return Err(TrapCode::StackOverflow);
-        }
-        ex.stack.resize(top, 0);
+        grow_stack(&mut ex.stack, top)?;
     }
-    let lo = base + code.num_params as usize;
-    let hi = base + code.num_locals as usize;
-    // These ranges are usually a few cells: handle short ones inline rather than calling
-    // `memset`/`memcpy` (LLVM turns plain loops into those calls).
-    if let Some(s) = ex.stack.get_mut(lo..hi) {
-        match s {
-            [] => {}
-            [a] => *a = 0,
-            [a, b] => (*a, *b) = (0, 0),
-            [a, b, c] => (*a, *b, *c) = (0, 0, 0),
-            [a, b, c, d] => (*a, *b, *c, *d) = (0, 0, 0, 0),
-            s => s.fill(0),
-        }
+    let (np, nl) = (code.num_params as usize, code.num_locals as usize);
+    if let Some(s) = ex.stack.get_mut(base + np..base + nl) {
+        fill_zero(s);
     }
     if let Some(s) = ex.stack.get_mut(base - nc..base) {
-        match (s, &code.consts[..]) {
-            ([], _) => {}
-            ([a], [x]) => *a = *x,
-            ([a, b], [x, y]) => (*a, *b) = (*x, *y),
-            ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
-            (s, c) => s.copy_from_slice(c),
-        }
+        copy_cells(s, &code.consts);
     }
     ex.frames.push(Frame {
         func,
@@ -110,6 +93,43 @@ pub(crate) fn push_frame(
         ret,
     });
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn grow_stack(stack: &mut Vec<u64>, top: usize) -> Result<(), TrapCode> {
+    if stack.try_reserve(top - stack.len()).is_err() {
+        return Err(TrapCode::StackOverflow);
+    }
+    stack.resize(top, 0);
+    Ok(())
+}
+
+// Frames have a few locals and constants: handle short ranges inline rather than calling
+// `memset`/`memcpy` (LLVM turns plain loops into those calls).
+#[inline(always)]
+fn fill_zero(s: &mut [u64]) {
+    match s {
+        [] => {}
+        [a] => *a = 0,
+        [a, b] => (*a, *b) = (0, 0),
+        [a, b, c] => (*a, *b, *c) = (0, 0, 0),
+        s => s.fill(0),
+    }
+}
+#[inline(always)]
+fn copy_cells(s: &mut [u64], from: &[u64]) {
+    match (s, from) {
+        ([], _) => {}
+        ([a], [x]) => *a = *x,
+        ([a, b], [x, y]) => (*a, *b) = (*x, *y),
+        ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
+        (s, c) => {
+            if s.len() == c.len() {
+                s.copy_from_slice(c)
+            }
+        }
+    }
 }
 
 /// Run until the outermost frame returns or a host function must be called.

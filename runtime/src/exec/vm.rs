@@ -322,8 +322,9 @@ fn trap_at(cx: &mut Cx<'_>, ip: *const Instr, c: TrapCode) {
 }
 
 /// Index of the first cell of the frame at `fp` on the value stack.
-fn frame_start(ex: &mut Exec, fp: *mut u64) -> usize {
-    (fp as usize).wrapping_sub(ex.stack.as_mut_ptr() as usize) / size_of::<u64>()
+#[inline(always)]
+fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
+    (fp as usize).wrapping_sub(ex.stack.as_ptr() as usize) / size_of::<u64>()
 }
 
 /// Push a frame for store function `callee`, called from the running function (frame `fp`,
@@ -339,68 +340,84 @@ fn enter(
     dst: S,
     args: u32,
 ) -> Option<Regs> {
-    let lo = frame_start(cx.ex, fp);
-    let (caller, funcs, instances) = (cx.code, cx.funcs, cx.instances);
+    let (caller, funcs) = (cx.code, cx.funcs);
+    let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(callee as usize) else {
+        return enter_host(cx, ip, fp, callee, dst, args);
+    };
+    let ex = &mut *cx.ex;
+    let lo = frame_start(ex, fp);
     let pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) / size_of::<Instr>();
-    if let Some(f) = cx.ex.frames.last_mut() {
+    if let Some(f) = ex.frames.last_mut() {
         f.pc = pc as u32;
     }
-    let ret = lo + dst as usize;
-    let arg = |k: usize| -> usize {
-        let s = caller.extra.get(args as usize + k).copied().unwrap_or(0);
-        lo + s as usize
+    let nc = code.consts.len();
+    let base = lo + caller.consts.len() + caller.frame_size as usize + nc;
+    let np = code.num_params as usize;
+    let Some(arg_slots) = caller.extra.get(args as usize..args as usize + np) else {
+        trap_at(cx, ip, TrapCode::Unreachable);
+        return None;
     };
-    match funcs.get(callee as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => {
-            let nc = code.consts.len();
-            let nb = lo + caller.consts.len() + caller.frame_size as usize + nc;
-            if let Err(c) = push_frame(cx.ex, cx.limits, code, callee, nb, ret) {
-                trap_at(cx, ip, c);
-                return None;
-            }
-            let stack = &mut cx.ex.stack;
-            for k in 0..code.num_params as usize {
-                let v = stack.get(arg(k)).copied().unwrap_or(0);
-                if let Some(cell) = stack.get_mut(nb + k) {
-                    *cell = v;
-                }
-            }
-            if *instance != cx.inst_idx {
-                let Some(inst) = instances.get(*instance as usize) else {
-                    trap_at(cx, ip, TrapCode::Unreachable);
-                    return None;
-                };
-                switch_instance(cx, inst, *instance);
-            }
-            cx.code = code;
-            // SAFETY: `push_frame` made the stack at least `nb + frame_size` long, `nb >= nc`.
-            let fp = unsafe { cx.ex.stack.as_mut_ptr().add(nb - nc) };
-            match code.code.first() {
-                Some(first) => Some((NonNull::from(first), fp)),
-                None => fail(cx, TrapCode::Unreachable),
-            }
-        }
-        Some(FuncEntity::Host { ty, .. }) => {
-            let (np, nr) = (ty.params().len(), ty.results().len());
-            let ex = &mut *cx.ex;
-            ex.host_buf.clear();
-            for k in 0..np {
-                let v = ex.stack.get(arg(k)).copied().unwrap_or(0);
-                ex.host_buf.push(v);
-            }
-            ex.host_buf.resize(np.max(nr), 0);
-            cx.out = Ok(Exit::Host {
-                func: callee,
-                dst: ret,
-                nr,
-            });
-            None
-        }
-        None => {
-            trap_at(cx, ip, TrapCode::Unreachable);
-            None
-        }
+    if let Err(c) = push_frame(ex, cx.limits, code, callee, base, lo + dst as usize) {
+        trap_at(cx, ip, c);
+        return None;
     }
+    let stack = ex.stack.as_mut_ptr();
+    for (k, &slot) in arg_slots.iter().enumerate() {
+        // SAFETY: `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
+        // argument lists in `extra`), and `base + k` (k < params) one of the callee's frame,
+        // which `push_frame` just made room for.
+        unsafe { *stack.add(base + k) = *stack.add(lo + slot as usize) };
+    }
+    if *instance != cx.inst_idx {
+        let Some(inst) = cx.instances.get(*instance as usize) else {
+            return fail(cx, TrapCode::Unreachable);
+        };
+        switch_instance(cx, inst, *instance);
+    }
+    cx.code = code;
+    let Some(first) = code.code.first() else {
+        return fail(cx, TrapCode::Unreachable);
+    };
+    // SAFETY: `push_frame` checked `nc <= base` and made the stack longer than `base`.
+    Some((NonNull::from(first), unsafe { stack.add(base - nc) }))
+}
+
+/// [`enter`] for a host function (leave the executor so the driver calls it) or a missing one.
+#[cold]
+#[inline(never)]
+fn enter_host(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    fp: *mut u64,
+    callee: u32,
+    dst: S,
+    args: u32,
+) -> Option<Regs> {
+    let Some(FuncEntity::Host { ty, .. }) = cx.funcs.get(callee as usize) else {
+        trap_at(cx, ip, TrapCode::Unreachable);
+        return None;
+    };
+    let caller = cx.code;
+    let ex = &mut *cx.ex;
+    let lo = frame_start(ex, fp);
+    let pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) / size_of::<Instr>();
+    if let Some(f) = ex.frames.last_mut() {
+        f.pc = pc as u32;
+    }
+    let (np, nr) = (ty.params().len(), ty.results().len());
+    ex.host_buf.clear();
+    for k in 0..np {
+        let s = caller.extra.get(args as usize + k).copied().unwrap_or(0);
+        let v = ex.stack.get(lo + s as usize).copied().unwrap_or(0);
+        ex.host_buf.push(v);
+    }
+    ex.host_buf.resize(np.max(nr), 0);
+    cx.out = Ok(Exit::Host {
+        func: callee,
+        dst: lo + dst as usize,
+        nr,
+    });
+    None
 }
 
 fn switch_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
@@ -413,23 +430,26 @@ fn switch_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
 /// resume the caller. `None` (with `cx.out` set) when the outermost frame returned.
 #[inline(never)]
 fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let s = frame_start(cx.ex, fp) + src as usize;
     let ex = &mut *cx.ex;
+    let from = frame_start(ex, fp) + src as usize;
     let Some(fr) = ex.frames.pop() else {
         cx.out = Ok(Exit::Done);
         return None;
     };
     let n = n as usize;
-    if n == 1 {
-        match (ex.stack.get(s).copied(), ex.stack.get_mut(fr.ret)) {
-            (Some(v), Some(out)) => *out = v,
-            _ => return fail(cx, TrapCode::StackOverflow),
+    if fr.ret + n > ex.stack.len() {
+        return fail(cx, TrapCode::StackOverflow);
+    }
+    let stack = ex.stack.as_mut_ptr();
+    // SAFETY: `[from, from + n)` lies in the returning frame (`Translator::finish` checks a
+    // `Return`'s slot range), `[ret, ret + n)` in the stack (checked above); `copy` allows
+    // overlap.
+    unsafe {
+        if n == 1 {
+            *stack.add(fr.ret) = *stack.add(from);
+        } else {
+            ptr::copy(stack.add(from), stack.add(fr.ret), n);
         }
-    } else if n > 0 {
-        if s + n > ex.stack.len() || fr.ret + n > ex.stack.len() {
-            return fail(cx, TrapCode::StackOverflow);
-        }
-        ex.stack.copy_within(s..s + n, fr.ret);
     }
     match ex.frames.last().copied() {
         Some(top) => resume(cx, top),
@@ -447,6 +467,7 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
 
 /// Make frame `top` the running one: its function, instance and memory, and the registers to
 /// continue it with. Checks everything the executor's unchecked accesses rely on.
+#[inline(always)]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
     let (funcs, instances) = (cx.funcs, cx.instances);
     let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(top.func as usize) else {
