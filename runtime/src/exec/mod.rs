@@ -31,6 +31,7 @@ use vm::{Cx, Vm};
 pub(crate) struct Frame {
     /// Store index of the running function.
     pub func: u32,
+    /// Where the function continues: a byte offset into its code.
     pub pc: u32,
     pub base: usize,
     /// Absolute stack index where results go.

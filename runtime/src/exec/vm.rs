@@ -346,9 +346,8 @@ fn enter(
     };
     let ex = &mut *cx.ex;
     let lo = frame_start(ex, fp);
-    let pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) / size_of::<Instr>();
     if let Some(f) = ex.frames.last_mut() {
-        f.pc = pc as u32;
+        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
     }
     let nc = code.consts.len();
     let base = lo + caller.consts.len() + caller.frame_size as usize + nc;
@@ -362,11 +361,21 @@ fn enter(
         return None;
     }
     let stack = ex.stack.as_mut_ptr();
-    for (k, &slot) in arg_slots.iter().enumerate() {
-        // SAFETY: `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
-        // argument lists in `extra`), and `base + k` (k < params) one of the callee's frame,
-        // which `push_frame` just made room for.
-        unsafe { *stack.add(base + k) = *stack.add(lo + slot as usize) };
+    // SAFETY: `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
+    // argument lists in `extra`), and `base + k` (k < params) one of the callee's frame, which
+    // `push_frame` just made room for. (Short lists inline: a loop would be set up for many.)
+    unsafe {
+        let arg = |slot: u32| *stack.add(lo + slot as usize);
+        match *arg_slots {
+            [] => {}
+            [a] => *stack.add(base) = arg(a),
+            [a, b] => (*stack.add(base), *stack.add(base + 1)) = (arg(a), arg(b)),
+            _ => {
+                for (k, &slot) in arg_slots.iter().enumerate() {
+                    *stack.add(base + k) = arg(slot);
+                }
+            }
+        }
     }
     if *instance != cx.inst_idx {
         let Some(inst) = cx.instances.get(*instance as usize) else {
@@ -400,9 +409,8 @@ fn enter_host(
     let caller = cx.code;
     let ex = &mut *cx.ex;
     let lo = frame_start(ex, fp);
-    let pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) / size_of::<Instr>();
     if let Some(f) = ex.frames.last_mut() {
-        f.pc = pc as u32;
+        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
     }
     let (np, nr) = (ty.params().len(), ty.results().len());
     ex.host_buf.clear();
@@ -474,7 +482,7 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
         return fail(cx, TrapCode::Unreachable);
     };
     let nc = code.consts.len();
-    if top.pc as usize >= code.code.len()
+    if top.pc as usize >= code.code.len() * size_of::<Instr>()
         || top.base < nc
         || top.base + code.frame_size as usize > cx.ex.stack.len()
     {
@@ -487,11 +495,13 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
         switch_instance(cx, inst, *instance);
     }
     cx.code = code;
-    // SAFETY: `top.pc < code.len()` and `nc <= base <= stack.len() - frame_size`, checked above,
-    // so both pointers stay inside their allocations (and the first is not null).
+    // SAFETY: `top.pc` is a byte offset inside the code (checked above) and a multiple of the
+    // instruction size (`enter` stores `ip - code`, `ip` being an instruction; `push_frame` 0);
+    // `nc <= base <= stack.len() - frame_size` (checked above). So both pointers stay inside
+    // their allocations, and the first is not null.
     unsafe {
         Some((
-            NonNull::new_unchecked(code.code.as_ptr().add(top.pc as usize).cast_mut()),
+            NonNull::new_unchecked(code.code.as_ptr().byte_add(top.pc as usize).cast_mut()),
             cx.ex.stack.as_mut_ptr().add(top.base - nc),
         ))
     }
