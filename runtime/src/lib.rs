@@ -112,7 +112,9 @@ mod ir_dump {
             return;
         };
         let bytes = std::fs::read(path).unwrap();
-        let engine = crate::Engine::default();
+        let mut config = crate::Config::default();
+        config.wasm_multi_memory(true);
+        let engine = crate::Engine::new(&config);
         let m = crate::Module::new(&engine, &bytes).unwrap();
         for (i, c) in m.inner.code.iter().enumerate() {
             std::println!("func {} frame {} locals {}", i, c.frame_size, c.num_locals);

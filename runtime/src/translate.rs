@@ -26,6 +26,7 @@ enum Remake {
     MemIdx(fn(S, S, S, u32) -> Instr, S, S, u32),
     AddImm(S, i32),
     MulAdd(S, S, S),
+    MacS8(S, S, S, u8, u8),
     Global(u32),
     Select(S, S, S),
 }
@@ -487,8 +488,46 @@ impl Translator {
             c
         };
         let d = self.dst();
-        self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
+        if !self.fuse_mac_s8(d, x, y, c) {
+            self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
+        }
         self.push_temp();
+        true
+    }
+    /// `d = c + x * y` where the two instructions just emitted are `i32.load8_s`es into the
+    /// multiply's operands `x` and `y`: one [`Instr::I32MacS8`] instead of three instructions
+    /// (int8 dot products). Only when no label lies between them, both loads wrote temporaries
+    /// above the stack (dead once multiplied; `d` is the lowest of them), the second load's
+    /// address and `c` are not the first load's result, and both offsets fit a byte. The
+    /// fused instruction reports the first load's code offset if it traps.
+    #[inline(never)]
+    fn fuse_mac_s8(&mut self, d: S, x: S, y: S, c: S) -> bool {
+        let n = self.code.len();
+        if n < 2 || self.label > n - 2 {
+            return false;
+        }
+        let (Some(&Instr::Load8S32(t1, a, oa)), Some(&Instr::Load8S32(t2, b, ob))) =
+            (self.code.get(n - 2), self.code.get(n - 1))
+        else {
+            return false;
+        };
+        let (Ok(oa), Ok(ob)) = (u8::try_from(oa), u8::try_from(ob)) else {
+            return false;
+        };
+        let operands = (t1 == x && t2 == y) || (t1 == y && t2 == x);
+        if !operands || t1 == t2 || t1 < d || t2 < d || b == t1 || c == t1 || c == t2 {
+            return false;
+        }
+        let off = self.offsets.get(n - 2).copied().unwrap_or(self.offset);
+        self.code.truncate(n - 2);
+        self.offsets.truncate(n - 2);
+        self.emit_staged(
+            Instr::I32MacS8(d, a, b, c, oa, ob),
+            Remake::MacS8(a, b, c, oa, ob),
+        );
+        if let Some(o) = self.offsets.last_mut() {
+            *o = off;
+        }
         true
     }
     /// A 32-bit load whose address is a just-computed `i32.add` or `x + imm` (the top
@@ -620,6 +659,7 @@ impl Translator {
                 Remake::MemIdx(f, a, b, o) => f(l, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
+                Remake::MacS8(a, b, c, oa, ob) => Instr::I32MacS8(l, a, b, c, oa, ob),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };

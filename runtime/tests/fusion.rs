@@ -248,3 +248,86 @@ fn counted_loop_latches_match_plain_loops() {
     assert_eq!(call(&mut store, "entry", 4, 1), 1);
     assert_eq!(call(&mut store, "entry", 4, 0), 0);
 }
+
+/// Int8 multiply-accumulate shapes (`I32MacS8` where the translator may fuse, plain
+/// instructions where it may not): each is compared with the same arithmetic over the memory
+/// image, including out-of-bounds addresses, which must trap exactly when a load would.
+const MAC: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  ;; acc on top: c + a*b, the accumulator in a local that is also set
+  (func (export "acc") (param i32 i32 i32) (result i32)
+    (local.set 2 (i32.add (local.get 2)
+      (i32.mul (i32.load8_s offset=3 (local.get 0)) (i32.load8_s offset=255 (local.get 1)))))
+    (local.get 2))
+  ;; product below the addend
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s (local.get 1)) (i32.load8_s offset=1 (local.get 0)))
+             (local.get 2)))
+  ;; result into the first address operand
+  (func (export "into_addr") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.add (local.get 2)
+      (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))))
+    (local.get 0))
+  ;; an offset too large for the fused form, and the second address read from the first load
+  (func (export "big_offset") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s offset=256 (local.get 0)) (i32.load8_s (local.get 1)))))
+  (func (export "chained") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (i32.load8_u (local.get 1))))))
+)"#;
+
+#[test]
+fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(MAC).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let s8 = |addr: u64| mem_byte(addr).map(|b| b as i8 as i32);
+    let u8_ = |addr: u64| mem_byte(addr).map(|b| b as i32);
+    type F =
+        fn(&dyn Fn(u64) -> Option<i32>, &dyn Fn(u64) -> Option<i32>, i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 5] = [
+        ("acc", |s8, _, x, y, c| {
+            Some(c.wrapping_add(s8(x as u32 as u64 + 3)?.wrapping_mul(s8(y as u32 as u64 + 255)?)))
+        }),
+        ("below", |s8, _, x, y, c| {
+            let (p, q) = (s8(y as u32 as u64)?, s8(x as u32 as u64 + 1)?);
+            Some(p.wrapping_mul(q).wrapping_add(c))
+        }),
+        ("into_addr", |s8, _, x, y, c| {
+            Some(c.wrapping_add(s8(x as u32 as u64)?.wrapping_mul(s8(y as u32 as u64)?)))
+        }),
+        ("big_offset", |s8, _, x, y, c| {
+            Some(c.wrapping_add(s8(x as u32 as u64 + 256)?.wrapping_mul(s8(y as u32 as u64)?)))
+        }),
+        ("chained", |s8, u8_, x, y, c| {
+            let p = s8(x as u32 as u64)?;
+            let q = s8(u8_(y as u32 as u64)? as u64)?;
+            Some(c.wrapping_add(p.wrapping_mul(q)))
+        }),
+    ];
+    let addrs = [0, 1, 3, 7, 15, 65_535, 65_534, 65_280, -1, i32::MIN];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
+            .unwrap();
+        for &x in &addrs {
+            for &y in &addrs {
+                for c in [0, -5, i32::MAX] {
+                    let got = f.call(&mut store, (x, y, c));
+                    match expect(&s8, &u8_, x, y, c) {
+                        Some(v) => assert_eq!(got.unwrap(), v, "{name}({x}, {y}, {c})"),
+                        None => {
+                            let e = got.expect_err(name);
+                            assert_eq!(e.code(), Some(TrapCode::MemoryOutOfBounds), "{name}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

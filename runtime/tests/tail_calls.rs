@@ -258,6 +258,7 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.xor (local.get $x) (i32.load offset=2 (i32.add (local.get $p) (i32.const 40)))))
       (local.set $x (i32.add (local.get $x) (i32.load8_u offset=1 (i32.add (local.get $p) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load8_s (i32.add (local.get $p) (i32.const 37)))))
+      (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
       (local.set $x (i32.xor (local.get $x) (i32.load16_s offset=3 (i32.add (local.get $p) (local.get $q)))))
       ;; size, grow by 0, bulk operations, a second memory
@@ -632,6 +633,10 @@ fn model(n: u32) -> u64 {
         x ^= ld(&m0, p + 40 + 2, 4) as u32;
         x = x.wrapping_add(ld(&m0, p + q + 1, 1) as u32);
         x ^= ld(&m0, p + 37, 1) as u8 as i8 as u32;
+        x = x.wrapping_add(
+            (ld(&m0, p + 37, 1) as u8 as i8 as i32)
+                .wrapping_mul(ld(&m0, p + 33, 1) as u8 as i8 as i32) as u32,
+        );
         x = x.wrapping_add(ld(&m0, q + p, 2) as u32);
         x ^= ld(&m0, p + q + 3, 2) as u16 as i16 as u32;
         x = x.wrapping_add(1); // memory.size
@@ -901,6 +906,10 @@ const REACHED: &[(&str, &str)] = &[
     ("TableInit", "(table.init $t0 $e0"),
     ("ElemDrop", "(elem.drop $e1)"),
     ("I32AddImm", "(i32.add (local.get $x) (i32.const 12345))"),
+    (
+        "I32MacS8",
+        "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",
+    ),
     (
         "I32MulAdd",
         "(i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i))",

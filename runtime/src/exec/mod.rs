@@ -60,7 +60,7 @@ pub(crate) enum Exit {
 /// Set up the frame of wasm function `func` at `base` (its arguments are written after): check
 /// the call depth and value stack limits, make room, zero the declared locals, copy the
 /// constants below `base`, and push the frame record.
-#[inline(always)]
+#[inline]
 pub(crate) fn push_frame(
     ex: &mut Exec,
     limits: &Limits,

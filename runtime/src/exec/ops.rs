@@ -344,6 +344,19 @@ macro_rules! for_each_instr {
                 vm.w(d, x.wrapping_mul(y).wrapping_add(z) as u64);
                 Flow::Next
             },
+            /// dst = c + load8_s(a + oa) * load8_s(b + ob): the step of an int8 dot product
+            /// (convolutions, fully connected layers), fused from two loads, a multiply and an
+            /// add. Traps as the first load would, else as the second.
+            I32MacS8(d: S, a: S, b: S, c: S, oa: u8, ob: u8) |vm| {
+                match (vm.load::<1>(vm.r(a), oa as u32), vm.load::<1>(vm.r(b), ob as u32)) {
+                    (Some([x]), Some([y])) => {
+                        let p = (x as i8 as i32).wrapping_mul(y as i8 as i32) as u32;
+                        vm.w(d, p.wrapping_add(vm.r32(c)) as u64);
+                        Flow::Next
+                    }
+                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             I32Add(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),

@@ -475,7 +475,7 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
 
 /// Make frame `top` the running one: its function, instance and memory, and the registers to
 /// continue it with. Checks everything the executor's unchecked accesses rely on.
-#[inline(always)]
+#[inline]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
     let (funcs, instances) = (cx.funcs, cx.instances);
     let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(top.func as usize) else {
