@@ -307,6 +307,13 @@ pub(crate) fn range(start: u32, len: u32, size: usize) -> Option<core::ops::Rang
     Some(start as usize..end as usize)
 }
 
+/// Copy `n` items from `src[s..]` to `dst[d..]` (two different buffers), checked.
+fn copy_across<T: Copy>(src: &[T], s: u32, dst: &mut [T], d: u32, n: u32) -> Option<()> {
+    let (sr, dr) = (range(s, n, src.len())?, range(d, n, dst.len())?);
+    dst.get_mut(dr)?.copy_from_slice(src.get(sr)?);
+    Some(())
+}
+
 /// Record trap `c` at the instruction before `ip` of the running function.
 #[cold]
 #[inline(never)]
@@ -594,14 +601,8 @@ impl Cx<'_> {
             let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
             tab.elems.copy_within(sr, dr.start);
         } else {
-            let vals: Vec<u64> = {
-                let tab = self.tables.get(st).ok_or(oob)?;
-                let sr = range(s, n, tab.elems.len()).ok_or(oob)?;
-                tab.elems.get(sr).ok_or(oob)?.to_vec()
-            };
-            let tab = self.tables.get_mut(dt).ok_or(oob)?;
-            let dr = range(d, n, tab.elems.len()).ok_or(oob)?;
-            tab.elems.get_mut(dr).ok_or(oob)?.copy_from_slice(&vals);
+            let [from, to] = self.tables.get_disjoint_mut([st, dt]).map_err(|_| oob)?;
+            copy_across(&from.elems, s, &mut to.elems, d, n).ok_or(oob)?;
         }
         Ok(())
     }
@@ -659,14 +660,15 @@ impl Cx<'_> {
                 .unwrap_or(u32::MAX) as usize
         };
         let (dm, sm) = (mem_of(self, x), mem_of(self, x + 1));
-        let bytes: Vec<u8> = {
-            let m = self.memories.get(sm).ok_or(oob)?;
-            let sr = range(s, n, m.data.len()).ok_or(oob)?;
-            m.data.get(sr).ok_or(oob)?.to_vec()
-        };
-        let m = self.memories.get_mut(dm).ok_or(oob)?;
-        let dr = range(d, n, m.data.len()).ok_or(oob)?;
-        m.data.get_mut(dr).ok_or(oob)?.copy_from_slice(&bytes);
+        if dm == sm {
+            let m = self.memories.get_mut(dm).ok_or(oob)?;
+            let size = m.data.len();
+            let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
+            m.data.copy_within(sr, dr.start);
+        } else {
+            let [from, to] = self.memories.get_disjoint_mut([sm, dm]).map_err(|_| oob)?;
+            copy_across(&from.data, s, &mut to.data, d, n).ok_or(oob)?;
+        }
         Ok(())
     }
 }
