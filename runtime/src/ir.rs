@@ -311,6 +311,20 @@ impl Instr {
     }
 }
 
+/// `code` with every branch target turned back into an absolute instruction index (tests read
+/// those more easily than the executor's relative byte offsets).
+#[cfg(test)]
+pub(crate) fn absolute_targets(code: &[Instr]) -> alloc::vec::Vec<Instr> {
+    let size = size_of::<Instr>() as i64;
+    let mut out = code.to_vec();
+    for (i, ins) in out.iter_mut().enumerate() {
+        if let Some(t) = ins.target() {
+            ins.set_target((i as i64 + 1 + t as i32 as i64 / size) as u32);
+        }
+    }
+    out
+}
+
 /// A translated function body.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
@@ -327,4 +341,24 @@ pub(crate) struct CompiledFunc {
     pub num_locals: u32,
     /// Index of this function in its module's function index space (for trap reports).
     pub func_index: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_byte_targets_read_back_as_indices() {
+        let size = size_of::<Instr>() as u32;
+        let code = [
+            Instr::Br(size),
+            Instr::Unreachable,
+            Instr::BrIfNez(0, (-2i32 * size as i32) as u32),
+        ];
+        let abs = absolute_targets(&code);
+        assert!(matches!(
+            abs[..],
+            [Instr::Br(2), Instr::Unreachable, Instr::BrIfNez(0, 1)]
+        ));
+    }
 }
