@@ -6,6 +6,8 @@
 //! can call the closure and resume.
 #![allow(unsafe_code)]
 
+mod bulk;
+mod call;
 mod float;
 #[cfg(not(embwit_threaded))]
 mod looped;
@@ -173,7 +175,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         mem_idx: inst.memories.first().copied().unwrap_or(u32::MAX) as usize,
         out: Ok(Exit::Done),
     };
-    if let Some((ip, fp)) = vm::resume(&mut cx, top) {
+    if let Some((ip, fp)) = call::resume(&mut cx, top) {
         let (mem, len) = vm::mem_regs(cx.memories, cx.mem_idx);
         backend::run(Vm {
             ip: ip.as_ptr(),

@@ -1,0 +1,196 @@
+//! The slow instructions on tables, element and data segments, and memory-to-memory copies:
+//! checked and out of line, on [`Cx`] (they never need the registers).
+
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use super::vm::Cx;
+use crate::trap::TrapCode;
+
+/// Checked `[start, start + len)` within `size`.
+pub(crate) fn range(start: u32, len: u32, size: usize) -> Option<core::ops::Range<usize>> {
+    let end = (start as u64).checked_add(len as u64)?;
+    if end > size as u64 {
+        return None;
+    }
+    Some(start as usize..end as usize)
+}
+
+/// Copy `n` items from `src[s..]` to `dst[d..]` (two different buffers), checked.
+fn copy_across<T: Copy>(src: &[T], s: u32, dst: &mut [T], d: u32, n: u32) -> Option<()> {
+    let (sr, dr) = (range(s, n, src.len())?, range(d, n, dst.len())?);
+    dst.get_mut(dr)?.copy_from_slice(src.get(sr)?);
+    Some(())
+}
+
+impl Cx<'_> {
+    /// Global `g` (module index) of the running instance.
+    #[inline(always)]
+    pub fn global(&mut self, g: u32) -> Option<&mut u64> {
+        let gi = *self.inst.globals.get(g as usize)?;
+        self.globals.get_mut(gi as usize).map(|g| &mut g.value)
+    }
+    /// Store index of table `t` (module index).
+    fn table(&self, t: u32) -> usize {
+        self.inst
+            .tables
+            .get(t as usize)
+            .copied()
+            .unwrap_or(u32::MAX) as usize
+    }
+    fn extra(&self, i: u32) -> u32 {
+        self.code.extra.get(i as usize).copied().unwrap_or(u32::MAX)
+    }
+    /// The store function in table slot `idx` (`extra[x]`: expected type id, `extra[x + 1]`:
+    /// table), checked.
+    pub fn indirect_callee(&self, idx: u32, x: u32) -> Result<u32, TrapCode> {
+        let (type_id, table) = (self.extra(x), self.extra(x + 1));
+        let tab = self
+            .tables
+            .get(self.table(table))
+            .ok_or(TrapCode::TableOutOfBounds)?;
+        let cell = *tab
+            .elems
+            .get(idx as usize)
+            .ok_or(TrapCode::TableOutOfBounds)?;
+        if cell == 0 {
+            return Err(TrapCode::IndirectCallToNull);
+        }
+        let callee = (cell - 1) as u32;
+        match self.funcs.get(callee as usize) {
+            Some(f) if f.type_id() == type_id => Ok(callee),
+            _ => Err(TrapCode::BadSignature),
+        }
+    }
+    pub fn table_get(&self, i: u32, t: u32) -> Option<u64> {
+        self.tables
+            .get(self.table(t))?
+            .elems
+            .get(i as usize)
+            .copied()
+    }
+    pub fn table_set(&mut self, i: u32, v: u64, t: u32) -> Result<(), TrapCode> {
+        let ti = self.table(t);
+        let cell = self
+            .tables
+            .get_mut(ti)
+            .and_then(|tab| tab.elems.get_mut(i as usize));
+        *cell.ok_or(TrapCode::TableOutOfBounds)? = v;
+        Ok(())
+    }
+    pub fn table_size(&self, t: u32) -> u32 {
+        self.tables
+            .get(self.table(t))
+            .map_or(0, |tab| tab.elems.len() as u32)
+    }
+    pub fn table_grow(&mut self, init: u64, n: u32, t: u32) -> u32 {
+        let ti = self.table(t);
+        self.tables
+            .get_mut(ti)
+            .and_then(|tab| tab.grow(n as u64, init))
+            .map_or(u32::MAX, |old| old as u32)
+    }
+    pub fn table_fill(&mut self, i: u32, v: u64, n: u32, t: u32) -> Result<(), TrapCode> {
+        let ti = self.table(t);
+        let tab = self.tables.get_mut(ti).ok_or(TrapCode::TableOutOfBounds)?;
+        let rg = range(i, n, tab.elems.len()).ok_or(TrapCode::TableOutOfBounds)?;
+        tab.elems
+            .get_mut(rg)
+            .ok_or(TrapCode::TableOutOfBounds)?
+            .fill(v);
+        Ok(())
+    }
+    /// `table.copy` (`extra[x]`: dst table, `extra[x + 1]`: src table).
+    pub fn table_copy(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
+        let (dt, st) = (self.table(self.extra(x)), self.table(self.extra(x + 1)));
+        let oob = TrapCode::TableOutOfBounds;
+        if dt == st {
+            let tab = self.tables.get_mut(dt).ok_or(oob)?;
+            let size = tab.elems.len();
+            let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
+            tab.elems.copy_within(sr, dr.start);
+        } else {
+            let [from, to] = self.tables.get_disjoint_mut([st, dt]).map_err(|_| oob)?;
+            copy_across(&from.elems, s, &mut to.elems, d, n).ok_or(oob)?;
+        }
+        Ok(())
+    }
+    /// `table.init` (`extra[x]`: elem segment, `extra[x + 1]`: table).
+    pub fn table_init(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
+        let oob = TrapCode::TableOutOfBounds;
+        let seg = self.extra(x);
+        let ti = self.table(self.extra(x + 1));
+        let ei = self
+            .inst
+            .elems
+            .get(seg as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        let elem = self.elems.get(ei as usize).ok_or(oob)?;
+        let items = elem.get(range(s, n, elem.len()).ok_or(oob)?).ok_or(oob)?;
+        let tab = self.tables.get_mut(ti).ok_or(oob)?;
+        let dr = range(d, n, tab.elems.len()).ok_or(oob)?;
+        tab.elems.get_mut(dr).ok_or(oob)?.copy_from_slice(items);
+        Ok(())
+    }
+    pub fn elem_drop(&mut self, seg: u32) {
+        let ei = self
+            .inst
+            .elems
+            .get(seg as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        if let Some(e) = self.elems.get_mut(ei as usize) {
+            *e = Vec::new();
+        }
+    }
+    pub fn data_drop(&mut self, seg: u32) {
+        let di = self
+            .inst
+            .datas
+            .get(seg as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        if let Some(x) = self.datas.get_mut(di as usize) {
+            *x = Rc::from(&[][..]);
+        }
+    }
+    /// `memory.copy` between memories `extra[x]` (dst) and `extra[x + 1]` (src).
+    #[cfg(feature = "multi-memory")]
+    #[inline(never)]
+    pub fn memory_copy_multi(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
+        let oob = TrapCode::MemoryOutOfBounds;
+        let mem_of = |cx: &Self, i: u32| -> usize {
+            let m = cx.extra(i);
+            cx.inst
+                .memories
+                .get(m as usize)
+                .copied()
+                .unwrap_or(u32::MAX) as usize
+        };
+        let (dm, sm) = (mem_of(self, x), mem_of(self, x + 1));
+        if dm == sm {
+            let m = self.memories.get_mut(dm).ok_or(oob)?;
+            let size = m.data.len();
+            let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
+            m.data.copy_within(sr, dr.start);
+        } else {
+            let [from, to] = self.memories.get_disjoint_mut([sm, dm]).map_err(|_| oob)?;
+            copy_across(&from.data, s, &mut to.data, d, n).ok_or(oob)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_rejects_overflow_and_overrun() {
+        assert_eq!(range(0, 0, 0), Some(0..0));
+        assert_eq!(range(2, 3, 5), Some(2..5));
+        assert_eq!(range(3, 3, 5), None);
+        assert_eq!(range(u32::MAX, 1, u32::MAX as usize), None);
+    }
+}
