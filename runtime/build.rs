@@ -1,8 +1,10 @@
 //! Picks the executor's dispatch backend (see `src/exec/mod.rs`). The threaded backend needs
-//! LLVM to turn every handler's final call into a jump, which it does at opt-level 2 and 3 on
-//! these architectures, without debug assertions (their checks put a stack frame in the
-//! handlers, which stops tail calls). Size builds (`s`, `z`), unoptimised or debug-asserting
-//! builds, other architectures and the `dispatch-loop` feature get the `match` loop.
+//! LLVM to turn every handler's final call into a jump, which it does at opt-level 2 and 3
+//! without debug assertions (their checks put a stack frame in the handlers, which stops tail
+//! calls). It is the default only on x86_64, where CI proves those jumps (`tests/tail_calls.rs`);
+//! the `dispatch-threaded` feature asks for it on other architectures (run that test on the
+//! target first). Size builds (`s`, `z`), unoptimised or debug-asserting builds and the
+//! `dispatch-loop` feature get the `match` loop.
 use std::env;
 
 fn main() {
@@ -10,10 +12,10 @@ fn main() {
     let opt = env::var("OPT_LEVEL").unwrap_or_default();
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let optimised = matches!(opt.as_str(), "2" | "3");
-    let tail_calls = matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv32" | "riscv64");
     let asserts = env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let wanted = arch == "x86_64" || env::var_os("CARGO_FEATURE_DISPATCH_THREADED").is_some();
     let forced_loop = env::var_os("CARGO_FEATURE_DISPATCH_LOOP").is_some();
-    if optimised && tail_calls && !asserts && !forced_loop {
+    if optimised && !asserts && wanted && !forced_loop {
         println!("cargo::rustc-cfg=embwit_threaded");
     }
 }

@@ -4,9 +4,10 @@
 //! next, and every handler has its own indirect jump, which predicts far better than the single
 //! one of a `match` loop.
 //!
-//! This relies on LLVM turning those calls into jumps (sibling calls). It does at opt-level 2
-//! and above on the architectures `build.rs` selects; without it every instruction would grow
-//! the native stack, so other builds use [`super::looped`].
+//! This relies on LLVM turning those calls into jumps (sibling calls), which it does at
+//! opt-level 2 and above; without it every instruction would grow the native stack, so
+//! `build.rs` selects this backend only where that is checked, and other builds use
+//! [`super::looped`].
 #![allow(unsafe_code)]
 
 use super::float::{self, Conv};
