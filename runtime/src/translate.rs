@@ -5,6 +5,8 @@
 
 use alloc::vec::Vec;
 
+mod fuse;
+
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, S};
 
@@ -457,6 +459,7 @@ impl Translator {
     /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
     /// operand slots still hold the same values; the other addend is a local, a constant or
     /// the temporary below the product, none of which the removed multiply wrote.
+    #[inline(never)]
     fn fuse_mul_add(&mut self) -> bool {
         let n = self.stack.len();
         let Some((idx, Remake::Bin(_, x, y, _))) = self.last else {
@@ -491,47 +494,6 @@ impl Translator {
         self.push_temp();
         true
     }
-    /// A 32-bit load whose address is a just-computed `i32.add` or `x + imm` (the top
-    /// temporary): replace the add by an indexed load that adds the same two slots itself. Only when nothing was
-    /// emitted since the add, so its operands still hold the same values.
-    fn fuse_indexed_load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
-        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
-            Instr::Load32(..) => Instr::Load32Idx,
-            Instr::Load8U(..) => Instr::Load8UIdx,
-            Instr::Load8S32(..) => Instr::Load8SIdx,
-            Instr::Load16U(..) => Instr::Load16UIdx,
-            Instr::Load16S32(..) => Instr::Load16SIdx,
-            _ => return false,
-        };
-        let n = self.stack.len();
-        let Some((idx, _)) = self.last else {
-            return false;
-        };
-        let (t, a, b) = match self.code.last().copied() {
-            Some(Instr::I32Add(t, a, b)) => (t, a, b),
-            // `x + imm`: the immediate as a pooled constant slot.
-            Some(Instr::I32AddImm(t, a, c)) => match self.const_slot(c as u32 as u64) {
-                Some(b) => (t, a, b),
-                None => return false,
-            },
-            _ => return false,
-        };
-        if idx + 1 != self.code.len()
-            || n == 0
-            || self.stack.get(n - 1) != Some(&Loc::Temp)
-            || t != self.slot(n - 1)
-        {
-            return false;
-        }
-        self.code.pop();
-        self.offsets.pop();
-        self.last = None;
-        self.pop_entry();
-        let d = self.dst();
-        self.emit_staged(g(d, a, b, offset), Remake::MemIdx(g, a, b, offset));
-        self.push_temp();
-        true
-    }
     /// Reinterpretations do not change the cell.
     pub fn nop_convert(&mut self) {}
     pub fn drop_(&mut self) {
@@ -546,7 +508,7 @@ impl Translator {
         self.push_temp();
     }
     pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
-        if self.fuse_indexed_load(f, offset) {
+        if self.fuse_address(f, offset) {
             return;
         }
         let base = self.pop_slot();

@@ -248,3 +248,106 @@ fn counted_loop_latches_match_plain_loops() {
     assert_eq!(call(&mut store, "entry", 4, 1), 1);
     assert_eq!(call(&mut store, "entry", 4, 0), 0);
 }
+
+/// Addresses `(x + imm) + b` at offset 0: one indexed load of `x + b + imm` (wrapping).
+const IMM_LOADS: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "lower_u8") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 7)) (local.get 1))))
+  (func (export "lower_s16") (param i32 i32) (result i32)
+    (i32.load16_s (i32.add (i32.add (local.get 0) (i32.const -5)) (local.get 1))))
+  (func (export "upper_u16") (param i32 i32) (result i32)
+    (i32.load16_u (i32.add (local.get 1) (i32.add (local.get 0) (i32.const 0x7fffffff)))))
+  (func (export "upper_s8") (param i32 i32) (result i32)
+    (i32.load8_s (i32.add (local.get 1) (i32.sub (local.get 0) (i32.const 2)))))
+  (func (export "only_u32") (param i32 i32) (result i32)
+    (i32.load (i32.add (local.get 0) (i32.const 3))))
+  ;; the `x + imm` in place on a temporary
+  (func (export "temp") (param i32 i32) (result i32)
+    (i32.load (i32.add (i32.add (i32.xor (local.get 0) (local.get 1)) (i32.const 1))
+                       (local.get 1))))
+  ;; the result stored into an address operand
+  (func (export "set") (param i32 i32) (result i32)
+    (local.set 0 (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 2)) (local.get 0))))
+    (local.get 0))
+  ;; the block's end label lies between the `x + imm` and the add: b == 0 branches there
+  ;; with the block result 0
+  (func (export "label") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add
+      (block (result i32)
+        (drop (br_if 0 (local.get 1) (i32.eqz (local.get 1))))
+        (i32.add (local.get 0) (i32.const 3)))
+      (local.get 1))))
+)"#;
+
+#[test]
+fn indexed_loads_with_immediates_match_plain_loads() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(IMM_LOADS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 8] = [
+        ("lower_u8", |a, b| {
+            load_le(a.wrapping_add(7), b, 0, 1).map(|v| v as i32)
+        }),
+        ("lower_s16", |a, b| {
+            load_le(a.wrapping_sub(5), b, 0, 2).map(|v| v as u16 as i16 as i32)
+        }),
+        ("upper_u16", |a, b| {
+            load_le(b, a.wrapping_add(i32::MAX), 0, 2).map(|v| v as i32)
+        }),
+        ("upper_s8", |a, b| {
+            load_le(b, a.wrapping_sub(2), 0, 1).map(|v| v as u8 as i8 as i32)
+        }),
+        ("only_u32", |a, _| load_le(a, 3, 0, 4).map(|v| v as i32)),
+        ("temp", |a, b| {
+            load_le((a ^ b).wrapping_add(1), b, 0, 4).map(|v| v as i32)
+        }),
+        ("set", |a, _| {
+            load_le(a.wrapping_add(2), a, 0, 1).map(|v| v as i32)
+        }),
+        ("label", |a, b| {
+            if b == 0 {
+                load_le(0, 0, 0, 1).map(|v| v as i32)
+            } else {
+                load_le(a.wrapping_add(3), b, 0, 1).map(|v| v as i32)
+            }
+        }),
+    ];
+    let vals = [
+        0,
+        1,
+        2,
+        5,
+        9,
+        -1,
+        -3,
+        -7,
+        65_530,
+        65_535,
+        i32::MAX,
+        i32::MIN,
+    ];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                let got = f.call(&mut store, (a, b));
+                match expect(a, b) {
+                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
+                    None => assert_eq!(
+                        got.unwrap_err().code(),
+                        Some(TrapCode::MemoryOutOfBounds),
+                        "{name}({a}, {b})"
+                    ),
+                }
+            }
+        }
+    }
+}
