@@ -492,6 +492,7 @@ impl Translator {
         let d = self.dst();
         self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
         self.push_temp();
+        self.fuse_dot();
         true
     }
     /// Reinterpretations do not change the cell.

@@ -351,3 +351,125 @@ fn indexed_loads_with_immediates_match_plain_loads() {
         }
     }
 }
+
+/// `i32.load8_s` * `i32.load8_s` + c: one int8 dot-product step when the offsets fit a byte.
+const DOT_LOADS: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "top") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=255 (local.get 1)))))
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=3 (local.get 1)))
+      (local.get 2)))
+  ;; an offset too large for the fused form
+  (func (export "far") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s offset=256 (local.get 0)) (i32.load8_s (local.get 1)))
+      (local.get 2)))
+  ;; a chain on the stack, the result stored into the first address operand
+  (func (export "chain") (param i32 i32 i32) (result i32)
+    (local.set 0
+      (i32.add (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=1 (local.get 1)))
+        (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))
+          (local.get 2))))
+    (local.get 0))
+  ;; the accumulator is an address operand
+  (func (export "acc_addr") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1))) (local.get 0)))
+  ;; c = n pairs from a and b, two per iteration
+  (func (export "loop") (param i32 i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.and (local.get 2) (i32.const 7)))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 2)))
+      (local.set 3
+        (i32.add (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=1 (local.get 1)))
+          (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))
+            (local.get 3))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 2)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+      (local.set 2 (i32.sub (local.get 2) (i32.const 1)))
+      (br 0)))
+    (local.get 3))
+)"#;
+
+/// The signed byte at `a + off` (no wrap), None out of bounds.
+fn sbyte(a: i32, off: u64) -> Option<i32> {
+    mem_byte(a as u32 as u64 + off).map(|v| v as i8 as i32)
+}
+
+fn dot_pairs(a: i32, b: i32, n: i32) -> Option<i32> {
+    let mut acc = 0i32;
+    for k in 0..(n & 7) {
+        let k = 2 * k;
+        let (a, b) = (a.wrapping_add(k), b.wrapping_add(k));
+        // The loop body loads a, b (first step) and then a+1, b+1.
+        let lo = sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?);
+        let hi = sbyte(a, 1)?.wrapping_mul(sbyte(b, 1)?);
+        acc = hi.wrapping_add(lo.wrapping_add(acc));
+    }
+    Some(acc)
+}
+
+#[test]
+fn int8_dot_steps_match_plain_arithmetic() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(DOT_LOADS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 6] = [
+        ("top", |a, b, c| {
+            Some(c.wrapping_add(sbyte(a, 1)?.wrapping_mul(sbyte(b, 255)?)))
+        }),
+        ("below", |a, b, c| {
+            Some((sbyte(a, 0)?.wrapping_mul(sbyte(b, 3)?)).wrapping_add(c))
+        }),
+        ("far", |a, b, c| {
+            Some((sbyte(a, 256)?.wrapping_mul(sbyte(b, 0)?)).wrapping_add(c))
+        }),
+        ("chain", |a, b, c| {
+            let lo = sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(c);
+            Some(sbyte(a, 1)?.wrapping_mul(sbyte(b, 1)?).wrapping_add(lo))
+        }),
+        ("acc_addr", |a, b, _| {
+            Some(sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(a))
+        }),
+        ("loop", dot_pairs),
+    ];
+    let vals = [
+        0,
+        1,
+        3,
+        6,
+        14,
+        15,
+        -1,
+        65_279,
+        65_534,
+        65_535,
+        i32::MAX,
+        i32::MIN,
+    ];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                for c in [0, -7, i32::MAX, i32::MIN, 5] {
+                    let got = f.call(&mut store, (a, b, c));
+                    match expect(a, b, c) {
+                        Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b}, {c})"),
+                        None => assert_eq!(
+                            got.unwrap_err().code(),
+                            Some(TrapCode::MemoryOutOfBounds),
+                            "{name}({a}, {b}, {c})"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+}

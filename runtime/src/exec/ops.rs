@@ -345,6 +345,18 @@ macro_rules! for_each_instr {
                 vm.w(d, x.wrapping_mul(y).wrapping_add(z) as u64);
                 Flow::Next
             },
+            /// dst = a * b + c over the bytes at `p + op` and `q + oq`, each sign-extended (two
+            /// `i32.load8_s`, `i32.mul`, `i32.add`: an int8 dot product step).
+            I32DotLoad8S(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+                match (vm.load::<1>(vm.r(p), op as u32), vm.load::<1>(vm.r(q), oq as u32)) {
+                    (Some([x]), Some([y])) => {
+                        let v = (x as i8 as u32).wrapping_mul(y as i8 as u32);
+                        vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
+                        Flow::Next
+                    }
+                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             I32Add(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),

@@ -78,4 +78,39 @@ impl Translator {
         };
         self.straight_from(i).then_some((i, x, y, c as u32))
     }
+
+    /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` right before it, into
+    /// temporaries that die here: one [`Instr::I32DotLoad8S`]. It reads both addresses and `c`
+    /// before writing anything, so the loads must not write them.
+    #[inline(never)]
+    pub(super) fn fuse_dot(&mut self) {
+        let &[
+            ..,
+            Instr::Load8S32(x, p, op),
+            Instr::Load8S32(y, q, oq),
+            Instr::I32MulAdd(d, a, b, c),
+        ] = &self.code[..]
+        else {
+            return;
+        };
+        let i = self.code.len() - 3;
+        let live = self.dst();
+        let dead = |s: S| s == d || s >= live;
+        if let (Ok(op), Ok(oq)) = (u8::try_from(op), u8::try_from(oq))
+            && a == x
+            && b == y
+            && x != y
+            && dead(x)
+            && dead(y)
+            && q != x
+            && c != x
+            && c != y
+            && self.straight_from(i)
+        {
+            self.code.truncate(i);
+            self.offsets.truncate(i + 1);
+            self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
+            self.last = None;
+        }
+    }
 }
