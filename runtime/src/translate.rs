@@ -508,6 +508,7 @@ impl Translator {
         self.emit_staged(Instr::Select(d, a, b, c), Remake::Select(a, b, c));
         self.push_temp();
     }
+    #[inline(never)]
     pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
         if self.fuse_address(f, offset) {
             return;
@@ -517,6 +518,7 @@ impl Translator {
         self.emit_staged(f(d, base, offset), Remake::Mem(f, base, offset));
         self.push_temp();
     }
+    #[inline(never)]
     pub fn store(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
         let v = self.pop_slot();
         let base = self.pop_slot();
