@@ -82,7 +82,6 @@ impl Translator {
     /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` right before it, into
     /// temporaries that die here: one [`Instr::I32DotLoad8S`]. It reads both addresses and `c`
     /// before writing anything, so the loads must not write them.
-    #[inline(never)]
     pub(super) fn fuse_dot(&mut self) {
         let &[
             ..,
