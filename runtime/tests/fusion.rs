@@ -373,6 +373,17 @@ const DOT_LOADS: &str = r#"(module
         (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))
           (local.get 2))))
     (local.get 0))
+  ;; stored into the accumulator local, then into the second address local
+  (func (export "acc_set") (param i32 i32 i32) (result i32)
+    (local.set 2
+      (i32.add (i32.mul (i32.load8_s offset=2 (local.get 0)) (i32.load8_s (local.get 1)))
+        (local.get 2)))
+    (local.get 2))
+  (func (export "q_set") (param i32 i32 i32) (result i32)
+    (local.set 1
+      (i32.add (local.get 2)
+        (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=9 (local.get 1)))))
+    (local.get 1))
   ;; the accumulator is an address operand
   (func (export "acc_addr") (param i32 i32 i32) (result i32)
     (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1))) (local.get 0)))
@@ -419,7 +430,7 @@ fn int8_dot_steps_match_plain_arithmetic() {
         .instantiate(&mut store, &module)
         .unwrap();
     type F = fn(i32, i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 6] = [
+    let cases: [(&str, F); 8] = [
         ("top", |a, b, c| {
             Some(c.wrapping_add(sbyte(a, 1)?.wrapping_mul(sbyte(b, 255)?)))
         }),
@@ -432,6 +443,12 @@ fn int8_dot_steps_match_plain_arithmetic() {
         ("chain", |a, b, c| {
             let lo = sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(c);
             Some(sbyte(a, 1)?.wrapping_mul(sbyte(b, 1)?).wrapping_add(lo))
+        }),
+        ("acc_set", |a, b, c| {
+            Some(sbyte(a, 2)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(c))
+        }),
+        ("q_set", |a, b, c| {
+            Some(c.wrapping_add(sbyte(a, 0)?.wrapping_mul(sbyte(b, 9)?)))
         }),
         ("acc_addr", |a, b, _| {
             Some(sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(a))

@@ -3,7 +3,7 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Instr, Loc, S, Translator};
+use super::{Instr, Loc, Remake, S, Translator};
 
 impl Translator {
     /// Whether no branch lands after code index `i` (one may land on `i`).
@@ -54,7 +54,7 @@ impl Translator {
         self.last = None;
         self.pop_entry();
         let d = self.dst();
-        self.emit_staged(g(d, a, b, c), super::Remake::MemIdx(g, a, b, c));
+        self.emit_staged(g(d, a, b, c), Remake::MemIdx(g, a, b, c));
         self.push_temp();
         true
     }
@@ -81,7 +81,8 @@ impl Translator {
 
     /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` right before it, into
     /// temporaries that die here: one [`Instr::I32DotLoad8S`]. It reads both addresses and `c`
-    /// before writing anything, so the loads must not write them.
+    /// before writing anything, so the loads must not write them. (The factors, two dead
+    /// temporaries the multiply popped, sit at two stack heights: distinct slots.)
     pub(super) fn fuse_dot(&mut self) {
         let &[
             ..,
@@ -98,7 +99,6 @@ impl Translator {
         if let (Ok(op), Ok(oq)) = (u8::try_from(op), u8::try_from(oq))
             && a == x
             && b == y
-            && x != y
             && dead(x)
             && dead(y)
             && q != x
@@ -109,7 +109,15 @@ impl Translator {
             self.code.truncate(i);
             self.offsets.truncate(i + 1);
             self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
-            self.last = None;
+            // A following `local.set` retargets it (through the `fn` that any 3-slot + u32
+            // instruction's remake calls).
+            let k = u32::from(c) | u32::from(op) << 16 | u32::from(oq) << 24;
+            self.last = Some((i, Remake::MemIdx(dot_into, p, q, k)));
         }
     }
+}
+
+/// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
+fn dot_into(d: S, p: S, q: S, k: u32) -> Instr {
+    Instr::I32DotLoad8S(d, p, q, k as S, (k >> 16) as u8, (k >> 24) as u8)
 }
