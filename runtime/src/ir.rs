@@ -159,7 +159,9 @@ impl Instr {
             Const64(s0, _, _) => {
                 f(s0);
             }
-            Select(s0, s1, s2, s3) | I32MulAdd(s0, s1, s2, s3) | I32MacS8(s0, s1, s2, s3, ..) => {
+            Select(s0, s1, s2, s3)
+            | I32MulAdd(s0, s1, s2, s3)
+            | I32DotLoad8S(s0, s1, s2, s3, _, _) => {
                 f(s0);
                 f(s1);
                 f(s2);

@@ -5,6 +5,8 @@
 
 use alloc::vec::Vec;
 
+mod fuse;
+
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, S};
 
@@ -26,7 +28,6 @@ enum Remake {
     MemIdx(fn(S, S, S, u32) -> Instr, S, S, u32),
     AddImm(S, i32),
     MulAdd(S, S, S),
-    MacS8(S, S, S, u8, u8),
     Global(u32),
     Select(S, S, S),
 }
@@ -458,6 +459,7 @@ impl Translator {
     /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
     /// operand slots still hold the same values; the other addend is a local, a constant or
     /// the temporary below the product, none of which the removed multiply wrote.
+    #[inline(never)]
     fn fuse_mul_add(&mut self) -> bool {
         let n = self.stack.len();
         let Some((idx, Remake::Bin(_, x, y, _))) = self.last else {
@@ -488,87 +490,9 @@ impl Translator {
             c
         };
         let d = self.dst();
-        if !self.fuse_mac_s8(d, x, y, c) {
-            self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
-        }
+        self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
         self.push_temp();
-        true
-    }
-    /// `d = c + x * y` where the two instructions just emitted are `i32.load8_s`es into the
-    /// multiply's operands `x` and `y`: one [`Instr::I32MacS8`] instead of three instructions
-    /// (int8 dot products). Only when no label lies between them, both loads wrote temporaries
-    /// above the stack (dead once multiplied; `d` is the lowest of them), the second load's
-    /// address and `c` are not the first load's result, and both offsets fit a byte. The
-    /// fused instruction reports the first load's code offset if it traps.
-    #[inline(never)]
-    fn fuse_mac_s8(&mut self, d: S, x: S, y: S, c: S) -> bool {
-        let n = self.code.len();
-        if n < 2 || self.label > n - 2 {
-            return false;
-        }
-        let (Some(&Instr::Load8S32(t1, a, oa)), Some(&Instr::Load8S32(t2, b, ob))) =
-            (self.code.get(n - 2), self.code.get(n - 1))
-        else {
-            return false;
-        };
-        let (Ok(oa), Ok(ob)) = (u8::try_from(oa), u8::try_from(ob)) else {
-            return false;
-        };
-        let operands = (t1 == x && t2 == y) || (t1 == y && t2 == x);
-        if !operands || t1 == t2 || t1 < d || t2 < d || b == t1 || c == t1 || c == t2 {
-            return false;
-        }
-        let off = self.offsets.get(n - 2).copied().unwrap_or(self.offset);
-        self.code.truncate(n - 2);
-        self.offsets.truncate(n - 2);
-        self.emit_staged(
-            Instr::I32MacS8(d, a, b, c, oa, ob),
-            Remake::MacS8(a, b, c, oa, ob),
-        );
-        if let Some(o) = self.offsets.last_mut() {
-            *o = off;
-        }
-        true
-    }
-    /// A 32-bit load whose address is a just-computed `i32.add` or `x + imm` (the top
-    /// temporary): replace the add by an indexed load that adds the same two slots itself. Only when nothing was
-    /// emitted since the add, so its operands still hold the same values.
-    fn fuse_indexed_load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
-        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
-            Instr::Load32(..) => Instr::Load32Idx,
-            Instr::Load8U(..) => Instr::Load8UIdx,
-            Instr::Load8S32(..) => Instr::Load8SIdx,
-            Instr::Load16U(..) => Instr::Load16UIdx,
-            Instr::Load16S32(..) => Instr::Load16SIdx,
-            _ => return false,
-        };
-        let n = self.stack.len();
-        let Some((idx, _)) = self.last else {
-            return false;
-        };
-        let (t, a, b) = match self.code.last().copied() {
-            Some(Instr::I32Add(t, a, b)) => (t, a, b),
-            // `x + imm`: the immediate as a pooled constant slot.
-            Some(Instr::I32AddImm(t, a, c)) => match self.const_slot(c as u32 as u64) {
-                Some(b) => (t, a, b),
-                None => return false,
-            },
-            _ => return false,
-        };
-        if idx + 1 != self.code.len()
-            || n == 0
-            || self.stack.get(n - 1) != Some(&Loc::Temp)
-            || t != self.slot(n - 1)
-        {
-            return false;
-        }
-        self.code.pop();
-        self.offsets.pop();
-        self.last = None;
-        self.pop_entry();
-        let d = self.dst();
-        self.emit_staged(g(d, a, b, offset), Remake::MemIdx(g, a, b, offset));
-        self.push_temp();
+        self.fuse_dot();
         true
     }
     /// Reinterpretations do not change the cell.
@@ -584,8 +508,9 @@ impl Translator {
         self.emit_staged(Instr::Select(d, a, b, c), Remake::Select(a, b, c));
         self.push_temp();
     }
+    #[inline(never)]
     pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
-        if self.fuse_indexed_load(f, offset) {
+        if self.fuse_address(f, offset) {
             return;
         }
         let base = self.pop_slot();
@@ -593,6 +518,7 @@ impl Translator {
         self.emit_staged(f(d, base, offset), Remake::Mem(f, base, offset));
         self.push_temp();
     }
+    #[inline(never)]
     pub fn store(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
         let v = self.pop_slot();
         let base = self.pop_slot();
@@ -659,7 +585,6 @@ impl Translator {
                 Remake::MemIdx(f, a, b, o) => f(l, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
-                Remake::MacS8(a, b, c, oa, ob) => Instr::I32MacS8(l, a, b, c, oa, ob),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };

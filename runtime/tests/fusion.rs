@@ -249,7 +249,249 @@ fn counted_loop_latches_match_plain_loops() {
     assert_eq!(call(&mut store, "entry", 4, 0), 0);
 }
 
-/// Int8 multiply-accumulate shapes (`I32MacS8` where the translator may fuse, plain
+/// Addresses `(x + imm) + b` at offset 0: one indexed load of `x + b + imm` (wrapping).
+const IMM_LOADS: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "lower_u8") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 7)) (local.get 1))))
+  (func (export "lower_s16") (param i32 i32) (result i32)
+    (i32.load16_s (i32.add (i32.add (local.get 0) (i32.const -5)) (local.get 1))))
+  (func (export "upper_u16") (param i32 i32) (result i32)
+    (i32.load16_u (i32.add (local.get 1) (i32.add (local.get 0) (i32.const 0x7fffffff)))))
+  (func (export "upper_s8") (param i32 i32) (result i32)
+    (i32.load8_s (i32.add (local.get 1) (i32.sub (local.get 0) (i32.const 2)))))
+  (func (export "only_u32") (param i32 i32) (result i32)
+    (i32.load (i32.add (local.get 0) (i32.const 3))))
+  ;; the `x + imm` in place on a temporary
+  (func (export "temp") (param i32 i32) (result i32)
+    (i32.load (i32.add (i32.add (i32.xor (local.get 0) (local.get 1)) (i32.const 1))
+                       (local.get 1))))
+  ;; the result stored into an address operand
+  (func (export "set") (param i32 i32) (result i32)
+    (local.set 0 (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 2)) (local.get 0))))
+    (local.get 0))
+  ;; the block's end label lies between the `x + imm` and the add: b == 0 branches there
+  ;; with the block result 0
+  (func (export "label") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add
+      (block (result i32)
+        (drop (br_if 0 (local.get 1) (i32.eqz (local.get 1))))
+        (i32.add (local.get 0) (i32.const 3)))
+      (local.get 1))))
+)"#;
+
+#[test]
+fn indexed_loads_with_immediates_match_plain_loads() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(IMM_LOADS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 8] = [
+        ("lower_u8", |a, b| {
+            load_le(a.wrapping_add(7), b, 0, 1).map(|v| v as i32)
+        }),
+        ("lower_s16", |a, b| {
+            load_le(a.wrapping_sub(5), b, 0, 2).map(|v| v as u16 as i16 as i32)
+        }),
+        ("upper_u16", |a, b| {
+            load_le(b, a.wrapping_add(i32::MAX), 0, 2).map(|v| v as i32)
+        }),
+        ("upper_s8", |a, b| {
+            load_le(b, a.wrapping_sub(2), 0, 1).map(|v| v as u8 as i8 as i32)
+        }),
+        ("only_u32", |a, _| load_le(a, 3, 0, 4).map(|v| v as i32)),
+        ("temp", |a, b| {
+            load_le((a ^ b).wrapping_add(1), b, 0, 4).map(|v| v as i32)
+        }),
+        ("set", |a, _| {
+            load_le(a.wrapping_add(2), a, 0, 1).map(|v| v as i32)
+        }),
+        ("label", |a, b| {
+            if b == 0 {
+                load_le(0, 0, 0, 1).map(|v| v as i32)
+            } else {
+                load_le(a.wrapping_add(3), b, 0, 1).map(|v| v as i32)
+            }
+        }),
+    ];
+    let vals = [
+        0,
+        1,
+        2,
+        5,
+        9,
+        -1,
+        -3,
+        -7,
+        65_530,
+        65_535,
+        i32::MAX,
+        i32::MIN,
+    ];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                let got = f.call(&mut store, (a, b));
+                match expect(a, b) {
+                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
+                    None => assert_eq!(
+                        got.unwrap_err().code(),
+                        Some(TrapCode::MemoryOutOfBounds),
+                        "{name}({a}, {b})"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// `i32.load8_s` * `i32.load8_s` + c: one int8 dot-product step when the offsets fit a byte.
+const DOT_LOADS: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "top") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=255 (local.get 1)))))
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=3 (local.get 1)))
+      (local.get 2)))
+  ;; an offset too large for the fused form
+  (func (export "far") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s offset=256 (local.get 0)) (i32.load8_s (local.get 1)))
+      (local.get 2)))
+  ;; a chain on the stack, the result stored into the first address operand
+  (func (export "chain") (param i32 i32 i32) (result i32)
+    (local.set 0
+      (i32.add (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=1 (local.get 1)))
+        (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))
+          (local.get 2))))
+    (local.get 0))
+  ;; stored into the accumulator local, then into the second address local
+  (func (export "acc_set") (param i32 i32 i32) (result i32)
+    (local.set 2
+      (i32.add (i32.mul (i32.load8_s offset=2 (local.get 0)) (i32.load8_s (local.get 1)))
+        (local.get 2)))
+    (local.get 2))
+  (func (export "q_set") (param i32 i32 i32) (result i32)
+    (local.set 1
+      (i32.add (local.get 2)
+        (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=9 (local.get 1)))))
+    (local.get 1))
+  ;; the accumulator is an address operand
+  (func (export "acc_addr") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1))) (local.get 0)))
+  ;; c = n pairs from a and b, two per iteration
+  (func (export "loop") (param i32 i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.and (local.get 2) (i32.const 7)))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 2)))
+      (local.set 3
+        (i32.add (i32.mul (i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=1 (local.get 1)))
+          (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (local.get 1)))
+            (local.get 3))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 2)))
+      (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+      (local.set 2 (i32.sub (local.get 2) (i32.const 1)))
+      (br 0)))
+    (local.get 3))
+)"#;
+
+/// The signed byte at `a + off` (no wrap), None out of bounds.
+fn sbyte(a: i32, off: u64) -> Option<i32> {
+    mem_byte(a as u32 as u64 + off).map(|v| v as i8 as i32)
+}
+
+fn dot_pairs(a: i32, b: i32, n: i32) -> Option<i32> {
+    let mut acc = 0i32;
+    for k in 0..(n & 7) {
+        let k = 2 * k;
+        let (a, b) = (a.wrapping_add(k), b.wrapping_add(k));
+        // The loop body loads a, b (first step) and then a+1, b+1.
+        let lo = sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?);
+        let hi = sbyte(a, 1)?.wrapping_mul(sbyte(b, 1)?);
+        acc = hi.wrapping_add(lo.wrapping_add(acc));
+    }
+    Some(acc)
+}
+
+#[test]
+fn int8_dot_steps_match_plain_arithmetic() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(DOT_LOADS).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    type F = fn(i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 8] = [
+        ("top", |a, b, c| {
+            Some(c.wrapping_add(sbyte(a, 1)?.wrapping_mul(sbyte(b, 255)?)))
+        }),
+        ("below", |a, b, c| {
+            Some((sbyte(a, 0)?.wrapping_mul(sbyte(b, 3)?)).wrapping_add(c))
+        }),
+        ("far", |a, b, c| {
+            Some((sbyte(a, 256)?.wrapping_mul(sbyte(b, 0)?)).wrapping_add(c))
+        }),
+        ("chain", |a, b, c| {
+            let lo = sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(c);
+            Some(sbyte(a, 1)?.wrapping_mul(sbyte(b, 1)?).wrapping_add(lo))
+        }),
+        ("acc_set", |a, b, c| {
+            Some(sbyte(a, 2)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(c))
+        }),
+        ("q_set", |a, b, c| {
+            Some(c.wrapping_add(sbyte(a, 0)?.wrapping_mul(sbyte(b, 9)?)))
+        }),
+        ("acc_addr", |a, b, _| {
+            Some(sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(a))
+        }),
+        ("loop", dot_pairs),
+    ];
+    let vals = [
+        0,
+        1,
+        3,
+        6,
+        14,
+        15,
+        -1,
+        65_279,
+        65_534,
+        65_535,
+        i32::MAX,
+        i32::MIN,
+    ];
+    for (name, expect) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
+            .unwrap();
+        for &a in &vals {
+            for &b in &vals {
+                for c in [0, -7, i32::MAX, i32::MIN, 5] {
+                    let got = f.call(&mut store, (a, b, c));
+                    match expect(a, b, c) {
+                        Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b}, {c})"),
+                        None => assert_eq!(
+                            got.unwrap_err().code(),
+                            Some(TrapCode::MemoryOutOfBounds),
+                            "{name}({a}, {b}, {c})"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Int8 multiply-accumulate shapes (`I32DotLoad8S` where the translator may fuse, plain
 /// instructions where it may not): each is compared with the same arithmetic over the memory
 /// image, including out-of-bounds addresses, which must trap exactly when a load would.
 const MAC: &str = r#"(module

@@ -256,11 +256,11 @@ const FIXTURE: &str = r#"(module
       ;; loads addressed by an i32.add (fused into indexed loads)
       (local.set $x (i32.add (local.get $x) (i32.load (i32.add (local.get $p) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load offset=2 (i32.add (local.get $p) (i32.const 40)))))
-      (local.set $x (i32.add (local.get $x) (i32.load8_u offset=1 (i32.add (local.get $p) (local.get $q)))))
+      (local.set $x (i32.add (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load8_s (i32.add (local.get $p) (i32.const 37)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
-      (local.set $x (i32.xor (local.get $x) (i32.load16_s offset=3 (i32.add (local.get $p) (local.get $q)))))
+      (local.set $x (i32.xor (local.get $x) (i32.load16_s (i32.add (i32.add (local.get $p) (i32.const 3)) (local.get $q)))))
       ;; size, grow by 0, bulk operations, a second memory
       (local.set $x (i32.add (local.get $x) (memory.size)))
       (local.set $x (i32.xor (local.get $x) (memory.grow (i32.const 0))))
@@ -871,7 +871,7 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "Load8UIdx",
-        "(i32.load8_u offset=1 (i32.add (local.get $p) (local.get $q)))",
+        "(i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $q)))",
     ),
     (
         "Load8SIdx",
@@ -883,7 +883,7 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "Load16SIdx",
-        "(i32.load16_s offset=3 (i32.add (local.get $p) (local.get $q)))",
+        "(i32.load16_s (i32.add (i32.add (local.get $p) (i32.const 3)) (local.get $q)))",
     ),
     ("Store8", "(i32.store8 offset=32 (local.get $p)"),
     ("Store16", "(i32.store16 offset=34 (local.get $p)"),
@@ -907,7 +907,7 @@ const REACHED: &[(&str, &str)] = &[
     ("ElemDrop", "(elem.drop $e1)"),
     ("I32AddImm", "(i32.add (local.get $x) (i32.const 12345))"),
     (
-        "I32MacS8",
+        "I32DotLoad8S",
         "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",
     ),
     (

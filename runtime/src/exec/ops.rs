@@ -100,7 +100,7 @@ macro_rules! conv {
 }
 /// `dst = f(bytes)` for an `N`-byte load at `addr + off`.
 macro_rules! ld {
-    ($vm:ident, $d:ident, $addr:expr, $o:ident, $n:literal, |$b:ident| $e:expr) => {{
+    ($vm:ident, $d:ident, $addr:expr, $o:expr, $n:literal, |$b:ident| $e:expr) => {{
         match $vm.load::<$n>($addr, $o) {
             Some($b) => {
                 $vm.w($d, $e);
@@ -241,19 +241,20 @@ macro_rules! for_each_instr {
             Load32S64(d: S, a: S, o: u32) |vm| {
                 ld!(vm, d, vm.r(a), o, 4, |b| i32::from_le_bytes(b) as i64 as u64)
             },
-            /// Loads addressed by `a + b` (wrapping, as `i32.add`) plus the offset.
-            Load32Idx(d: S, a: S, b: S, o: u32) |vm| {
-                ld!(vm, d, vm.idx(a, b), o, 4, |v| u32::from_le_bytes(v) as u64)
+            /// Loads addressed by `a + b + c` (wrapping, as the `i32.add`s they replace; no
+            /// memarg offset).
+            Load32Idx(d: S, a: S, b: S, c: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b, c), 0, 4, |v| u32::from_le_bytes(v) as u64)
             },
-            Load8UIdx(d: S, a: S, b: S, o: u32) |vm| ld!(vm, d, vm.idx(a, b), o, 1, |v| v[0] as u64),
-            Load8SIdx(d: S, a: S, b: S, o: u32) |vm| {
-                ld!(vm, d, vm.idx(a, b), o, 1, |v| v[0] as i8 as i32 as u32 as u64)
+            Load8UIdx(d: S, a: S, b: S, c: u32) |vm| ld!(vm, d, vm.idx(a, b, c), 0, 1, |v| v[0] as u64),
+            Load8SIdx(d: S, a: S, b: S, c: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b, c), 0, 1, |v| v[0] as i8 as i32 as u32 as u64)
             },
-            Load16UIdx(d: S, a: S, b: S, o: u32) |vm| {
-                ld!(vm, d, vm.idx(a, b), o, 2, |v| u16::from_le_bytes(v) as u64)
+            Load16UIdx(d: S, a: S, b: S, c: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b, c), 0, 2, |v| u16::from_le_bytes(v) as u64)
             },
-            Load16SIdx(d: S, a: S, b: S, o: u32) |vm| {
-                ld!(vm, d, vm.idx(a, b), o, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
+            Load16SIdx(d: S, a: S, b: S, c: u32) |vm| {
+                ld!(vm, d, vm.idx(a, b, c), 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
             },
             Store8(v: S, a: S, o: u32) |vm| st!(vm, a, o, [vm.r(v) as u8]),
             Store16(v: S, a: S, o: u32) |vm| st!(vm, a, o, (vm.r(v) as u16).to_le_bytes()),
@@ -344,14 +345,13 @@ macro_rules! for_each_instr {
                 vm.w(d, x.wrapping_mul(y).wrapping_add(z) as u64);
                 Flow::Next
             },
-            /// dst = c + load8_s(a + oa) * load8_s(b + ob): the step of an int8 dot product
-            /// (convolutions, fully connected layers), fused from two loads, a multiply and an
-            /// add. Traps as the first load would, else as the second.
-            I32MacS8(d: S, a: S, b: S, c: S, oa: u8, ob: u8) |vm| {
-                match (vm.load::<1>(vm.r(a), oa as u32), vm.load::<1>(vm.r(b), ob as u32)) {
+            /// dst = a * b + c over the bytes at `p + op` and `q + oq`, each sign-extended (two
+            /// `i32.load8_s`, `i32.mul`, `i32.add`: an int8 dot product step).
+            I32DotLoad8S(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+                match (vm.load::<1>(vm.r(p), op as u32), vm.load::<1>(vm.r(q), oq as u32)) {
                     (Some([x]), Some([y])) => {
-                        let p = (x as i8 as i32).wrapping_mul(y as i8 as i32) as u32;
-                        vm.w(d, p.wrapping_add(vm.r32(c)) as u64);
+                        let v = (x as i8 as u32).wrapping_mul(y as i8 as u32);
+                        vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
                         Flow::Next
                     }
                     _ => vm.trap(TrapCode::MemoryOutOfBounds),

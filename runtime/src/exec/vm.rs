@@ -82,10 +82,10 @@ impl Vm<'_, '_> {
         // SAFETY: as for `r`.
         unsafe { *self.fp.add(s as usize) = v }
     }
-    /// `a + b` as a 32-bit address (`i32.add` wraps).
+    /// `a + b + c` as a 32-bit address (`i32.add` wraps).
     #[inline(always)]
-    pub fn idx(&self, a: S, b: S) -> u64 {
-        self.r32(a).wrapping_add(self.r32(b)) as u64
+    pub fn idx(&self, a: S, b: S, c: u32) -> u64 {
+        self.r32(a).wrapping_add(self.r32(b)).wrapping_add(c) as u64
     }
     /// Branch by `t` bytes relative to the next instruction.
     #[inline(always)]

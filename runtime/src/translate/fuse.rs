@@ -1,0 +1,123 @@
+//! Fused instructions that replace short sequences of just-emitted code (address arithmetic
+//! folded into loads, ...). Each fusion only looks back over instructions emitted for the
+//! current expression: no label may lie between them (see [`Translator::pc`]), so every path
+//! into the fused instruction ran the whole sequence.
+
+use super::{Instr, Loc, Remake, S, Translator};
+
+impl Translator {
+    /// Whether no branch lands after code index `i` (one may land on `i`).
+    fn straight_from(&self, i: usize) -> bool {
+        self.label <= i
+    }
+
+    /// A narrow or 32-bit load at offset 0 whose address is the just-computed top temporary
+    /// `a + b`, `x + imm`, or `(x + imm) + b` (either operand an `x + imm` emitted right before
+    /// the add): replace the arithmetic by one indexed load of `a + b + imm`, which wraps as
+    /// the `i32.add`s do. A memarg offset is added without wrapping, so those loads are not
+    /// fused.
+    #[inline(never)]
+    pub(super) fn fuse_address(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
+        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
+            Instr::Load32(..) => Instr::Load32Idx,
+            Instr::Load8U(..) => Instr::Load8UIdx,
+            Instr::Load8S32(..) => Instr::Load8SIdx,
+            Instr::Load16U(..) => Instr::Load16UIdx,
+            Instr::Load16S32(..) => Instr::Load16SIdx,
+            _ => return false,
+        };
+        let (n, len) = (self.stack.len(), self.code.len());
+        if offset != 0
+            || n == 0
+            || self.stack.get(n - 1) != Some(&Loc::Temp)
+            || !matches!(self.last, Some((i, _)) if i + 1 == len)
+        {
+            return false;
+        }
+        let t = self.slot(n - 1);
+        // The instructions to drop (from the end) and the address `a + b + c`.
+        let (drop, a, b, c) = match self.code.last().copied() {
+            Some(Instr::I32Add(d, a, b)) if d == t => match self.add_imm_before(len - 1, a, b) {
+                Some((i, x, y, c)) => (Some(i), x, y, c),
+                None => (None, a, b, 0),
+            },
+            Some(Instr::I32AddImm(d, x, c)) if d == t => match self.const_slot(0) {
+                Some(z) => (None, x, z, c as u32),
+                None => return false,
+            },
+            _ => return false,
+        };
+        // Drop the add (and the `x + imm` right before it).
+        let end = drop.unwrap_or(len - 1);
+        self.code.truncate(end);
+        self.offsets.truncate(end);
+        self.last = None;
+        self.pop_entry();
+        let d = self.dst();
+        self.emit_staged(g(d, a, b, c), Remake::MemIdx(g, a, b, c));
+        self.push_temp();
+        true
+    }
+
+    /// For the add at code index `at` (`a + b`, writing the top temporary): an `x + imm` that
+    /// computed either operand into its temporary slot right before the add. Returns its index
+    /// and the add as `x + y + imm`.
+    fn add_imm_before(&self, at: usize, a: S, b: S) -> Option<(usize, S, S, u32)> {
+        let n = self.stack.len();
+        // The operands were the temporaries at heights n-1 and n (when not locals/constants).
+        let i = at.checked_sub(1)?;
+        let &Instr::I32AddImm(d, x, c) = self.code.get(i)? else {
+            return None;
+        };
+        let y = if d == a && a == self.slot(n - 1) {
+            b
+        } else if d == b && b == self.slot(n) {
+            a
+        } else {
+            return None;
+        };
+        self.straight_from(i).then_some((i, x, y, c as u32))
+    }
+
+    /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` right before it, into
+    /// temporaries that die here: one [`Instr::I32DotLoad8S`]. It reads both addresses and `c`
+    /// before writing anything, so the loads must not write them. (The factors, two dead
+    /// temporaries the multiply popped, sit at two stack heights: distinct slots.)
+    pub(super) fn fuse_dot(&mut self) {
+        let &[
+            ..,
+            Instr::Load8S32(x, p, op),
+            Instr::Load8S32(y, q, oq),
+            Instr::I32MulAdd(d, a, b, c),
+        ] = &self.code[..]
+        else {
+            return;
+        };
+        let i = self.code.len() - 3;
+        let live = self.dst();
+        let dead = |s: S| s == d || s >= live;
+        if let (Ok(op), Ok(oq)) = (u8::try_from(op), u8::try_from(oq))
+            && a == x
+            && b == y
+            && dead(x)
+            && dead(y)
+            && q != x
+            && c != x
+            && c != y
+            && self.straight_from(i)
+        {
+            self.code.truncate(i);
+            self.offsets.truncate(i + 1);
+            self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
+            // A following `local.set` retargets it (through the `fn` that any 3-slot + u32
+            // instruction's remake calls).
+            let k = u32::from(c) | u32::from(op) << 16 | u32::from(oq) << 24;
+            self.last = Some((i, Remake::MemIdx(dot_into, p, q, k)));
+        }
+    }
+}
+
+/// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
+fn dot_into(d: S, p: S, q: S, k: u32) -> Instr {
+    Instr::I32DotLoad8S(d, p, q, k as S, (k >> 16) as u8, (k >> 24) as u8)
+}
