@@ -172,6 +172,7 @@ impl Instr {
             }
             MemoryFill(s0, s1, s2)
             | MemoryCopy(s0, s1, s2)
+            | AddBrLtU(s0, s1, s2, _)
             | I32Add(s0, s1, s2)
             | I32Sub(s0, s1, s2)
             | I32Mul(s0, s1, s2)
@@ -289,7 +290,8 @@ impl Instr {
             | BrLeS(_, _, x)
             | BrLeU(_, _, x)
             | BrGeS(_, _, x)
-            | BrGeU(_, _, x) => Some(x),
+            | BrGeU(_, _, x)
+            | AddBrLtU(_, _, _, x) => Some(x),
             _ => None,
         }
     }
@@ -307,7 +309,8 @@ impl Instr {
             | BrLeS(_, _, x)
             | BrLeU(_, _, x)
             | BrGeS(_, _, x)
-            | BrGeU(_, _, x) => *x = t,
+            | BrGeU(_, _, x)
+            | AddBrLtU(_, _, _, x) => *x = t,
             _ => {}
         }
     }

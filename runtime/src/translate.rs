@@ -239,6 +239,9 @@ impl Translator {
     /// index of the instruction that holds the branch target.
     fn emit_branch(&mut self, i: Instr) -> usize {
         let len = self.code.len();
+        if let Some(at) = self.fuse_add_branch(i) {
+            return at;
+        }
         if let Instr::BrNe(a, b, t) = i
             && self.label != len
             && let Some(&Instr::I32AddImm(x, y, c)) = self.code.last()

@@ -573,3 +573,64 @@ fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
         }
     }
 }
+
+/// Loop latches `x += y; if x <u n continue` (`AddBrLtU`), with the step, the bound or both
+/// being the counter itself, and counters that wrap: the iteration count and final value
+/// match the same loop in Rust (capped at 1000 iterations by a second counter).
+const LATCH: &str = r#"(module
+  (func (export "step") (param $x i32) (param $y i32) (param $n i32) (result i64) (local $k i32)
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (if (i32.ge_u (local.get $k) (i32.const 1000))
+        (then (return (i64.or (i64.shl (i64.extend_i32_u (local.get $k)) (i64.const 32))
+                              (i64.extend_i32_u (local.get $x))))))
+      (br_if $l (i32.lt_u (local.tee $x (i32.add (local.get $x) (local.get $y))) (local.get $n))))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $k)) (i64.const 32)) (i64.extend_i32_u (local.get $x))))
+  (func (export "self_step") (param $x i32) (param $y i32) (param $n i32) (result i64) (local $k i32)
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (if (i32.ge_u (local.get $k) (i32.const 1000))
+        (then (return (i64.or (i64.shl (i64.extend_i32_u (local.get $k)) (i64.const 32))
+                              (i64.extend_i32_u (local.get $x))))))
+      (br_if $l (i32.lt_u (local.tee $x (i32.add (local.get $x) (local.get $x))) (local.get $n))))
+    (i64.or (i64.shl (i64.extend_i32_u (local.get $k)) (i64.const 32)) (i64.extend_i32_u (local.get $x))))
+)"#;
+
+#[test]
+fn add_branch_latch_matches_plain_loop() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(LATCH).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let model = |mut x: u32, y: Option<u32>, n: u32| -> u64 {
+        let mut k = 0u32;
+        loop {
+            k += 1;
+            if k >= 1000 {
+                break;
+            }
+            x = x.wrapping_add(y.unwrap_or(x));
+            if x >= n {
+                break;
+            }
+        }
+        (u64::from(k) << 32) | u64::from(x)
+    };
+    let vals = [0u32, 1, 3, 7, 100, 0x7fff_ffff, 0xffff_fff0, u32::MAX];
+    for (name, self_step) in [("step", false), ("self_step", true)] {
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i64>(&store, name)
+            .unwrap();
+        for &x in &vals {
+            for &y in &vals {
+                for &n in &vals {
+                    let got = f.call(&mut store, (x as i32, y as i32, n as i32)).unwrap();
+                    let want = model(x, (!self_step).then_some(y), n);
+                    assert_eq!(got as u64, want, "{name}({x}, {y}, {n})");
+                }
+            }
+        }
+    }
+}

@@ -79,7 +79,7 @@ const FIXTURE: &str = r#"(module
             (f64.convert_i32_s (local.get 0))))
 
   (func (export "run") (param $n i32) (result i64)
-    (local $i i32) (local $x i32) (local $y i32) (local $t i32) (local $p i32) (local $q i32)
+    (local $i i32) (local $x i32) (local $y i32) (local $t i32) (local $p i32) (local $q i32) (local $s i32)
     (local $X i64) (local $Y i64) (local $acc i64)
     (local $f f32) (local $g f32) (local $d f64) (local $e f64)
     (local.set $acc (i64.const 0x0123456789abcdef))
@@ -344,6 +344,11 @@ const FIXTURE: &str = r#"(module
         (local.set $x (i32.add (i32.rotl (local.get $x) (i32.const 5)) (local.get $t)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br_if $inner (i32.ne (local.get $t) (i32.const 3))))
+      (local.set $s (i32.or (i32.and (local.get $i) (i32.const 3)) (i32.const 1)))
+      (local.set $t (i32.const 0))
+      (loop $inner2
+        (local.set $x (i32.xor (local.get $x) (local.get $t)))
+        (br_if $inner2 (i32.lt_u (local.tee $t (i32.add (local.get $t) (local.get $s))) (i32.const 7))))
 
       ;; ---- fold everything into the checksum; the latch ----
       (local.set $acc (call $mix (local.get $acc) (local.get $x)))
@@ -756,6 +761,15 @@ fn model(n: u32) -> u64 {
                 break;
             }
         }
+        let s = (i & 3) | 1;
+        t = 0;
+        loop {
+            x ^= t;
+            t = t.wrapping_add(s);
+            if t >= 7 {
+                break;
+            }
+        }
 
         // checksum, latch
         acc = acc.rotate_left(5) ^ u64::from(x); // $mix
@@ -830,6 +844,10 @@ const REACHED: &[(&str, &str)] = &[
     ("Br", "(br $bt2)"),
     ("BrIfNez", "(br_if $k10 (i32.and"),
     ("BrIfEqz", "(br_if $k11 (i32.eqz"),
+    (
+        "AddBrLtU",
+        "(br_if $inner2 (i32.lt_u (local.tee $t (i32.add (local.get $t) (local.get $s))) (i32.const 7)))",
+    ),
     (
         "AddBrNe",
         "(br_if $inner (i32.ne (local.get $t) (i32.const 3)))",

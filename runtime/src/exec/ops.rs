@@ -153,6 +153,12 @@ macro_rules! for_each_instr {
                 vm.w(x, v as u64);
                 vm.branch_if(v != vm.r32(n), t)
             },
+            /// `x = x + y; if x <u n goto target`: a loop latch stepping by a slot.
+            AddBrLtU(x: S, y: S, n: S, t: T) |vm| {
+                let v = vm.r32(x).wrapping_add(vm.r32(y));
+                vm.w(x, v as u64);
+                vm.branch_if(v < vm.r32(n), t)
+            },
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),

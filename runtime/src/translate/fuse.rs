@@ -115,6 +115,26 @@ impl Translator {
             self.last = Some((i, Remake::MemIdx(dot_into, p, q, k)));
         }
     }
+
+    /// `x <u n` branching right after `x = x + y` (in place, no label between): one
+    /// [`Instr::AddBrLtU`], a loop latch stepping by a slot. Returns the index of the
+    /// instruction that holds the branch target.
+    pub(super) fn fuse_add_branch(&mut self, i: Instr) -> Option<usize> {
+        let len = self.code.len();
+        let Instr::BrLtU(a, n, t) = i else {
+            return None;
+        };
+        let Some(&Instr::I32Add(x, x2, y)) = self.code.last() else {
+            return None;
+        };
+        if x != x2 || a != x || !self.straight_from(len - 1) {
+            return None;
+        }
+        let last = self.code.last_mut()?;
+        *last = Instr::AddBrLtU(x, y, n, t);
+        self.last = None;
+        Some(len - 1)
+    }
 }
 
 /// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
