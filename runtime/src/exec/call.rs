@@ -163,7 +163,8 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
 
 /// Make frame `top` the running one: its function, instance and memory, and the registers to
 /// continue it with. Checks everything the executor's unchecked accesses rely on.
-#[inline]
+#[cfg_attr(embwit_threaded, inline)]
+#[cfg_attr(not(embwit_threaded), inline(never))]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
     let (funcs, instances) = (cx.funcs, cx.instances);
     let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(top.func as usize) else {

@@ -62,7 +62,8 @@ pub(crate) enum Exit {
 /// Set up the frame of wasm function `func` at `base` (its arguments are written after): check
 /// the call depth and value stack limits, make room, zero the declared locals, copy the
 /// constants below `base`, and push the frame record.
-#[inline]
+#[cfg_attr(embwit_threaded, inline)]
+#[cfg_attr(not(embwit_threaded), inline(never))]
 pub(crate) fn push_frame(
     ex: &mut Exec,
     limits: &Limits,
