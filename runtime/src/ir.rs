@@ -17,9 +17,35 @@ pub(crate) type S = u16;
 /// translating; `Translator::finish` converts them).
 pub(crate) type T = u32;
 
-/// Declares [`Instr`] from the instruction list in [`crate::exec::ops`].
+/// Calls `$f` on a field of type `S` (a slot operand); other fields are not slots.
+#[cfg(test)]
+macro_rules! visit_slot {
+    (S, $x:ident, $f:ident) => {
+        $f($x)
+    };
+    ($t:ident, $x:ident, $f:ident) => {
+        let _ = $x;
+    };
+}
+/// `Some(field)` for the field of type `T` (a branch target), else `None`: takes
+/// `type name` pairs.
+#[cfg(test)]
+macro_rules! target_of {
+    () => {
+        None
+    };
+    (T $x:ident $($rest:tt)*) => {
+        Some($x)
+    };
+    ($t:ident $x:ident $($rest:tt)*) => {
+        target_of!($($rest)*)
+    };
+}
+
+/// Declares [`Instr`] from the instruction list in [`crate::exec::ops`], with the operand roles
+/// the translator checks and rewrites: slot operands (type `S`) and branch targets (type `T`).
 macro_rules! declare_instr {
-    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ty),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
+    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// One IR instruction. `#[repr(u16)]`: the threaded executor reads the tag to find the
         /// handler. Variants are tuple-like so their constructors double as plain `fn` values
         /// for the translator's operator tables.
@@ -31,6 +57,34 @@ macro_rules! declare_instr {
         /// Number of [`Instr`] variants.
         #[cfg_attr(not(embwit_threaded), allow(dead_code))]
         pub(crate) const INSTR_COUNT: usize = [$(stringify!($name)),*].len();
+
+        /// The operand roles again, derived from the field types (`S`: slot, `T`: branch
+        /// target), and one sample of every instruction: the tests check the hand-written
+        /// [`Instr::for_each_slot`] and [`Instr::target`] against them, so an instruction added
+        /// to the list cannot escape the translator's slot checks.
+        #[cfg(test)]
+        impl Instr {
+            #[allow(unused_variables)]
+            pub(crate) fn slots_by_type(&mut self, mut f: impl FnMut(&mut S)) {
+                match self {
+                    $( Instr::$name $(( $($f),* ))? => { $($( visit_slot!($t, $f, f); )*)? } )*
+                }
+            }
+            #[allow(unused_variables)]
+            pub(crate) fn target_by_type(&self) -> Option<T> {
+                match *self {
+                    $( Instr::$name $(( $($f),* ))? => target_of!($($($t $f)*)?), )*
+                }
+            }
+            /// Every variant, its fields numbered 1, 2, ... in order.
+            pub(crate) fn samples() -> alloc::vec::Vec<Instr> {
+                alloc::vec![$( {
+                    #[allow(unused_mut, unused_variables)]
+                    let mut k = 0u8;
+                    Instr::$name $(( $({ let _ = stringify!($f); k += 1; k as $t }),* ))?
+                } ),*]
+            }
+        }
     };
 }
 crate::exec::ops::for_each_instr!(declare_instr);
@@ -351,6 +405,31 @@ pub(crate) struct CompiledFunc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `S` field is visited as a slot and every `T` field is the branch target, for
+    /// every instruction: the executor's unchecked slot accesses and relative branches rely on
+    /// `Translator::finish` seeing all of them.
+    #[test]
+    fn operand_roles_match_the_field_types() {
+        let samples = Instr::samples();
+        assert_eq!(samples.len(), INSTR_COUNT);
+        for ins in samples {
+            let (mut a, mut b) = (ins, ins);
+            let (mut x, mut y) = (alloc::vec::Vec::new(), alloc::vec::Vec::new());
+            a.for_each_slot(|s| x.push(*s));
+            b.slots_by_type(|s| y.push(*s));
+            assert_eq!(x, y, "slots of {ins:?}");
+            assert_eq!(ins.target(), ins.target_by_type(), "target of {ins:?}");
+            let mut a = ins;
+            a.set_target(99);
+            if ins.target_by_type().is_some() {
+                assert_eq!(a.target(), Some(99), "set_target of {ins:?}");
+            } else {
+                let unchanged = alloc::format!("{a:?}") == alloc::format!("{ins:?}");
+                assert!(unchanged, "set_target of {ins:?}");
+            }
+        }
+    }
 
     #[test]
     fn relative_byte_targets_read_back_as_indices() {

@@ -10,7 +10,7 @@ use crate::ir::Instr;
 use crate::trap::TrapCode;
 
 macro_rules! match_loop {
-    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ty),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
+    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// Run from `regs.ip` until a body exits (the outcome is in `cx.out`).
         #[allow(unused_variables, clippy::unnecessary_cast)]
         pub(super) fn run(mut regs: Vm<'_, '_>) {

@@ -20,7 +20,7 @@ use crate::trap::TrapCode;
 type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Cx<'_>);
 
 macro_rules! handlers {
-    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ty),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
+    ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// One handler per instruction, in tag order (the order of [`Instr`]'s variants).
         static HANDLERS: [Handler; INSTR_COUNT] = [$(handler::$name),*];
 
