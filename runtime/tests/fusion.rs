@@ -3,6 +3,55 @@
 
 use embwit_runtime::*;
 
+/// Instantiates the text module `src` (no imports).
+fn instantiate(src: &str) -> (Store<()>, Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(src).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, inst)
+}
+
+/// Calls export `name` with each of `args` and compares with `model`: `Some(v)` is the
+/// result, `None` an out-of-bounds trap.
+fn check<P: WasmParams + Copy + std::fmt::Debug>(
+    store: &mut Store<()>,
+    inst: &Instance,
+    name: &str,
+    args: impl IntoIterator<Item = P>,
+    model: impl Fn(P) -> Option<i32>,
+) {
+    let f = inst.get_typed_func::<P, i32>(&*store, name).unwrap();
+    for a in args {
+        let got = f.call(&mut *store, a);
+        match model(a) {
+            Some(v) => assert_eq!(got.unwrap(), v, "{name}{a:?}"),
+            None => assert_eq!(
+                got.unwrap_err().code(),
+                Some(TrapCode::MemoryOutOfBounds),
+                "{name}{a:?}"
+            ),
+        }
+    }
+}
+
+/// Every `(a, b)` of `vals`.
+fn pairs(vals: &[i32]) -> Vec<(i32, i32)> {
+    vals.iter()
+        .flat_map(|&a| vals.iter().map(move |&b| (a, b)))
+        .collect()
+}
+
+/// Every `(a, b, c)` with `a` and `b` from `vals` and `c` from `thirds`.
+fn triples(vals: &[i32], thirds: &[i32]) -> Vec<(i32, i32, i32)> {
+    let ab = pairs(vals);
+    ab.iter()
+        .flat_map(|&(a, b)| thirds.iter().map(move |&c| (a, b, c)))
+        .collect()
+}
+
 const SRC: &str = r#"(module
   ;; product on top: c + a*b
   (func (export "top") (param i32 i32 i32) (result i32)
@@ -46,12 +95,7 @@ fn dot(a: i32, b: i32, c: i32) -> i32 {
 
 #[test]
 fn mul_add_fusion_matches_plain_arithmetic() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(SRC);
     type F = fn(i32, i32, i32) -> i32;
     let cases: [(&str, F); 6] = [
         ("top", |a, b, c| c.wrapping_add(a.wrapping_mul(b))),
@@ -67,20 +111,10 @@ fn mul_add_fusion_matches_plain_arithmetic() {
     ];
     let vals = [0, 1, -1, 7, 65_537, i32::MAX, i32::MIN, 0x1234_5678];
     for (name, expect) in cases {
-        let f = inst
-            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
-            .unwrap();
-        for &a in &vals {
-            for &b in &vals {
-                for &c in &vals[..4] {
-                    assert_eq!(
-                        f.call(&mut store, (a, b, c)).unwrap(),
-                        expect(a, b, c),
-                        "{name}({a}, {b}, {c})"
-                    );
-                }
-            }
-        }
+        let args = triples(&vals, &vals[..4]);
+        check(&mut store, &inst, name, args, |(a, b, c)| {
+            Some(expect(a, b, c))
+        });
     }
 }
 
@@ -131,12 +165,7 @@ fn load_le(a: i32, b: i32, off: u64, n: u64) -> Option<u32> {
 
 #[test]
 fn indexed_loads_match_plain_loads() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(LOADS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(LOADS);
     type F = fn(i32, i32) -> Option<i32>;
     let cases: [(&str, F); 9] = [
         ("imm_s8", |a, _| {
@@ -157,22 +186,7 @@ fn indexed_loads_match_plain_loads() {
     ];
     let vals = [0, 1, 2, 5, 9, -1, -3, 65_530, 65_535, i32::MAX, i32::MIN];
     for (name, expect) in cases {
-        let f = inst
-            .get_typed_func::<(i32, i32), i32>(&store, name)
-            .unwrap();
-        for &a in &vals {
-            for &b in &vals {
-                let got = f.call(&mut store, (a, b));
-                match expect(a, b) {
-                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
-                    None => assert_eq!(
-                        got.unwrap_err().code(),
-                        Some(TrapCode::MemoryOutOfBounds),
-                        "{name}({a}, {b})"
-                    ),
-                }
-            }
-        }
+        check(&mut store, &inst, name, pairs(&vals), |(a, b)| expect(a, b));
     }
 }
 
@@ -218,12 +232,7 @@ const LOOPS: &str = r#"(module
 
 #[test]
 fn counted_loop_latches_match_plain_loops() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(LOOPS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(LOOPS);
     let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {
         inst.get_typed_func::<(i32, i32), i32>(&*store, name)
             .unwrap()
@@ -283,12 +292,7 @@ const IMM_LOADS: &str = r#"(module
 
 #[test]
 fn indexed_loads_with_immediates_match_plain_loads() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(IMM_LOADS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(IMM_LOADS);
     type F = fn(i32, i32) -> Option<i32>;
     let cases: [(&str, F); 8] = [
         ("lower_u8", |a, b| {
@@ -333,22 +337,7 @@ fn indexed_loads_with_immediates_match_plain_loads() {
         i32::MIN,
     ];
     for (name, expect) in cases {
-        let f = inst
-            .get_typed_func::<(i32, i32), i32>(&store, name)
-            .unwrap();
-        for &a in &vals {
-            for &b in &vals {
-                let got = f.call(&mut store, (a, b));
-                match expect(a, b) {
-                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
-                    None => assert_eq!(
-                        got.unwrap_err().code(),
-                        Some(TrapCode::MemoryOutOfBounds),
-                        "{name}({a}, {b})"
-                    ),
-                }
-            }
-        }
+        check(&mut store, &inst, name, pairs(&vals), |(a, b)| expect(a, b));
     }
 }
 
@@ -423,12 +412,7 @@ fn dot_pairs(a: i32, b: i32, n: i32) -> Option<i32> {
 
 #[test]
 fn int8_dot_steps_match_plain_arithmetic() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(DOT_LOADS).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(DOT_LOADS);
     type F = fn(i32, i32, i32) -> Option<i32>;
     let cases: [(&str, F); 8] = [
         ("top", |a, b, c| {
@@ -470,24 +454,8 @@ fn int8_dot_steps_match_plain_arithmetic() {
         i32::MIN,
     ];
     for (name, expect) in cases {
-        let f = inst
-            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
-            .unwrap();
-        for &a in &vals {
-            for &b in &vals {
-                for c in [0, -7, i32::MAX, i32::MIN, 5] {
-                    let got = f.call(&mut store, (a, b, c));
-                    match expect(a, b, c) {
-                        Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b}, {c})"),
-                        None => assert_eq!(
-                            got.unwrap_err().code(),
-                            Some(TrapCode::MemoryOutOfBounds),
-                            "{name}({a}, {b}, {c})"
-                        ),
-                    }
-                }
-            }
-        }
+        let args = triples(&vals, &[0, -7, i32::MAX, i32::MIN, 5]);
+        check(&mut store, &inst, name, args, |(a, b, c)| expect(a, b, c));
     }
 }
 
@@ -522,12 +490,7 @@ const MAC: &str = r#"(module
 
 #[test]
 fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(MAC).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(MAC);
     let s8 = |addr: u64| mem_byte(addr).map(|b| b as i8 as i32);
     let u8_ = |addr: u64| mem_byte(addr).map(|b| b as i32);
     type F =
@@ -554,23 +517,10 @@ fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
     ];
     let addrs = [0, 1, 3, 7, 15, 65_535, 65_534, 65_280, -1, i32::MIN];
     for (name, expect) in cases {
-        let f = inst
-            .get_typed_func::<(i32, i32, i32), i32>(&store, name)
-            .unwrap();
-        for &x in &addrs {
-            for &y in &addrs {
-                for c in [0, -5, i32::MAX] {
-                    let got = f.call(&mut store, (x, y, c));
-                    match expect(&s8, &u8_, x, y, c) {
-                        Some(v) => assert_eq!(got.unwrap(), v, "{name}({x}, {y}, {c})"),
-                        None => {
-                            let e = got.expect_err(name);
-                            assert_eq!(e.code(), Some(TrapCode::MemoryOutOfBounds), "{name}");
-                        }
-                    }
-                }
-            }
-        }
+        let args = triples(&addrs, &[0, -5, i32::MAX]);
+        check(&mut store, &inst, name, args, |(x, y, c)| {
+            expect(&s8, &u8_, x, y, c)
+        });
     }
 }
 
@@ -598,12 +548,7 @@ const LATCH: &str = r#"(module
 
 #[test]
 fn add_branch_latch_matches_plain_loop() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(LATCH).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = instantiate(LATCH);
     let model = |mut x: u32, y: Option<u32>, n: u32| -> u64 {
         let mut k = 0u32;
         loop {

@@ -16,10 +16,25 @@ pub(crate) fn range(start: u32, len: u32, size: usize) -> Option<core::ops::Rang
     Some(start as usize..end as usize)
 }
 
-/// Copy `n` items from `src[s..]` to `dst[d..]` (two different buffers), checked.
-fn copy_across<T: Copy>(src: &[T], s: u32, dst: &mut [T], d: u32, n: u32) -> Option<()> {
-    let (sr, dr) = (range(s, n, src.len())?, range(d, n, dst.len())?);
-    dst.get_mut(dr)?.copy_from_slice(src.get(sr)?);
+/// Copy `n` items from buffer `from.0` at `from.1` to buffer `to.0` at `to.1` (buffers of
+/// `owners`, got through `items`; the same buffer or two, ranges may overlap), checked.
+fn copy_between<O, T: Copy>(
+    owners: &mut [O],
+    items: fn(&mut O) -> &mut Vec<T>,
+    to: (usize, u32),
+    from: (usize, u32),
+    n: u32,
+) -> Option<()> {
+    if to.0 == from.0 {
+        let v = items(owners.get_mut(to.0)?);
+        let (sr, dr) = (range(from.1, n, v.len())?, range(to.1, n, v.len())?);
+        v.copy_within(sr, dr.start);
+    } else {
+        let [src, dst] = owners.get_disjoint_mut([from.0, to.0]).ok()?;
+        let (src, dst) = (items(src), items(dst));
+        let (sr, dr) = (range(from.1, n, src.len())?, range(to.1, n, dst.len())?);
+        dst.get_mut(dr)?.copy_from_slice(src.get(sr)?);
+    }
     Some(())
 }
 
@@ -103,17 +118,8 @@ impl Cx<'_> {
     /// `table.copy` (`extra[x]`: dst table, `extra[x + 1]`: src table).
     pub fn table_copy(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
         let (dt, st) = (self.table(self.extra(x)), self.table(self.extra(x + 1)));
-        let oob = TrapCode::TableOutOfBounds;
-        if dt == st {
-            let tab = self.tables.get_mut(dt).ok_or(oob)?;
-            let size = tab.elems.len();
-            let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
-            tab.elems.copy_within(sr, dr.start);
-        } else {
-            let [from, to] = self.tables.get_disjoint_mut([st, dt]).map_err(|_| oob)?;
-            copy_across(&from.elems, s, &mut to.elems, d, n).ok_or(oob)?;
-        }
-        Ok(())
+        copy_between(self.tables, |t| &mut t.elems, (dt, d), (st, s), n)
+            .ok_or(TrapCode::TableOutOfBounds)
     }
     /// `table.init` (`extra[x]`: elem segment, `extra[x + 1]`: table).
     pub fn table_init(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
@@ -169,16 +175,7 @@ impl Cx<'_> {
                 .unwrap_or(u32::MAX) as usize
         };
         let (dm, sm) = (mem_of(self, x), mem_of(self, x + 1));
-        if dm == sm {
-            let m = self.memories.get_mut(dm).ok_or(oob)?;
-            let size = m.data.len();
-            let (sr, dr) = (range(s, n, size).ok_or(oob)?, range(d, n, size).ok_or(oob)?);
-            m.data.copy_within(sr, dr.start);
-        } else {
-            let [from, to] = self.memories.get_disjoint_mut([sm, dm]).map_err(|_| oob)?;
-            copy_across(&from.data, s, &mut to.data, d, n).ok_or(oob)?;
-        }
-        Ok(())
+        copy_between(self.memories, |m| &mut m.data, (dm, d), (sm, s), n).ok_or(oob)
     }
 }
 
