@@ -16,6 +16,12 @@ pub(crate) fn range(start: u32, len: u32, size: usize) -> Option<core::ops::Rang
     Some(start as usize..end as usize)
 }
 
+/// The store index that an instance's index space `map` gives module index `i`, or an index
+/// no store vector has (so lookups fail, never panic).
+pub(crate) fn store_index(map: &[u32], i: u32) -> usize {
+    map.get(i as usize).copied().unwrap_or(u32::MAX) as usize
+}
+
 /// Copy `n` items from buffer `from.0` at `from.1` to buffer `to.0` at `to.1` (buffers of
 /// `owners`, got through `items`; the same buffer or two, ranges may overlap), checked.
 fn copy_between<O, T: Copy>(
@@ -47,11 +53,7 @@ impl Cx<'_> {
     }
     /// Store index of table `t` (module index).
     fn table(&self, t: u32) -> usize {
-        self.inst
-            .tables
-            .get(t as usize)
-            .copied()
-            .unwrap_or(u32::MAX) as usize
+        store_index(&self.inst.tables, t)
     }
     fn extra(&self, i: u32) -> u32 {
         self.code.extra.get(i as usize).copied().unwrap_or(u32::MAX)
@@ -126,13 +128,10 @@ impl Cx<'_> {
         let oob = TrapCode::TableOutOfBounds;
         let seg = self.extra(x);
         let ti = self.table(self.extra(x + 1));
-        let ei = self
-            .inst
+        let elem = self
             .elems
-            .get(seg as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        let elem = self.elems.get(ei as usize).ok_or(oob)?;
+            .get(store_index(&self.inst.elems, seg))
+            .ok_or(oob)?;
         let items = elem.get(range(s, n, elem.len()).ok_or(oob)?).ok_or(oob)?;
         let tab = self.tables.get_mut(ti).ok_or(oob)?;
         let dr = range(d, n, tab.elems.len()).ok_or(oob)?;
@@ -140,24 +139,12 @@ impl Cx<'_> {
         Ok(())
     }
     pub fn elem_drop(&mut self, seg: u32) {
-        let ei = self
-            .inst
-            .elems
-            .get(seg as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        if let Some(e) = self.elems.get_mut(ei as usize) {
+        if let Some(e) = self.elems.get_mut(store_index(&self.inst.elems, seg)) {
             *e = Vec::new();
         }
     }
     pub fn data_drop(&mut self, seg: u32) {
-        let di = self
-            .inst
-            .datas
-            .get(seg as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        if let Some(x) = self.datas.get_mut(di as usize) {
+        if let Some(x) = self.datas.get_mut(store_index(&self.inst.datas, seg)) {
             *x = Rc::from(&[][..]);
         }
     }
@@ -166,14 +153,7 @@ impl Cx<'_> {
     #[inline(never)]
     pub fn memory_copy_multi(&mut self, d: u32, s: u32, n: u32, x: u32) -> Result<(), TrapCode> {
         let oob = TrapCode::MemoryOutOfBounds;
-        let mem_of = |cx: &Self, i: u32| -> usize {
-            let m = cx.extra(i);
-            cx.inst
-                .memories
-                .get(m as usize)
-                .copied()
-                .unwrap_or(u32::MAX) as usize
-        };
+        let mem_of = |cx: &Self, i: u32| store_index(&cx.inst.memories, cx.extra(i));
         let (dm, sm) = (mem_of(self, x), mem_of(self, x + 1));
         copy_between(self.memories, |m| &mut m.data, (dm, d), (sm, s), n).ok_or(oob)
     }

@@ -3,6 +3,7 @@
 
 use core::ptr::{self, NonNull};
 
+use super::bulk::store_index;
 use super::vm::{Cx, Regs, trap_at};
 use super::{Exec, Exit, Frame, push_frame};
 use crate::ir::{Instr, S};
@@ -119,7 +120,7 @@ fn enter_host(
 fn switch_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
     cx.inst = inst;
     cx.inst_idx = idx;
-    cx.mem_idx = inst.memories.first().copied().unwrap_or(u32::MAX) as usize;
+    cx.mem_idx = store_index(&inst.memories, 0);
 }
 
 /// Pop the running frame (at `fp`), copying its `n` results from slot `src` to the caller, and

@@ -173,7 +173,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         code,
         inst,
         inst_idx,
-        mem_idx: inst.memories.first().copied().unwrap_or(u32::MAX) as usize,
+        mem_idx: bulk::store_index(&inst.memories, 0),
         out: Ok(Exit::Done),
     };
     if let Some((ip, fp)) = call::resume(&mut cx, top) {

@@ -11,7 +11,7 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::ptr::{self, NonNull};
 
-use super::bulk::range;
+use super::bulk::{range, store_index};
 use super::call::{enter, leave};
 use super::{Exec, Exit};
 use crate::engine::Limits;
@@ -43,7 +43,7 @@ pub(crate) struct Cx<'a> {
     pub code: &'a CompiledFunc,
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
-    /// Store index of the current memory (`usize::MAX`: none).
+    /// Store index of the current memory (out of range: no memory).
     pub mem_idx: usize,
     /// Why execution stopped (valid once a body returned [`Flow::Exit`]).
     pub out: Result<Exit, Trap>,
@@ -198,18 +198,8 @@ impl Vm<'_, '_> {
     #[inline(always)]
     pub fn memory_init(&mut self, d: u32, s: u32, n: u32, seg: u32) -> Result<(), TrapCode> {
         let d = self.span(d, n)?;
-        let di = self
-            .cx
-            .inst
-            .datas
-            .get(seg as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        let data = self
-            .cx
-            .datas
-            .get(di as usize)
-            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        let di = store_index(&self.cx.inst.datas, seg);
+        let data = self.cx.datas.get(di).ok_or(TrapCode::MemoryOutOfBounds)?;
         let src = range(s, n, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         let src = data.get(src).ok_or(TrapCode::MemoryOutOfBounds)?;
         // SAFETY: `[d, d + n)` is inside the current memory (`span`), `src` has `n` bytes, and a
@@ -236,8 +226,7 @@ impl Vm<'_, '_> {
     pub fn use_mem(&mut self, m: u32) -> Flow {
         #[cfg(feature = "multi-memory")]
         {
-            let idx = self.cx.inst.memories.get(m as usize).copied();
-            self.cx.mem_idx = idx.unwrap_or(u32::MAX) as usize;
+            self.cx.mem_idx = store_index(&self.cx.inst.memories, m);
             self.reload_mem();
             Flow::Next
         }
