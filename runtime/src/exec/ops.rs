@@ -10,71 +10,91 @@
 //! Operands of type `S` are frame slots; `T` fields are branch offsets in bytes from the next
 //! instruction (see `Translator::finish`).
 
-/// `dst = f(a, b)` over i32 operands.
-macro_rules! i32b {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = ($vm.r32($a), $vm.r32($b));
-        $vm.w($d, ($e) as u32 as u64);
+/// A value of one of the cell's types (`u32`/`i32`: zero-extended, `u64`/`i64`, `f32`/`f64`
+/// bits, `bool`: 0 or 1): how instruction bodies read and write slots.
+pub(crate) trait Cell: Sized {
+    fn get(cell: u64) -> Self;
+    fn put(self) -> u64;
+}
+macro_rules! cell_ints {
+    ($($t:ty),*) => {$(
+        impl Cell for $t {
+            #[inline(always)]
+            fn get(cell: u64) -> Self {
+                cell as $t
+            }
+            #[inline(always)]
+            fn put(self) -> u64 {
+                self as u32 as u64
+            }
+        }
+    )*};
+}
+cell_ints!(u32, i32);
+impl Cell for u64 {
+    #[inline(always)]
+    fn get(cell: u64) -> Self {
+        cell
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self
+    }
+}
+impl Cell for i64 {
+    #[inline(always)]
+    fn get(cell: u64) -> Self {
+        cell as i64
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self as u64
+    }
+}
+impl Cell for f32 {
+    #[inline(always)]
+    fn get(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+impl Cell for f64 {
+    #[inline(always)]
+    fn get(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self.to_bits()
+    }
+}
+impl Cell for bool {
+    #[inline(always)]
+    fn get(cell: u64) -> Self {
+        cell != 0
+    }
+    #[inline(always)]
+    fn put(self) -> u64 {
+        self as u64
+    }
+}
+
+/// `dst = f(a, b)` with both operands read as `$t`; the result is written as its own type.
+macro_rules! bin {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, $t:ty, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = (<$t as Cell>::get($vm.r($a)), <$t as Cell>::get($vm.r($b)));
+        $vm.w($d, Cell::put($e));
         Flow::Next
     }};
 }
-/// `dst = f(a, b)` over i64 operands.
-macro_rules! i64b {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = ($vm.r($a), $vm.r($b));
-        $vm.w($d, ($e) as u64);
-        Flow::Next
-    }};
-}
-/// `dst = f(a, b)` over f32 operands; `$out` converts the result to a cell.
-macro_rules! f32b {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = (f32::from_bits($vm.r32($a)), f32::from_bits($vm.r32($b)));
-        $vm.w($d, (($e) as f32).to_bits() as u64);
-        Flow::Next
-    }};
-}
-/// `dst = a <cmp> b` over f32 operands.
-macro_rules! f32c {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = (f32::from_bits($vm.r32($a)), f32::from_bits($vm.r32($b)));
-        $vm.w($d, ($e) as u64);
-        Flow::Next
-    }};
-}
-macro_rules! f64b {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = (f64::from_bits($vm.r($a)), f64::from_bits($vm.r($b)));
-        $vm.w($d, (($e) as f64).to_bits());
-        Flow::Next
-    }};
-}
-macro_rules! f64c {
-    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
-        let ($x, $y) = (f64::from_bits($vm.r($a)), f64::from_bits($vm.r($b)));
-        $vm.w($d, ($e) as u64);
-        Flow::Next
-    }};
-}
-/// `dst = f(a)` over the raw cell.
+/// `dst = f(a)` with the operand read as `$t`.
 macro_rules! un {
-    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
-        let $x = $vm.r($a);
-        $vm.w($d, $e);
-        Flow::Next
-    }};
-}
-macro_rules! f32u {
-    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
-        let $x = f32::from_bits($vm.r32($a));
-        $vm.w($d, (($e) as f32).to_bits() as u64);
-        Flow::Next
-    }};
-}
-macro_rules! f64u {
-    ($vm:ident, $d:ident, $a:ident, |$x:ident| $e:expr) => {{
-        let $x = f64::from_bits($vm.r($a));
-        $vm.w($d, (($e) as f64).to_bits());
+    ($vm:ident, $d:ident, $a:ident, $t:ty, |$x:ident| $e:expr) => {{
+        let $x = <$t as Cell>::get($vm.r($a));
+        $vm.w($d, Cell::put($e));
         Flow::Next
     }};
 }
@@ -131,7 +151,7 @@ macro_rules! done {
     }};
 }
 
-pub(crate) use {br_cmp, conv, done, f32b, f32c, f32u, f64b, f64c, f64u, i32b, i64b, ld, st, un};
+pub(crate) use {bin, br_cmp, conv, done, ld, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -363,9 +383,9 @@ macro_rules! for_each_instr {
                     _ => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
-            I32Add(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
-            I32Sub(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
-            I32Mul(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),
+            I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
+            I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),
+            I32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_mul(y)),
             I32DivS(d: S, a: S, b: S) |vm| {
                 let (x, y) = (vm.r32(a) as i32, vm.r32(b) as i32);
                 if y == 0 {
@@ -400,35 +420,35 @@ macro_rules! for_each_instr {
                 }
                 None => vm.trap(TrapCode::IntegerDivisionByZero),
             },
-            I32And(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x & y),
-            I32Or(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x | y),
-            I32Xor(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x ^ y),
-            I32Shl(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_shl(y)),
-            I32ShrS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32).wrapping_shr(y)),
-            I32ShrU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.wrapping_shr(y)),
-            I32Rotl(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.rotate_left(y & 31)),
-            I32Rotr(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x.rotate_right(y & 31)),
-            I32Eq(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x == y),
-            I32Ne(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x != y),
-            I32LtS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) < (y as i32)),
-            I32LtU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x < y),
-            I32GtS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) > (y as i32)),
-            I32GtU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x > y),
-            I32LeS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) <= (y as i32)),
-            I32LeU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x <= y),
-            I32GeS(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| (x as i32) >= (y as i32)),
-            I32GeU(d: S, a: S, b: S) |vm| i32b!(vm, d, a, b, |x, y| x >= y),
-            I32Eqz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 == 0) as u64),
-            I32Clz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).leading_zeros() as u64),
-            I32Ctz(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).trailing_zeros() as u64),
-            I32Popcnt(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32).count_ones() as u64),
-            I32Extend8S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u8 as i8 as i32 as u32 as u64),
-            I32Extend16S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u16 as i16 as i32 as u32 as u64),
+            I32And(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x & y),
+            I32Or(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x | y),
+            I32Xor(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x ^ y),
+            I32Shl(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_shl(y)),
+            I32ShrS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| (x as i32).wrapping_shr(y)),
+            I32ShrU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_shr(y)),
+            I32Rotl(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.rotate_left(y & 31)),
+            I32Rotr(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.rotate_right(y & 31)),
+            I32Eq(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x == y),
+            I32Ne(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x != y),
+            I32LtS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| (x as i32) < (y as i32)),
+            I32LtU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x < y),
+            I32GtS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| (x as i32) > (y as i32)),
+            I32GtU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x > y),
+            I32LeS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| (x as i32) <= (y as i32)),
+            I32LeU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x <= y),
+            I32GeS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| (x as i32) >= (y as i32)),
+            I32GeU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x >= y),
+            I32Eqz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 == 0) as u64),
+            I32Clz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32).leading_zeros() as u64),
+            I32Ctz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32).trailing_zeros() as u64),
+            I32Popcnt(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32).count_ones() as u64),
+            I32Extend8S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u8 as i8 as i32 as u32 as u64),
+            I32Extend16S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u16 as i16 as i32 as u32 as u64),
 
             // ---- i64 ----
-            I64Add(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_add(y)),
-            I64Sub(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_sub(y)),
-            I64Mul(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_mul(y)),
+            I64Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.wrapping_add(y)),
+            I64Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.wrapping_sub(y)),
+            I64Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.wrapping_mul(y)),
             I64DivS(d: S, a: S, b: S) |vm| {
                 let (x, y) = (vm.r(a) as i64, vm.r(b) as i64);
                 if y == 0 {
@@ -463,87 +483,87 @@ macro_rules! for_each_instr {
                 }
                 None => vm.trap(TrapCode::IntegerDivisionByZero),
             },
-            I64And(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x & y),
-            I64Or(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x | y),
-            I64Xor(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x ^ y),
-            I64Shl(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_shl(y as u32)),
-            I64ShrS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64).wrapping_shr(y as u32)),
-            I64ShrU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.wrapping_shr(y as u32)),
-            I64Rotl(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.rotate_left((y & 63) as u32)),
-            I64Rotr(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x.rotate_right((y & 63) as u32)),
-            I64Eq(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x == y),
-            I64Ne(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x != y),
-            I64LtS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) < (y as i64)),
-            I64LtU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x < y),
-            I64GtS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) > (y as i64)),
-            I64GtU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x > y),
-            I64LeS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) <= (y as i64)),
-            I64LeU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x <= y),
-            I64GeS(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| (x as i64) >= (y as i64)),
-            I64GeU(d: S, a: S, b: S) |vm| i64b!(vm, d, a, b, |x, y| x >= y),
+            I64And(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x & y),
+            I64Or(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x | y),
+            I64Xor(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x ^ y),
+            I64Shl(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.wrapping_shl(y as u32)),
+            I64ShrS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| (x as i64).wrapping_shr(y as u32)),
+            I64ShrU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.wrapping_shr(y as u32)),
+            I64Rotl(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.rotate_left((y & 63) as u32)),
+            I64Rotr(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x.rotate_right((y & 63) as u32)),
+            I64Eq(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x == y),
+            I64Ne(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x != y),
+            I64LtS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| (x as i64) < (y as i64)),
+            I64LtU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x < y),
+            I64GtS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| (x as i64) > (y as i64)),
+            I64GtU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x > y),
+            I64LeS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| (x as i64) <= (y as i64)),
+            I64LeU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x <= y),
+            I64GeS(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| (x as i64) >= (y as i64)),
+            I64GeU(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u64, |x, y| x >= y),
             /// Also `ref.is_null` (null is the zero cell).
-            I64Eqz(d: S, a: S) |vm| un!(vm, d, a, |x| (x == 0) as u64),
-            I64Clz(d: S, a: S) |vm| un!(vm, d, a, |x| x.leading_zeros() as u64),
-            I64Ctz(d: S, a: S) |vm| un!(vm, d, a, |x| x.trailing_zeros() as u64),
-            I64Popcnt(d: S, a: S) |vm| un!(vm, d, a, |x| x.count_ones() as u64),
-            I64Extend8S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u8 as i8 as i64 as u64),
-            I64Extend16S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u16 as i16 as i64 as u64),
-            I64Extend32S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as i32 as i64 as u64),
+            I64Eqz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x == 0) as u64),
+            I64Clz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x.leading_zeros() as u64),
+            I64Ctz(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x.trailing_zeros() as u64),
+            I64Popcnt(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x.count_ones() as u64),
+            I64Extend8S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u8 as i8 as i64 as u64),
+            I64Extend16S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u16 as i16 as i64 as u64),
+            I64Extend32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u32 as i32 as i64 as u64),
 
             // ---- f32 ----
-            F32Add(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x + y),
-            F32Sub(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x - y),
-            F32Mul(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x * y),
-            F32Div(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| x / y),
-            F32Min(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| float::f32_min(x, y)),
-            F32Max(d: S, a: S, b: S) |vm| f32b!(vm, d, a, b, |x, y| float::f32_max(x, y)),
+            F32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x + y),
+            F32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x - y),
+            F32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x * y),
+            F32Div(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x / y),
+            F32Min(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| float::f32_min(x, y)),
+            F32Max(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| float::f32_max(x, y)),
             F32Copysign(d: S, a: S, b: S) |vm| {
                 let (x, y) = (vm.r32(a), vm.r32(b));
                 vm.w(d, ((x & 0x7fff_ffff) | (y & 0x8000_0000)) as u64);
                 Flow::Next
             },
-            F32Eq(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x == y),
-            F32Ne(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x != y),
-            F32Lt(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x < y),
-            F32Gt(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x > y),
-            F32Le(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x <= y),
-            F32Ge(d: S, a: S, b: S) |vm| f32c!(vm, d, a, b, |x, y| x >= y),
-            F32Abs(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 & 0x7fff_ffff) as u64),
-            F32Neg(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 ^ 0x8000_0000) as u64),
-            F32Ceil(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_ceil(x)),
-            F32Floor(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_floor(x)),
-            F32Trunc(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_trunc(x)),
-            F32Nearest(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_nearest(x)),
-            F32Sqrt(d: S, a: S) |vm| f32u!(vm, d, a, |x| float::f32_sqrt(x)),
+            F32Eq(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x == y),
+            F32Ne(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x != y),
+            F32Lt(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x < y),
+            F32Gt(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x > y),
+            F32Le(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x <= y),
+            F32Ge(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f32, |x, y| x >= y),
+            F32Abs(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 & 0x7fff_ffff) as u64),
+            F32Neg(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 ^ 0x8000_0000) as u64),
+            F32Ceil(d: S, a: S) |vm| un!(vm, d, a, f32, |x| float::f32_ceil(x)),
+            F32Floor(d: S, a: S) |vm| un!(vm, d, a, f32, |x| float::f32_floor(x)),
+            F32Trunc(d: S, a: S) |vm| un!(vm, d, a, f32, |x| float::f32_trunc(x)),
+            F32Nearest(d: S, a: S) |vm| un!(vm, d, a, f32, |x| float::f32_nearest(x)),
+            F32Sqrt(d: S, a: S) |vm| un!(vm, d, a, f32, |x| float::f32_sqrt(x)),
 
             // ---- f64 ----
-            F64Add(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x + y),
-            F64Sub(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x - y),
-            F64Mul(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x * y),
-            F64Div(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| x / y),
-            F64Min(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| float::f64_min(x, y)),
-            F64Max(d: S, a: S, b: S) |vm| f64b!(vm, d, a, b, |x, y| float::f64_max(x, y)),
+            F64Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x + y),
+            F64Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x - y),
+            F64Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x * y),
+            F64Div(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x / y),
+            F64Min(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| float::f64_min(x, y)),
+            F64Max(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| float::f64_max(x, y)),
             F64Copysign(d: S, a: S, b: S) |vm| {
                 let (x, y) = (vm.r(a), vm.r(b));
                 vm.w(d, (x & !(1u64 << 63)) | (y & (1u64 << 63)));
                 Flow::Next
             },
-            F64Eq(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x == y),
-            F64Ne(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x != y),
-            F64Lt(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x < y),
-            F64Gt(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x > y),
-            F64Le(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x <= y),
-            F64Ge(d: S, a: S, b: S) |vm| f64c!(vm, d, a, b, |x, y| x >= y),
-            F64Abs(d: S, a: S) |vm| un!(vm, d, a, |x| x & !(1u64 << 63)),
-            F64Neg(d: S, a: S) |vm| un!(vm, d, a, |x| x ^ (1u64 << 63)),
-            F64Ceil(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_ceil(x)),
-            F64Floor(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_floor(x)),
-            F64Trunc(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_trunc(x)),
-            F64Nearest(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_nearest(x)),
-            F64Sqrt(d: S, a: S) |vm| f64u!(vm, d, a, |x| float::f64_sqrt(x)),
+            F64Eq(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x == y),
+            F64Ne(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x != y),
+            F64Lt(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x < y),
+            F64Gt(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x > y),
+            F64Le(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x <= y),
+            F64Ge(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, f64, |x, y| x >= y),
+            F64Abs(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x & !(1u64 << 63)),
+            F64Neg(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x ^ (1u64 << 63)),
+            F64Ceil(d: S, a: S) |vm| un!(vm, d, a, f64, |x| float::f64_ceil(x)),
+            F64Floor(d: S, a: S) |vm| un!(vm, d, a, f64, |x| float::f64_floor(x)),
+            F64Trunc(d: S, a: S) |vm| un!(vm, d, a, f64, |x| float::f64_trunc(x)),
+            F64Nearest(d: S, a: S) |vm| un!(vm, d, a, f64, |x| float::f64_nearest(x)),
+            F64Sqrt(d: S, a: S) |vm| un!(vm, d, a, f64, |x| float::f64_sqrt(x)),
 
             // ---- conversions ----
-            I32WrapI64(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as u64),
+            I32WrapI64(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u32 as u64),
             I32TruncF32S(d: S, a: S) |vm| {
                 conv!(vm, d, float::i32_trunc_f32_s(f32::from_bits(vm.r32(a))), u32)
             },
@@ -556,8 +576,8 @@ macro_rules! for_each_instr {
             I32TruncF64U(d: S, a: S) |vm| {
                 conv!(vm, d, float::i32_trunc_f64_u(f64::from_bits(vm.r(a))), u32)
             },
-            I64ExtendI32S(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as i32 as i64 as u64),
-            I64ExtendI32U(d: S, a: S) |vm| un!(vm, d, a, |x| x as u32 as u64),
+            I64ExtendI32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u32 as i32 as i64 as u64),
+            I64ExtendI32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| x as u32 as u64),
             I64TruncF32S(d: S, a: S) |vm| {
                 conv!(vm, d, float::i64_trunc_f32_s(f32::from_bits(vm.r32(a))), u64)
             },
@@ -570,24 +590,24 @@ macro_rules! for_each_instr {
             I64TruncF64U(d: S, a: S) |vm| {
                 conv!(vm, d, float::i64_trunc_f64_u(f64::from_bits(vm.r(a))), u64)
             },
-            F32ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as i32 as f32).to_bits() as u64),
-            F32ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as f32).to_bits() as u64),
-            F32ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as i64 as f32).to_bits() as u64),
-            F32ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as f32).to_bits() as u64),
-            F32DemoteF64(d: S, a: S) |vm| un!(vm, d, a, |x| (f64::from_bits(x) as f32).to_bits() as u64),
-            F64ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as i32 as f64).to_bits()),
-            F64ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as u32 as f64).to_bits()),
-            F64ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, |x| (x as i64 as f64).to_bits()),
-            F64ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, |x| (x as f64).to_bits()),
-            F64PromoteF32(d: S, a: S) |vm| un!(vm, d, a, |x| (f32::from_bits(x as u32) as f64).to_bits()),
-            I32TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as i32 as u32 as u64),
-            I32TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as u32 as u64),
-            I32TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as i32 as u32 as u64),
-            I32TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as u32 as u64),
-            I64TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as i64 as u64),
-            I64TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, |x| f32::from_bits(x as u32) as u64),
-            I64TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as i64 as u64),
-            I64TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, |x| f64::from_bits(x) as u64),
+            F32ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 as i32 as f32).to_bits() as u64),
+            F32ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 as f32).to_bits() as u64),
+            F32ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as i64 as f32).to_bits() as u64),
+            F32ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as f32).to_bits() as u64),
+            F32DemoteF64(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (f64::from_bits(x) as f32).to_bits() as u64),
+            F64ConvertI32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 as i32 as f64).to_bits()),
+            F64ConvertI32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as u32 as f64).to_bits()),
+            F64ConvertI64S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as i64 as f64).to_bits()),
+            F64ConvertI64U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (x as f64).to_bits()),
+            F64PromoteF32(d: S, a: S) |vm| un!(vm, d, a, u64, |x| (f32::from_bits(x as u32) as f64).to_bits()),
+            I32TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f32::from_bits(x as u32) as i32 as u32 as u64),
+            I32TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f32::from_bits(x as u32) as u32 as u64),
+            I32TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as i32 as u32 as u64),
+            I32TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as u32 as u64),
+            I64TruncSatF32S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f32::from_bits(x as u32) as i64 as u64),
+            I64TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f32::from_bits(x as u32) as u64),
+            I64TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as i64 as u64),
+            I64TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as u64),
         }
     };
 }
