@@ -5,8 +5,8 @@
 //! [`Module::new`] decodes the binary (`module`), and for each function body runs one pass that
 //! validates it (`validate`: operand/control type stacks, the spec appendix algorithm) and
 //! translates it (`translate`, driven by `compile`) into register IR (`ir`). `exec` runs the IR
-//! in a `loop` + `match` with an explicit frame stack: a wasm call never recurses natively, so
-//! deep recursion ends in [`TrapCode::StackOverflow`], not a native stack overflow.
+//! with an explicit frame stack: a wasm call never recurses natively, so deep recursion ends in
+//! [`TrapCode::StackOverflow`], not a native stack overflow.
 //!
 //! # IR
 //! Operands are 64-bit frame slots: locals, then temporaries (a value at operand stack height
@@ -18,12 +18,15 @@
 //! iteration, by the static instruction count of the body.
 //!
 //! # Performance
-//! The executor is a `loop` + `match` over the `Instr` enum (12 bytes per instruction on
-//! 64-bit hosts). The instruction pointer is a raw pointer into the function's code, read
-//! without bounds checks: the translator ends every function with `Unreachable`, checks every
-//! branch target and `br_table` entry against the code length, and the executor checks a
-//! frame's saved position once when it enters the frame. Operands are decoded inside each
-//! arm, so an x86-64 dispatch costs about 7 instructions plus the arm's own work.
+//! The instruction set is written once (`exec/ops.rs`) and expanded into two dispatch backends:
+//! threaded handlers that tail-call the next instruction's handler (optimised x86_64 builds; the
+//! registers stay in machine registers and each handler has its own indirect jump), and a
+//! `loop` + `match` (size builds such as the Cortex-M firmware, debug builds, other
+//! architectures). `build.rs` chooses; the `dispatch-loop` and `dispatch-threaded` features
+//! override. The instruction pointer is a raw pointer into the function's code, read without
+//! bounds checks: the translator ends every function with `Unreachable` and checks every branch
+//! target and `br_table` entry against the code length; branch targets are byte offsets from the
+//! next instruction. Calls and returns switch frames inside the dispatch; only host calls leave.
 //!
 //! The IR has no separate instructions for `local.get` or constants: operands name frame
 //! slots, and constants sit in the constant pool below the frame. On top of that the
@@ -31,23 +34,20 @@
 //! - `local.set` and `local.tee` into the instruction that produced the value;
 //! - i32 compares with `br_if` and `if`;
 //! - `x + imm`, and `i32.mul` followed by `i32.add` (`I32MulAdd`);
-//! - an `i32.add` or `x + imm` that only computes a load address, into indexed loads that
-//!   add two slots themselves (the immediate becomes a constant-pool slot);
-//! - a counted loop's latch (`x = x + imm; br_if (x != n)`, `AddBrNe`). This happens only
-//!   when no label lies between the add and the branch.
+//! - an `i32.add`, `x + imm` or `(x + imm) + b` that only computes a load address, into
+//!   indexed loads (`a + b + imm`);
+//! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
+//! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!
-//! Where it stands (x86-64, `cargo run -p embwit-bench --release`, two runs): embwit takes
-//! 1.58-1.63 times wasmi's wall time as a geometric mean, from 1.2 (`mixed`) to 2.0 (`fib`)
-//! per workload; before this work it was 2.3-2.8. The target, 1.5 times *faster* than wasmi,
-//! is not met. Counted with callgrind, embwit now runs 1.37-1.64 times wasmi's host
-//! instructions, and 2.2 times on recursive `fib`: each wasm call leaves the dispatch loop to
-//! push a frame. Callgrind's branch simulation (a simple predictor model) suggests why wall
-//! time trails the counts: the one shared indirect jump of `loop` + `match` mispredicts far
-//! more often than wasmi's threaded dispatch (`conv_int8`: 87% vs 19% of indirect branches). A threaded backend
-//! (research note §4.3) is the next step for speed. On a loaded machine use instruction
-//! counts, since wall-clock ratios move by ±15% from run to run, but check wall time too:
-//! the `loop` + `match` is sensitive to code layout, and one fusion (add + `<`/`>` latches)
-//! cut instructions yet cost 30-40% wall time on `sieve` and `sha256`, so it was dropped.
+//! These fusions happen only when no label lies between the fused instructions.
+//!
+//! Where it stands (x86-64, `cargo run -p embwit-bench --release`, three runs): embwit takes
+//! 0.957-0.962 of wasmi's wall time as a geometric mean, from 0.72 (`mixed`) to 1.52 (`fib`)
+//! per workload; with the `match` loop alone it was 1.54-1.58. The target, 1.5 times *faster*
+//! than wasmi (0.67), is not met. Calls are the weak spot: a call and return cost about 266 host
+//! instructions against wasmi's 124. Branches are kept real branches in the handlers
+//! (`core::hint::cold_path`): compiled into selects they made each next dispatch wait for the
+//! condition.
 //!
 //! # Scope and limits
 //! Wasm 2.0 without SIMD, plus custom-page-sizes (1-byte pages) and, behind
