@@ -330,8 +330,19 @@ impl Instr {
     }
     /// The branch target, for branch instructions.
     pub(crate) fn target(&self) -> Option<u32> {
+        let mut copy = *self;
+        copy.target_mut().map(|t| *t)
+    }
+    /// Rewrite the branch target of a branch instruction (no-op for others).
+    pub(crate) fn set_target(&mut self, t: u32) {
+        if let Some(x) = self.target_mut() {
+            *x = t;
+        }
+    }
+    /// The branch target field, for branch instructions (the one list of them).
+    fn target_mut(&mut self) -> Option<&mut u32> {
         use Instr::*;
-        match *self {
+        match self {
             Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => {
                 Some(x)
             }
@@ -347,25 +358,6 @@ impl Instr {
             | BrGeU(_, _, x)
             | AddBrLtU(_, _, _, x) => Some(x),
             _ => None,
-        }
-    }
-    /// Rewrite the branch target of a branch instruction (no-op for others).
-    pub(crate) fn set_target(&mut self, t: u32) {
-        use Instr::*;
-        match self {
-            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => *x = t,
-            BrEq(_, _, x)
-            | BrNe(_, _, x)
-            | BrLtS(_, _, x)
-            | BrLtU(_, _, x)
-            | BrGtS(_, _, x)
-            | BrGtU(_, _, x)
-            | BrLeS(_, _, x)
-            | BrLeU(_, _, x)
-            | BrGeS(_, _, x)
-            | BrGeU(_, _, x)
-            | AddBrLtU(_, _, _, x) => *x = t,
-            _ => {}
         }
     }
 }
