@@ -285,6 +285,40 @@ pub fn world_has_multiple_versions(resolve: &Resolve, world: WorldId) -> bool {
 }
 
 /// `snake_case` of a WIT name (no keyword escaping: that is per language).
+/// The Rust spelling of a WIT scalar (`bool`, integers, floats, `char`); `None` for strings,
+/// error contexts and defined types, which each Rust backend spells its own way.
+pub fn rust_scalar(ty: &Type) -> Option<&'static str> {
+    Some(match ty {
+        Type::Bool => "bool",
+        Type::U8 => "u8",
+        Type::U16 => "u16",
+        Type::U32 => "u32",
+        Type::U64 => "u64",
+        Type::S8 => "i8",
+        Type::S16 => "i16",
+        Type::S32 => "i32",
+        Type::S64 => "i64",
+        Type::F32 => "f32",
+        Type::F64 => "f64",
+        Type::Char => "char",
+        Type::String | Type::ErrorContext | Type::Id(_) => return None,
+    })
+}
+
+/// The names of the direct child modules of `prefix` in a tree keyed by module path, in order.
+pub fn module_children<'a, V>(
+    tree: &'a std::collections::BTreeMap<Vec<String>, V>,
+    prefix: &[String],
+) -> Vec<&'a String> {
+    let mut children: Vec<&String> = tree
+        .keys()
+        .filter(|k| k.len() > prefix.len() && k.starts_with(prefix))
+        .map(|k| &k[prefix.len()])
+        .collect();
+    children.dedup();
+    children
+}
+
 pub fn snake(name: &str) -> String {
     name.to_snake_case()
 }

@@ -233,13 +233,7 @@ fn render_modules(modules: &BTreeMap<Vec<String>, String>) -> String {
         if let Some(code) = modules.get(prefix) {
             out.push_str(code);
         }
-        let mut children: Vec<&String> = modules
-            .keys()
-            .filter(|k| k.len() > prefix.len() && k.starts_with(prefix))
-            .map(|k| &k[prefix.len()])
-            .collect();
-        children.dedup();
-        for child in children {
+        for child in names::module_children(modules, prefix) {
             let mut p = prefix.to_vec();
             p.push(child.clone());
             let _ = writeln!(
@@ -368,18 +362,6 @@ impl Types<'_> {
     /// The Rust type for `t`, as seen from module `from`.
     pub fn render(&self, t: &Type, from: &[String]) -> String {
         match t {
-            Type::Bool => "bool".into(),
-            Type::U8 => "u8".into(),
-            Type::U16 => "u16".into(),
-            Type::U32 => "u32".into(),
-            Type::U64 => "u64".into(),
-            Type::S8 => "i8".into(),
-            Type::S16 => "i16".into(),
-            Type::S32 => "i32".into(),
-            Type::S64 => "i64".into(),
-            Type::F32 => "f32".into(),
-            Type::F64 => "f64".into(),
-            Type::Char => "char".into(),
             Type::String => "embwit_host::__rt::String".into(),
             Type::ErrorContext => "()".into(),
             Type::Id(id) => {
@@ -394,6 +376,7 @@ impl Types<'_> {
                 }
                 self.render_anonymous(&def.kind, from)
             }
+            scalar => names::rust_scalar(scalar).unwrap_or_default().into(),
         }
     }
 

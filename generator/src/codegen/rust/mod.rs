@@ -177,14 +177,7 @@ impl Gen<'_> {
     /// Nests the collected modules into one source text.
     fn render_modules(&self) -> String {
         fn render(tree: &BTreeMap<Vec<String>, Module>, prefix: &[String], out: &mut String) {
-            // Direct children of `prefix`, in order.
-            let mut children: Vec<&String> = tree
-                .keys()
-                .filter(|k| k.len() > prefix.len() && k.starts_with(prefix))
-                .map(|k| &k[prefix.len()])
-                .collect();
-            children.dedup();
-            for child in children {
+            for child in names::module_children(tree, prefix) {
                 let mut path = prefix.to_vec();
                 path.push(child.clone());
                 let module = tree.get(&path);

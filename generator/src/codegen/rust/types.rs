@@ -8,7 +8,7 @@ use wit_parser::{
 };
 
 use super::Gen;
-use crate::codegen::names::{rust_doc, snake, upper_camel};
+use crate::codegen::names::{self, rust_doc, snake, upper_camel};
 
 /// Rust's reserved words; identifiers equal to one are escaped.
 const KEYWORDS: &[&str] = &[
@@ -160,22 +160,11 @@ impl Gen<'_> {
     /// The Rust spelling of `ty` in context `cx`.
     pub fn ty(&self, ty: &Type, cx: TyCx<'_>) -> String {
         match ty {
-            Type::Bool => "bool".into(),
-            Type::U8 => "u8".into(),
-            Type::U16 => "u16".into(),
-            Type::U32 => "u32".into(),
-            Type::U64 => "u64".into(),
-            Type::S8 => "i8".into(),
-            Type::S16 => "i16".into(),
-            Type::S32 => "i32".into(),
-            Type::S64 => "i64".into(),
-            Type::F32 => "f32".into(),
-            Type::F64 => "f64".into(),
-            Type::Char => "char".into(),
             Type::String if cx.borrowed => "&str".into(),
             Type::String => "_rt::String".into(),
             Type::ErrorContext => "u32".into(),
             Type::Id(id) => self.ty_id(*id, cx),
+            scalar => names::rust_scalar(scalar).unwrap_or_default().into(),
         }
     }
 

@@ -164,17 +164,8 @@ impl<'a, 'b> FunctionBindgen<'a, 'b> {
 
     /// True if `ty` holds a borrowed handle to a host (imported) resource.
     fn has_host_borrow(&self, ty: &Type) -> bool {
-        let resolve = self.types.resolve;
-        let Type::Id(id) = ty else { return false };
-        match &resolve.types[*id].kind {
-            TypeDefKind::Handle(Handle::Borrow(r)) => !self.types.is_exported_resource(*r),
-            TypeDefKind::Record(r) => r.fields.iter().any(|f| self.has_host_borrow(&f.ty)),
-            TypeDefKind::Tuple(t) => t.types.iter().any(|t| self.has_host_borrow(t)),
-            TypeDefKind::Option(t) | TypeDefKind::List(t) | TypeDefKind::Type(t) => {
-                self.has_host_borrow(t)
-            }
-            _ => false,
-        }
+        let exported = |r| self.types.is_exported_resource(r);
+        crate::codegen::ownership::has_host_borrow(self.types.resolve, ty, &exported)
     }
 
     /// Gives back every borrowed host handle in `expr` (of type `ty`).
