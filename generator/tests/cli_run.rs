@@ -18,7 +18,7 @@ fn hello_wasm() -> &'static Path {
     WASM.get_or_init(|| {
         let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wasi-hello/Cargo.toml");
         let target_dir = tmp().join("wasi-hello-target");
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut cmd = toolchains::nested_cargo();
         cmd.args([
             "build",
             "--quiet",
@@ -30,14 +30,6 @@ fn hello_wasm() -> &'static Path {
         .arg(&manifest)
         .arg("--target-dir")
         .arg(&target_dir);
-        for var in [
-            "RUSTFLAGS",
-            "CARGO_ENCODED_RUSTFLAGS",
-            "CARGO_BUILD_TARGET",
-            "CARGO_TARGET_DIR",
-        ] {
-            cmd.env_remove(var);
-        }
         let status = cmd.status().expect("run cargo");
         assert!(
             status.success(),

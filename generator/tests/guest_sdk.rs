@@ -3,6 +3,8 @@
 //! stale, check the SDK lists every world, and build the Rust blinky applet for wasm32 and turn
 //! it into a component of world `blinky` with `wit-component`.
 
+mod toolchains;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -97,7 +99,7 @@ fn sdk_lists_exactly_the_applet_worlds() {
 /// Builds a wasm32 crate in its own target directory and returns the `.wasm` path.
 pub fn build_wasm(manifest: &Path, name: &str) -> PathBuf {
     let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("embwit-guests");
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = toolchains::nested_cargo();
     cmd.args([
         "build",
         "--quiet",
@@ -109,14 +111,6 @@ pub fn build_wasm(manifest: &Path, name: &str) -> PathBuf {
     .arg(manifest)
     .arg("--target-dir")
     .arg(&target_dir);
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
     let status = cmd.status().expect("run cargo");
     assert!(
         status.success(),
@@ -177,19 +171,11 @@ fn rust_blinky_becomes_a_blinky_component() {
 #[test]
 fn sdk_unit_tests_pass() {
     let target_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("embwit-guest-sdk");
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = toolchains::nested_cargo();
     cmd.args(["test", "--quiet", "--lib", "--manifest-path"])
         .arg(repo().join("guest-sdks/rust/Cargo.toml"))
         .arg("--target-dir")
         .arg(&target_dir);
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
     let out = cmd.output().expect("run cargo");
     assert!(
         out.status.success(),

@@ -2,8 +2,9 @@
 //! and cross-package `use`s included. (The worlds of `wit/` compile as part of the guest SDK in
 //! `guest_sdk.rs`; `wasmtime_compat.rs` also runs two corpus worlds.)
 
+mod toolchains;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use embwit_gen::codegen::{self, Lang};
 use embwit_gen::load::load_dir;
@@ -43,7 +44,7 @@ fn corpus_rust_bindings_check_for_wasm32() {
     }
     assert!(count >= 4, "only {count} corpus worlds");
     std::fs::write(src.join("lib.rs"), lib).unwrap();
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = toolchains::nested_cargo();
     cmd.args([
         "check",
         "--quiet",
@@ -55,13 +56,6 @@ fn corpus_rust_bindings_check_for_wasm32() {
     .arg("--target-dir")
     .arg(krate.join("target"))
     .env("RUSTFLAGS", "-D warnings");
-    for var in [
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
     let out = cmd.output().unwrap();
     assert!(
         out.status.success(),

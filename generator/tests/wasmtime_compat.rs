@@ -6,9 +6,10 @@
 //! transforms them in documented ways), then calls `run`, in which the guest calls every import
 //! and checks the host's answers. The host records which imports were called.
 
+mod toolchains;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store};
@@ -308,7 +309,7 @@ fn guest_component(case: &str, world: &str, guest: &str) -> Vec<u8> {
     }
 
     let target_dir = tmp.join("embwit-guests");
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = toolchains::nested_cargo();
     cmd.args([
         "build",
         "--quiet",
@@ -320,14 +321,6 @@ fn guest_component(case: &str, world: &str, guest: &str) -> Vec<u8> {
     .arg(krate.join("Cargo.toml"))
     .arg("--target-dir")
     .arg(&target_dir);
-    for var in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_BUILD_TARGET",
-        "CARGO_TARGET_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
     assert!(cmd.status().unwrap().success(), "building {guest} failed");
     let module =
         std::fs::read(target_dir.join(format!("wasm32-unknown-unknown/release/{package}.wasm")))

@@ -9,6 +9,21 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The `cargo` running the tests, for a nested build: without the outer build's flags, target
+/// and target directory, which would leak into a wasm32 build or deadlock on the build lock.
+pub fn nested_cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for var in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// The repository root: the nearest ancestor of this crate holding `wit/` and `generator/`.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
