@@ -16,7 +16,7 @@ SHT_NOBITS = 8
 
 
 def sections(data: bytes):
-    """Yields (name_offset, type, flags, offset, size, link, entsize) of every section header."""
+    """Yields (type, flags, offset, size, link, entsize) of every section header."""
     is64 = data[4] == 2
     if is64:
         shoff, = struct.unpack_from("<Q", data, 0x28)
@@ -81,22 +81,8 @@ def components(data: bytes) -> dict:
 def section_sizes(data: bytes) -> dict:
     if data[:4] != b"\x7fELF" or data[5] != 1:
         raise SystemExit("not a little-endian ELF file")
-    is64 = data[4] == 2
-    if is64:
-        shoff, = struct.unpack_from("<Q", data, 0x28)
-        shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    else:
-        shoff, = struct.unpack_from("<I", data, 0x20)
-        shentsize, shnum = struct.unpack_from("<HH", data, 0x2E)
     sizes = {"text": 0, "rodata": 0, "data": 0, "bss": 0}
-    for i in range(shnum):
-        off = shoff + i * shentsize
-        if is64:
-            _, sh_type, flags = struct.unpack_from("<IIQ", data, off)
-            size, = struct.unpack_from("<Q", data, off + 0x20)
-        else:
-            _, sh_type, flags = struct.unpack_from("<III", data, off)
-            size, = struct.unpack_from("<I", data, off + 0x14)
+    for sh_type, flags, _offset, size, _link, _entsize in sections(data):
         if not flags & SHF_ALLOC:
             continue
         if sh_type == SHT_NOBITS:
