@@ -4,7 +4,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-use crate::Trap;
+use crate::trap::{Trap, TrapCode};
 
 /// What went wrong, broadly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,39 +34,40 @@ pub struct Error(Box<Inner>);
 struct Inner {
     kind: ErrorKind,
     offset: Option<usize>,
-    message: String,
+    /// The interpreter's own messages are static (a host trap's message stays in `trap`).
+    message: &'static str,
     /// (module, name) the message is about; formatted only by `Display`.
     subject: Option<Box<(String, String)>>,
     trap: Option<Trap>,
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, offset: Option<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: ErrorKind, offset: Option<usize>, message: &'static str) -> Self {
         Error(Box::new(Inner {
             kind,
             offset,
-            message: message.into(),
+            message,
             subject: None,
             trap: None,
         }))
     }
-    pub(crate) fn malformed(offset: usize, message: &str) -> Self {
+    pub(crate) fn malformed(offset: usize, message: &'static str) -> Self {
         Self::new(ErrorKind::Malformed, Some(offset), message)
     }
-    pub(crate) fn invalid(offset: usize, message: &str) -> Self {
+    pub(crate) fn invalid(offset: usize, message: &'static str) -> Self {
         Self::new(ErrorKind::Invalid, Some(offset), message)
     }
-    pub(crate) fn api(message: impl Into<String>) -> Self {
+    pub(crate) fn api(message: &'static str) -> Self {
         Self::new(ErrorKind::Api, None, message)
     }
-    pub(crate) fn unlinkable(message: impl Into<String>) -> Self {
+    pub(crate) fn unlinkable(message: &'static str) -> Self {
         Self::new(ErrorKind::Unlinkable, None, message)
     }
-    pub(crate) fn limit(message: impl Into<String>) -> Self {
+    pub(crate) fn limit(message: &'static str) -> Self {
         Self::new(ErrorKind::Limit, None, message)
     }
     /// An error about import/export `module` `name` (module may be empty).
-    pub(crate) fn about(kind: ErrorKind, message: &str, module: &str, name: &str) -> Self {
+    pub(crate) fn about(kind: ErrorKind, message: &'static str, module: &str, name: &str) -> Self {
         let mut e = Self::new(kind, None, message);
         e.0.subject = Some(Box::new((module.into(), name.into())));
         e
@@ -81,7 +82,10 @@ impl Error {
     }
     /// The human readable message (without the offset).
     pub fn message(&self) -> &str {
-        &self.0.message
+        match &self.0.trap {
+            Some(t) if t.code().is_none() => t.host_message().unwrap_or(self.0.message),
+            _ => self.0.message,
+        }
     }
     /// The trap, when instantiation trapped (its `Display` adds the location).
     pub fn trap(&self) -> Option<&Trap> {
@@ -91,11 +95,7 @@ impl Error {
 
 impl From<Trap> for Error {
     fn from(trap: Trap) -> Self {
-        let message: String = match (trap.code(), trap.host_message()) {
-            (Some(c), _) => c.message().into(),
-            (None, Some(m)) => m.into(),
-            (None, None) => "trap".into(),
-        };
+        let message = trap.code().map_or("trap", TrapCode::message);
         Error(Box::new(Inner {
             kind: ErrorKind::Trap,
             offset: None,
@@ -125,8 +125,8 @@ impl fmt::Display for Error {
             ErrorKind::Api => "error",
         };
         match e.offset {
-            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", e.message)?,
-            None => write!(f, "{what}: {}", e.message)?,
+            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message())?,
+            None => write!(f, "{what}: {}", self.message())?,
         }
         match e.subject.as_deref() {
             Some((m, n)) if m.is_empty() => write!(f, " `{n}`"),
