@@ -296,14 +296,11 @@ fn need_memory(m: &ModuleInner, off: usize, mem: u32) -> R<()> {
     }
 }
 
-/// Run `f` with memory `mem` current (no-op wrapper for memory 0).
-fn with_mem(t: &mut Translator, mem: u32, f: impl FnOnce(&mut Translator)) {
+/// Around an instruction on memory `mem`: make memory `to` current (before it `to = mem`,
+/// after it `to = 0`); nothing for memory 0.
+fn use_mem(t: &mut Translator, mem: u32, to: u32) {
     if mem != 0 {
-        t.emit_plain(Instr::UseMem(mem));
-    }
-    f(t);
-    if mem != 0 {
-        t.emit_plain(Instr::UseMem(0));
+        t.emit_plain(Instr::UseMem(to));
     }
 }
 
@@ -596,7 +593,8 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ValType::I32);
                 v.push(et);
                 if live {
-                    t.produce(1, |d, s| Instr::TableGet(d, s[0], ti));
+                    let ([i, ..], d) = t.operands(1);
+                    t.emit_result(Instr::TableGet(d, i, ti));
                 }
             }
             0x26 => {
@@ -605,7 +603,8 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(et);
                 pop!(ValType::I32);
                 if live {
-                    t.consume(2, |s| Instr::TableSet(s[0], s[1], ti));
+                    let ([i, x, _], _) = t.operands(2);
+                    t.emit_plain(Instr::TableSet(i, x, ti));
                 }
             }
             0x28..=0x35 => {
@@ -615,7 +614,9 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ValType::I32);
                 v.push(ty);
                 if live {
-                    with_mem(&mut t, mem, |t| t.load(f, offset));
+                    use_mem(&mut t, mem, mem);
+                    t.load(f, offset);
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x36..=0x3e => {
@@ -625,14 +626,19 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ty);
                 pop!(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| t.store(f, offset));
+                    use_mem(&mut t, mem, mem);
+                    t.store(f, offset);
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x3f => {
                 let mem = mem_index(&mut r, m, off)?;
                 v.push(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| t.produce(0, |d, _| Instr::MemorySize(d)));
+                    use_mem(&mut t, mem, mem);
+                    let (_, d) = t.operands(0);
+                    t.emit_result(Instr::MemorySize(d));
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x40 => {
@@ -640,9 +646,10 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ValType::I32);
                 v.push(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| {
-                        t.produce(1, |d, s| Instr::MemoryGrow(d, s[0]))
-                    });
+                    use_mem(&mut t, mem, mem);
+                    let ([n, ..], d) = t.operands(1);
+                    t.emit_result(Instr::MemoryGrow(d, n));
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x41 => {
@@ -735,7 +742,8 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 }
                 v.push(ValType::FuncRef);
                 if live {
-                    t.produce(0, |d, _| Instr::RefFunc(d, f));
+                    let (_, d) = t.operands(0);
+                    t.emit_result(Instr::RefFunc(d, f));
                 }
             }
             0xfc => {
@@ -786,9 +794,10 @@ fn compile_fc(
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             if live {
-                with_mem(t, mem, |t| {
-                    t.consume(3, |s| Instr::MemoryInit(s[0], s[1], s[2], seg))
-                });
+                use_mem(t, mem, mem);
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::MemoryInit(d, s, n, seg));
+                use_mem(t, mem, 0);
             }
         }
         9 => {
@@ -806,12 +815,14 @@ fn compile_fc(
             v.pop_expect(off, I32)?;
             if live {
                 if dm == sm {
-                    with_mem(t, dm, |t| {
-                        t.consume(3, |s| Instr::MemoryCopy(s[0], s[1], s[2]))
-                    });
+                    use_mem(t, dm, dm);
+                    let ([d, s, n], _) = t.operands(3);
+                    t.emit_plain(Instr::MemoryCopy(d, s, n));
+                    use_mem(t, dm, 0);
                 } else {
                     let x = t.add_extra(&[dm, sm]);
-                    t.consume(3, |s| Instr::MemoryCopyMulti(s[0], s[1], s[2], x));
+                    let ([d, s, n], _) = t.operands(3);
+                    t.emit_plain(Instr::MemoryCopyMulti(d, s, n, x));
                 }
             }
         }
@@ -821,9 +832,10 @@ fn compile_fc(
             v.pop_expect(off, I32)?;
             v.pop_expect(off, I32)?;
             if live {
-                with_mem(t, mem, |t| {
-                    t.consume(3, |s| Instr::MemoryFill(s[0], s[1], s[2]))
-                });
+                use_mem(t, mem, mem);
+                let ([d, x, n], _) = t.operands(3);
+                t.emit_plain(Instr::MemoryFill(d, x, n));
+                use_mem(t, mem, 0);
             }
         }
         12 => {
@@ -839,7 +851,8 @@ fn compile_fc(
             v.pop_expect(off, I32)?;
             if live {
                 let x = t.add_extra(&[seg, table]);
-                t.consume(3, |s| Instr::TableInit(s[0], s[1], s[2], x));
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableInit(d, s, n, x));
             }
         }
         13 => {
@@ -862,7 +875,8 @@ fn compile_fc(
             v.pop_expect(off, I32)?;
             if live {
                 let x = t.add_extra(&[dt, st]);
-                t.consume(3, |s| Instr::TableCopy(s[0], s[1], s[2], x));
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableCopy(d, s, n, x));
             }
         }
         15 => {
@@ -872,7 +886,8 @@ fn compile_fc(
             v.pop_expect(off, et)?;
             v.push(I32);
             if live {
-                t.produce(2, |d, s| Instr::TableGrow(d, s[0], s[1], ti));
+                let ([init, n, _], d) = t.operands(2);
+                t.emit_result(Instr::TableGrow(d, init, n, ti));
             }
         }
         16 => {
@@ -880,7 +895,8 @@ fn compile_fc(
             table_type(m, off, ti)?;
             v.push(I32);
             if live {
-                t.produce(0, |d, _| Instr::TableSize(d, ti));
+                let (_, d) = t.operands(0);
+                t.emit_result(Instr::TableSize(d, ti));
             }
         }
         17 => {
@@ -890,7 +906,8 @@ fn compile_fc(
             v.pop_expect(off, et)?;
             v.pop_expect(off, I32)?;
             if live {
-                t.consume(3, |s| Instr::TableFill(s[0], s[1], s[2], ti));
+                let ([i, x, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableFill(i, x, n, ti));
             }
         }
         _ => return Err(Error::malformed(off, "illegal opcode")),

@@ -538,29 +538,21 @@ impl Translator {
         let s = self.pop_slot();
         self.emit(Instr::GlobalSet(s, g));
     }
-    /// An instruction producing one value into `dst` from popped operand slots.
-    pub fn produce(&mut self, n_in: usize, f: impl FnOnce(S, &[S]) -> Instr) {
+    /// Pops `n` (at most 3) operand slots for an instruction, returned in push order (the rest
+    /// 0), with the slot a result goes to (see [`Translator::emit_result`]).
+    pub fn operands(&mut self, n: usize) -> ([S; 3], S) {
         let mut ins = [0 as S; 3];
-        for i in (0..n_in.min(3)).rev() {
+        for i in (0..n.min(3)).rev() {
             if let Some(s) = ins.get_mut(i) {
                 *s = self.pop_slot();
             }
         }
-        let d = self.dst();
-        let i = f(d, ins.get(..n_in.min(3)).unwrap_or(&[]));
+        (ins, self.dst())
+    }
+    /// Emit an instruction that writes one result to the slot [`Translator::operands`] gave.
+    pub fn emit_result(&mut self, i: Instr) {
         self.emit(i);
         self.push_temp();
-    }
-    /// An instruction consuming `n_in` operands and producing nothing.
-    pub fn consume(&mut self, n_in: usize, f: impl FnOnce(&[S]) -> Instr) {
-        let mut ins = [0 as S; 3];
-        for i in (0..n_in.min(3)).rev() {
-            if let Some(s) = ins.get_mut(i) {
-                *s = self.pop_slot();
-            }
-        }
-        let i = f(ins.get(..n_in.min(3)).unwrap_or(&[]));
-        self.emit(i);
     }
     pub fn emit_plain(&mut self, i: Instr) {
         self.emit(i);
