@@ -790,9 +790,7 @@ fn compile_fc(
             let seg = r.u32()?;
             let mem = mem_index(r, m, off)?;
             data_index(m, off, seg)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 use_mem(t, mem, mem);
                 let ([d, s, n], _) = t.operands(3);
@@ -810,9 +808,7 @@ fn compile_fc(
         10 => {
             let dm = mem_index(r, m, off)?;
             let sm = mem_index(r, m, off)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 if dm == sm {
                     use_mem(t, dm, dm);
@@ -828,9 +824,7 @@ fn compile_fc(
         }
         11 => {
             let mem = mem_index(r, m, off)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 use_mem(t, mem, mem);
                 let ([d, x, n], _) = t.operands(3);
@@ -846,9 +840,7 @@ fn compile_fc(
             if et != tt {
                 return Err(Error::invalid(off, "type mismatch"));
             }
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 let x = t.add_extra(&[seg, table]);
                 let ([d, s, n], _) = t.operands(3);
@@ -870,9 +862,7 @@ fn compile_fc(
             if a != b {
                 return Err(Error::invalid(off, "type mismatch"));
             }
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 let x = t.add_extra(&[dt, st]);
                 let ([d, s, n], _) = t.operands(3);
