@@ -50,8 +50,7 @@ macro_rules! target_of {
 macro_rules! declare_instr {
     ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// One IR instruction. `#[repr(u16)]`: the threaded executor reads the tag to find the
-        /// handler. Variants are tuple-like so their constructors double as plain `fn` values
-        /// for the translator's operator tables.
+        /// handler, and the translator's operator tables hold tags ([`shape`]).
         #[derive(Debug, Clone, Copy)]
         #[repr(u16)]
         pub(crate) enum Instr {
