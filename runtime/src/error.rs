@@ -30,7 +30,7 @@ pub enum ErrorKind {
 #[derive(Clone)]
 pub struct Error(Box<Inner>);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Inner {
     kind: ErrorKind,
     offset: Option<usize>,
@@ -108,7 +108,14 @@ impl From<Trap> for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
+        let e = &*self.0;
+        f.debug_struct("Error")
+            .field("kind", &e.kind)
+            .field("offset", &e.offset)
+            .field("message", &self.message())
+            .field("subject", &e.subject)
+            .field("trap", &e.trap)
+            .finish()
     }
 }
 

@@ -376,6 +376,10 @@ fn error_messages() {
     assert_eq!(e.kind(), ErrorKind::Invalid);
     assert_eq!(e.message(), "type mismatch");
     assert!(e.to_string().ends_with(": type mismatch"), "{e}");
+    assert!(
+        format!("{e:?}").starts_with("Error { kind: Invalid, offset: Some("),
+        "{e:?}"
+    );
     // A start function's trap: the code's message, or the host's.
     let start = |body: &str| {
         let src =
