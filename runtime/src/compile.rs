@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::ir::{CompiledFunc, Instr, S};
+use crate::ir::{CompiledFunc, Instr, Op2, Op3, OpMem, op, ops};
 use crate::module::ModuleInner;
 use crate::module::read_val_type;
 use crate::reader::Reader;
@@ -64,167 +64,188 @@ fn block_type<'a>(r: &mut Reader<'_>, m: &'a ModuleInner) -> R<(&'a [ValType], &
 }
 
 enum Num {
-    Un(ValType, ValType, fn(S, S) -> Instr, Cmp),
-    Bin(ValType, ValType, fn(S, S, S) -> Instr, Cmp),
+    Un(ValType, ValType, Op2, Cmp),
+    Bin(ValType, ValType, Op3, Cmp),
     Reinterpret(ValType, ValType),
     AddSub(bool),
 }
 
-type B = fn(S, S, S) -> Instr;
-type U = fn(S, S) -> Instr;
-
-// Operator tables (statics, so they are data rather than code that builds them).
+// Operator tables (statics: data rather than code that builds them).
 mod tables {
-    use super::{B, U};
-    use crate::ir::Instr::*;
+    use crate::ir::{Op2, Op3, ops};
     use crate::translate::Cmp;
     use crate::types::ValType::{self, F32, F64, I32, I64};
-    pub(super) static I32CMP: [(B, Cmp); 10] = [
-        (I32Eq, Cmp::Eq),
-        (I32Ne, Cmp::Ne),
-        (I32LtS, Cmp::LtS),
-        (I32LtU, Cmp::LtU),
-        (I32GtS, Cmp::GtS),
-        (I32GtU, Cmp::GtU),
-        (I32LeS, Cmp::LeS),
-        (I32LeU, Cmp::LeU),
-        (I32GeS, Cmp::GeS),
-        (I32GeU, Cmp::GeU),
-    ];
-    pub(super) static I64CMP: [B; 10] = [
-        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
-    ];
-    pub(super) static F32CMP: [B; 6] = [F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge];
-    pub(super) static F64CMP: [B; 6] = [F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge];
-    pub(super) static I32BIN: [B; 15] = [
+    pub(super) static I32CMP: ([Op3; 10], [Cmp; 10]) = (
+        ops!(Op3: I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU),
+        [
+            Cmp::Eq,
+            Cmp::Ne,
+            Cmp::LtS,
+            Cmp::LtU,
+            Cmp::GtS,
+            Cmp::GtU,
+            Cmp::LeS,
+            Cmp::LeU,
+            Cmp::GeS,
+            Cmp::GeU,
+        ],
+    );
+    pub(super) static I64CMP: [Op3; 10] =
+        ops!(Op3: I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU);
+    pub(super) static F32CMP: [Op3; 6] = ops!(Op3: F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge);
+    pub(super) static F64CMP: [Op3; 6] = ops!(Op3: F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge);
+    pub(super) static I32BIN: [Op3; 15] = ops!(Op3:
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor, I32Shl,
         I32ShrS, I32ShrU, I32Rotl, I32Rotr,
-    ];
-    pub(super) static I64BIN: [B; 15] = [
+    );
+    pub(super) static I64BIN: [Op3; 15] = ops!(Op3:
         I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor, I64Shl,
         I64ShrS, I64ShrU, I64Rotl, I64Rotr,
-    ];
-    pub(super) static F32UN: [U; 7] = [
-        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
-    ];
-    pub(super) static F64UN: [U; 7] = [
-        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
-    ];
-    pub(super) static F32BIN: [B; 7] =
-        [F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign];
-    pub(super) static F64BIN: [B; 7] =
-        [F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign];
-    pub(super) static CONV: [(ValType, ValType, U); 21] = [
-        (I64, I32, I32WrapI64),
-        (F32, I32, I32TruncF32S),
-        (F32, I32, I32TruncF32U),
-        (F64, I32, I32TruncF64S),
-        (F64, I32, I32TruncF64U),
-        (I32, I64, I64ExtendI32S),
-        (I32, I64, I64ExtendI32U),
-        (F32, I64, I64TruncF32S),
-        (F32, I64, I64TruncF32U),
-        (F64, I64, I64TruncF64S),
-        (F64, I64, I64TruncF64U),
-        (I32, F32, F32ConvertI32S),
-        (I32, F32, F32ConvertI32U),
-        (I64, F32, F32ConvertI64S),
-        (I64, F32, F32ConvertI64U),
-        (F64, F32, F32DemoteF64),
-        (I32, F64, F64ConvertI32S),
-        (I32, F64, F64ConvertI32U),
-        (I64, F64, F64ConvertI64S),
-        (I64, F64, F64ConvertI64U),
-        (F32, F64, F64PromoteF32),
-    ];
+    );
+    pub(super) static F32UN: [Op2; 7] =
+        ops!(Op2: F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt);
+    pub(super) static F64UN: [Op2; 7] =
+        ops!(Op2: F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt);
+    pub(super) static F32BIN: [Op3; 7] =
+        ops!(Op3: F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign);
+    pub(super) static F64BIN: [Op3; 7] =
+        ops!(Op3: F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign);
+    /// Conversions 0xa7..=0xbb: (operand, result) types and the operator.
+    pub(super) static CONV: ([(ValType, ValType); 21], [Op2; 21]) = (
+        [
+            (I64, I32),
+            (F32, I32),
+            (F32, I32),
+            (F64, I32),
+            (F64, I32),
+            (I32, I64),
+            (I32, I64),
+            (F32, I64),
+            (F32, I64),
+            (F64, I64),
+            (F64, I64),
+            (I32, F32),
+            (I32, F32),
+            (I64, F32),
+            (I64, F32),
+            (F64, F32),
+            (I32, F64),
+            (I32, F64),
+            (I64, F64),
+            (I64, F64),
+            (F32, F64),
+        ],
+        ops!(Op2:
+            I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U, I64ExtendI32S,
+            I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U, F32ConvertI32S,
+            F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64, F64ConvertI32S,
+            F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+        ),
+    );
+    /// `0xfc 0..=7`, the saturating truncations: operand and result types, operator.
+    pub(super) static TRUNC_SAT: ([(ValType, ValType); 8], [Op2; 8]) = (
+        [
+            (F32, I32),
+            (F32, I32),
+            (F64, I32),
+            (F64, I32),
+            (F32, I64),
+            (F32, I64),
+            (F64, I64),
+            (F64, I64),
+        ],
+        ops!(Op2:
+            I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U, I64TruncSatF32S,
+            I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+        ),
+    );
 }
 use tables::*;
 
 fn numeric(op: u8) -> Option<Num> {
-    use Instr::*;
     use Num::*;
     use ValType::{F32, F64, I32, I64};
     let i = |base: u8| (op - base) as usize;
     Some(match op {
-        0x45 => Un(I32, I32, I32Eqz, Cmp::Eqz),
-        0x46..=0x4f => {
-            let (f, c) = *I32CMP.get(i(0x46))?;
-            Bin(I32, I32, f, c)
-        }
-        0x50 => Un(I64, I32, I64Eqz, Cmp::None),
+        0x45 => Un(I32, I32, op!(Op2 I32Eqz), Cmp::Eqz),
+        0x46..=0x4f => Bin(I32, I32, *I32CMP.0.get(i(0x46))?, *I32CMP.1.get(i(0x46))?),
+        0x50 => Un(I64, I32, op!(Op2 I64Eqz), Cmp::None),
         0x51..=0x5a => Bin(I64, I32, *I64CMP.get(i(0x51))?, Cmp::None),
         0x5b..=0x60 => Bin(F32, I32, *F32CMP.get(i(0x5b))?, Cmp::None),
         0x61..=0x66 => Bin(F64, I32, *F64CMP.get(i(0x61))?, Cmp::None),
-        0x67 => Un(I32, I32, I32Clz, Cmp::None),
-        0x68 => Un(I32, I32, I32Ctz, Cmp::None),
-        0x69 => Un(I32, I32, I32Popcnt, Cmp::None),
+        0x67 => Un(I32, I32, op!(Op2 I32Clz), Cmp::None),
+        0x68 => Un(I32, I32, op!(Op2 I32Ctz), Cmp::None),
+        0x69 => Un(I32, I32, op!(Op2 I32Popcnt), Cmp::None),
         0x6a => AddSub(false),
         0x6b => AddSub(true),
         0x6c..=0x78 => Bin(I32, I32, *I32BIN.get(i(0x6a))?, Cmp::None),
-        0x79 => Un(I64, I64, I64Clz, Cmp::None),
-        0x7a => Un(I64, I64, I64Ctz, Cmp::None),
-        0x7b => Un(I64, I64, I64Popcnt, Cmp::None),
+        0x79 => Un(I64, I64, op!(Op2 I64Clz), Cmp::None),
+        0x7a => Un(I64, I64, op!(Op2 I64Ctz), Cmp::None),
+        0x7b => Un(I64, I64, op!(Op2 I64Popcnt), Cmp::None),
         0x7c..=0x8a => Bin(I64, I64, *I64BIN.get(i(0x7c))?, Cmp::None),
         0x8b..=0x91 => Un(F32, F32, *F32UN.get(i(0x8b))?, Cmp::None),
         0x92..=0x98 => Bin(F32, F32, *F32BIN.get(i(0x92))?, Cmp::None),
         0x99..=0x9f => Un(F64, F64, *F64UN.get(i(0x99))?, Cmp::None),
         0xa0..=0xa6 => Bin(F64, F64, *F64BIN.get(i(0xa0))?, Cmp::None),
         0xa7..=0xbb => {
-            let (a, b, f) = *CONV.get(i(0xa7))?;
-            Un(a, b, f, Cmp::None)
+            let (a, b) = *CONV.0.get(i(0xa7))?;
+            Un(a, b, *CONV.1.get(i(0xa7))?, Cmp::None)
         }
         0xbc => Reinterpret(F32, I32),
         0xbd => Reinterpret(F64, I64),
         0xbe => Reinterpret(I32, F32),
         0xbf => Reinterpret(I64, F64),
-        0xc0 => Un(I32, I32, I32Extend8S, Cmp::None),
-        0xc1 => Un(I32, I32, I32Extend16S, Cmp::None),
-        0xc2 => Un(I64, I64, I64Extend8S, Cmp::None),
-        0xc3 => Un(I64, I64, I64Extend16S, Cmp::None),
-        0xc4 => Un(I64, I64, I64Extend32S, Cmp::None),
+        0xc0 => Un(I32, I32, op!(Op2 I32Extend8S), Cmp::None),
+        0xc1 => Un(I32, I32, op!(Op2 I32Extend16S), Cmp::None),
+        0xc2 => Un(I64, I64, op!(Op2 I64Extend8S), Cmp::None),
+        0xc3 => Un(I64, I64, op!(Op2 I64Extend16S), Cmp::None),
+        0xc4 => Un(I64, I64, op!(Op2 I64Extend32S), Cmp::None),
         _ => return None,
     })
 }
 
-type MemOp = (u32, ValType, fn(S, S, u32) -> Instr);
-
-fn load_op(op: u8) -> Option<MemOp> {
-    use Instr::*;
+/// Loads and stores 0x28..=0x3e: (log2 of the natural alignment, value type), operator.
+static MEM_OPS: ([(u8, ValType); 23], [OpMem; 23]) = {
     use ValType::{F32, F64, I32, I64};
-    Some(match op {
-        0x28 => (2, I32, Load32),
-        0x29 => (3, I64, Load64),
-        0x2a => (2, F32, Load32),
-        0x2b => (3, F64, Load64),
-        0x2c => (0, I32, Load8S32),
-        0x2d => (0, I32, Load8U),
-        0x2e => (1, I32, Load16S32),
-        0x2f => (1, I32, Load16U),
-        0x30 => (0, I64, Load8S64),
-        0x31 => (0, I64, Load8U),
-        0x32 => (1, I64, Load16S64),
-        0x33 => (1, I64, Load16U),
-        0x34 => (2, I64, Load32S64),
-        0x35 => (2, I64, Load32),
-        _ => return None,
-    })
-}
+    (
+        [
+            (2, I32),
+            (3, I64),
+            (2, F32),
+            (3, F64),
+            (0, I32),
+            (0, I32),
+            (1, I32),
+            (1, I32),
+            (0, I64),
+            (0, I64),
+            (1, I64),
+            (1, I64),
+            (2, I64),
+            (2, I64),
+            (2, I32),
+            (3, I64),
+            (2, F32),
+            (3, F64),
+            (0, I32),
+            (1, I32),
+            (0, I64),
+            (1, I64),
+            (2, I64),
+        ],
+        ops!(OpMem:
+            Load32, Load64, Load32, Load64, Load8S32, Load8U, Load16S32, Load16U, Load8S64, Load8U,
+            Load16S64, Load16U, Load32S64, Load32, Store32, Store64, Store32, Store64, Store8,
+            Store16, Store8, Store16, Store32,
+        ),
+    )
+};
 
-fn store_op(op: u8) -> Option<MemOp> {
-    use Instr::*;
-    use ValType::{F32, F64, I32, I64};
-    Some(match op {
-        0x36 => (2, I32, Store32),
-        0x37 => (3, I64, Store64),
-        0x38 => (2, F32, Store32),
-        0x39 => (3, F64, Store64),
-        0x3a => (0, I32, Store8),
-        0x3b => (1, I32, Store16),
-        0x3c => (0, I64, Store8),
-        0x3d => (1, I64, Store16),
-        0x3e => (2, I64, Store32),
-        _ => return None,
-    })
+/// The (alignment, type, operator) of load or store `op`.
+fn mem_op(op: u8) -> Option<(u32, ValType, OpMem)> {
+    let i = op.checked_sub(0x28)? as usize;
+    let (align, ty) = *MEM_OPS.0.get(i)?;
+    Some((align as u32, ty, *MEM_OPS.1.get(i)?))
 }
 
 /// A memarg: returns (offset, memory index).
@@ -275,14 +296,11 @@ fn need_memory(m: &ModuleInner, off: usize, mem: u32) -> R<()> {
     }
 }
 
-/// Run `f` with memory `mem` current (no-op wrapper for memory 0).
-fn with_mem(t: &mut Translator, mem: u32, f: impl FnOnce(&mut Translator)) {
+/// Around an instruction on memory `mem`: make memory `to` current (before it `to = mem`,
+/// after it `to = 0`); nothing for memory 0.
+fn use_mem(t: &mut Translator, mem: u32, to: u32) {
     if mem != 0 {
-        t.emit_plain(Instr::UseMem(mem));
-    }
-    f(t);
-    if mem != 0 {
-        t.emit_plain(Instr::UseMem(0));
+        t.emit_plain(Instr::UseMem(to));
     }
 }
 
@@ -575,7 +593,8 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ValType::I32);
                 v.push(et);
                 if live {
-                    t.produce(1, |d, s| Instr::TableGet(d, s[0], ti));
+                    let ([i, ..], d) = t.operands(1);
+                    t.emit_result(Instr::TableGet(d, i, ti));
                 }
             }
             0x26 => {
@@ -584,34 +603,42 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(et);
                 pop!(ValType::I32);
                 if live {
-                    t.consume(2, |s| Instr::TableSet(s[0], s[1], ti));
+                    let ([i, x, _], _) = t.operands(2);
+                    t.emit_plain(Instr::TableSet(i, x, ti));
                 }
             }
             0x28..=0x35 => {
                 let (align, ty, f) =
-                    load_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
+                    mem_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
                 let (offset, mem) = memarg(&mut r, m, off, align)?;
                 pop!(ValType::I32);
                 v.push(ty);
                 if live {
-                    with_mem(&mut t, mem, |t| t.load(f, offset));
+                    use_mem(&mut t, mem, mem);
+                    t.load(f, offset);
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x36..=0x3e => {
                 let (align, ty, f) =
-                    store_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
+                    mem_op(op).ok_or_else(|| Error::malformed(off, "illegal opcode"))?;
                 let (offset, mem) = memarg(&mut r, m, off, align)?;
                 pop!(ty);
                 pop!(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| t.store(f, offset));
+                    use_mem(&mut t, mem, mem);
+                    t.store(f, offset);
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x3f => {
                 let mem = mem_index(&mut r, m, off)?;
                 v.push(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| t.produce(0, |d, _| Instr::MemorySize(d)));
+                    use_mem(&mut t, mem, mem);
+                    let (_, d) = t.operands(0);
+                    t.emit_result(Instr::MemorySize(d));
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x40 => {
@@ -619,9 +646,10 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 pop!(ValType::I32);
                 v.push(ValType::I32);
                 if live {
-                    with_mem(&mut t, mem, |t| {
-                        t.produce(1, |d, s| Instr::MemoryGrow(d, s[0]))
-                    });
+                    use_mem(&mut t, mem, mem);
+                    let ([n, ..], d) = t.operands(1);
+                    t.emit_result(Instr::MemoryGrow(d, n));
+                    use_mem(&mut t, mem, 0);
                 }
             }
             0x41 => {
@@ -701,7 +729,7 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 v.pop_ref(off)?;
                 v.push(ValType::I32);
                 if live {
-                    t.unop(Instr::I64Eqz, Cmp::None);
+                    t.unop(op!(Op2 I64Eqz), Cmp::None);
                 }
             }
             0xd2 => {
@@ -714,7 +742,8 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 }
                 v.push(ValType::FuncRef);
                 if live {
-                    t.produce(0, |d, _| Instr::RefFunc(d, f));
+                    let (_, d) = t.operands(0);
+                    t.emit_result(Instr::RefFunc(d, f));
                 }
             }
             0xfc => {
@@ -742,19 +771,15 @@ fn compile_fc(
     t: &mut Translator,
     live: bool,
 ) -> R<()> {
-    use ValType::{F32, F64, I32, I64};
+    use ValType::{F32, I32};
     match sub {
         0..=7 => {
-            let (a, b, f): (ValType, ValType, fn(S, S) -> Instr) = match sub {
-                0 => (F32, I32, Instr::I32TruncSatF32S),
-                1 => (F32, I32, Instr::I32TruncSatF32U),
-                2 => (F64, I32, Instr::I32TruncSatF64S),
-                3 => (F64, I32, Instr::I32TruncSatF64U),
-                4 => (F32, I64, Instr::I64TruncSatF32S),
-                5 => (F32, I64, Instr::I64TruncSatF32U),
-                6 => (F64, I64, Instr::I64TruncSatF64S),
-                _ => (F64, I64, Instr::I64TruncSatF64U),
-            };
+            let (a, b) = TRUNC_SAT.0.get(sub as usize).copied().unwrap_or((F32, I32));
+            let f = TRUNC_SAT
+                .1
+                .get(sub as usize)
+                .copied()
+                .unwrap_or(op!(Op2 I32TruncSatF32S));
             v.pop_expect(off, a)?;
             v.push(b);
             if live {
@@ -765,13 +790,12 @@ fn compile_fc(
             let seg = r.u32()?;
             let mem = mem_index(r, m, off)?;
             data_index(m, off, seg)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
-                with_mem(t, mem, |t| {
-                    t.consume(3, |s| Instr::MemoryInit(s[0], s[1], s[2], seg))
-                });
+                use_mem(t, mem, mem);
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::MemoryInit(d, s, n, seg));
+                use_mem(t, mem, 0);
             }
         }
         9 => {
@@ -784,29 +808,28 @@ fn compile_fc(
         10 => {
             let dm = mem_index(r, m, off)?;
             let sm = mem_index(r, m, off)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 if dm == sm {
-                    with_mem(t, dm, |t| {
-                        t.consume(3, |s| Instr::MemoryCopy(s[0], s[1], s[2]))
-                    });
+                    use_mem(t, dm, dm);
+                    let ([d, s, n], _) = t.operands(3);
+                    t.emit_plain(Instr::MemoryCopy(d, s, n));
+                    use_mem(t, dm, 0);
                 } else {
                     let x = t.add_extra(&[dm, sm]);
-                    t.consume(3, |s| Instr::MemoryCopyMulti(s[0], s[1], s[2], x));
+                    let ([d, s, n], _) = t.operands(3);
+                    t.emit_plain(Instr::MemoryCopyMulti(d, s, n, x));
                 }
             }
         }
         11 => {
             let mem = mem_index(r, m, off)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
-                with_mem(t, mem, |t| {
-                    t.consume(3, |s| Instr::MemoryFill(s[0], s[1], s[2]))
-                });
+                use_mem(t, mem, mem);
+                let ([d, x, n], _) = t.operands(3);
+                t.emit_plain(Instr::MemoryFill(d, x, n));
+                use_mem(t, mem, 0);
             }
         }
         12 => {
@@ -817,12 +840,11 @@ fn compile_fc(
             if et != tt {
                 return Err(Error::invalid(off, "type mismatch"));
             }
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 let x = t.add_extra(&[seg, table]);
-                t.consume(3, |s| Instr::TableInit(s[0], s[1], s[2], x));
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableInit(d, s, n, x));
             }
         }
         13 => {
@@ -840,12 +862,11 @@ fn compile_fc(
             if a != b {
                 return Err(Error::invalid(off, "type mismatch"));
             }
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
-            v.pop_expect(off, I32)?;
+            v.pop_many(off, &[I32; 3])?;
             if live {
                 let x = t.add_extra(&[dt, st]);
-                t.consume(3, |s| Instr::TableCopy(s[0], s[1], s[2], x));
+                let ([d, s, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableCopy(d, s, n, x));
             }
         }
         15 => {
@@ -855,7 +876,8 @@ fn compile_fc(
             v.pop_expect(off, et)?;
             v.push(I32);
             if live {
-                t.produce(2, |d, s| Instr::TableGrow(d, s[0], s[1], ti));
+                let ([init, n, _], d) = t.operands(2);
+                t.emit_result(Instr::TableGrow(d, init, n, ti));
             }
         }
         16 => {
@@ -863,7 +885,8 @@ fn compile_fc(
             table_type(m, off, ti)?;
             v.push(I32);
             if live {
-                t.produce(0, |d, _| Instr::TableSize(d, ti));
+                let (_, d) = t.operands(0);
+                t.emit_result(Instr::TableSize(d, ti));
             }
         }
         17 => {
@@ -873,7 +896,8 @@ fn compile_fc(
             v.pop_expect(off, et)?;
             v.pop_expect(off, I32)?;
             if live {
-                t.consume(3, |s| Instr::TableFill(s[0], s[1], s[2], ti));
+                let ([i, x, n], _) = t.operands(3);
+                t.emit_plain(Instr::TableFill(i, x, n, ti));
             }
         }
         _ => return Err(Error::malformed(off, "illegal opcode")),

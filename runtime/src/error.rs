@@ -1,9 +1,10 @@
 //! Load, link and instantiation errors.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
-use crate::Trap;
+use crate::trap::{Trap, TrapCode};
 
 /// What went wrong, broadly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,86 +25,104 @@ pub enum ErrorKind {
     Api,
 }
 
-/// An error from loading, linking or instantiating a module.
-#[derive(Debug, Clone)]
-pub struct Error {
+/// An error from loading, linking or instantiating a module. One pointer wide, so that the
+/// many `Result<_, Error>`s of the loader stay in registers (`?` moves a pointer, not the fields).
+#[derive(Clone)]
+pub struct Error(Box<Inner>);
+
+#[derive(Clone)]
+struct Inner {
     kind: ErrorKind,
     offset: Option<usize>,
-    message: String,
+    /// The interpreter's own messages are static (a host trap's message stays in `trap`).
+    message: &'static str,
     /// (module, name) the message is about; formatted only by `Display`.
-    subject: Option<alloc::boxed::Box<(String, String)>>,
+    subject: Option<Box<(String, String)>>,
     trap: Option<Trap>,
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, offset: Option<usize>, message: impl Into<String>) -> Self {
-        Error {
+    pub(crate) fn new(kind: ErrorKind, offset: Option<usize>, message: &'static str) -> Self {
+        Error(Box::new(Inner {
             kind,
             offset,
-            message: message.into(),
+            message,
             subject: None,
             trap: None,
-        }
+        }))
     }
-    pub(crate) fn malformed(offset: usize, message: &str) -> Self {
+    pub(crate) fn malformed(offset: usize, message: &'static str) -> Self {
         Self::new(ErrorKind::Malformed, Some(offset), message)
     }
-    pub(crate) fn invalid(offset: usize, message: &str) -> Self {
+    pub(crate) fn invalid(offset: usize, message: &'static str) -> Self {
         Self::new(ErrorKind::Invalid, Some(offset), message)
     }
-    pub(crate) fn api(message: impl Into<String>) -> Self {
+    pub(crate) fn api(message: &'static str) -> Self {
         Self::new(ErrorKind::Api, None, message)
     }
-    pub(crate) fn unlinkable(message: impl Into<String>) -> Self {
+    pub(crate) fn unlinkable(message: &'static str) -> Self {
         Self::new(ErrorKind::Unlinkable, None, message)
     }
-    pub(crate) fn limit(message: impl Into<String>) -> Self {
+    pub(crate) fn limit(message: &'static str) -> Self {
         Self::new(ErrorKind::Limit, None, message)
     }
     /// An error about import/export `module` `name` (module may be empty).
-    pub(crate) fn about(kind: ErrorKind, message: &str, module: &str, name: &str) -> Self {
+    pub(crate) fn about(kind: ErrorKind, message: &'static str, module: &str, name: &str) -> Self {
         let mut e = Self::new(kind, None, message);
-        e.subject = Some(alloc::boxed::Box::new((module.into(), name.into())));
+        e.0.subject = Some(Box::new((module.into(), name.into())));
         e
     }
     /// The broad category of the error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// Byte offset into the module binary, when the error comes from decoding or validation.
     pub fn offset(&self) -> Option<usize> {
-        self.offset
+        self.0.offset
     }
     /// The human readable message (without the offset).
     pub fn message(&self) -> &str {
-        &self.message
+        match &self.0.trap {
+            Some(t) if t.code().is_none() => t.host_message().unwrap_or(self.0.message),
+            _ => self.0.message,
+        }
     }
     /// The trap, when instantiation trapped (its `Display` adds the location).
     pub fn trap(&self) -> Option<&Trap> {
-        self.trap.as_ref()
+        self.0.trap.as_ref()
     }
 }
 
 impl From<Trap> for Error {
     fn from(trap: Trap) -> Self {
-        let message: String = match (trap.code(), trap.host_message()) {
-            (Some(c), _) => c.message().into(),
-            (None, Some(m)) => m.into(),
-            (None, None) => "trap".into(),
-        };
-        Error {
+        let message = trap.code().map_or("trap", TrapCode::message);
+        Error(Box::new(Inner {
             kind: ErrorKind::Trap,
             offset: None,
             message,
             subject: None,
             trap: Some(trap),
-        }
+        }))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &*self.0;
+        f.debug_struct("Error")
+            .field("kind", &e.kind)
+            .field("offset", &e.offset)
+            .field("message", &self.message())
+            .field("subject", &e.subject)
+            .field("trap", &e.trap)
+            .finish()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
+        let e = &*self.0;
+        let what = match e.kind {
             ErrorKind::Malformed => "malformed module",
             ErrorKind::Invalid => "invalid module",
             ErrorKind::Unsupported => "unsupported feature",
@@ -112,11 +131,11 @@ impl fmt::Display for Error {
             ErrorKind::Limit => "limit exceeded",
             ErrorKind::Api => "error",
         };
-        match self.offset {
-            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message)?,
-            None => write!(f, "{what}: {}", self.message)?,
+        match e.offset {
+            Some(o) => write!(f, "{what} at byte offset {o:#x}: {}", self.message())?,
+            None => write!(f, "{what}: {}", self.message())?,
         }
-        match self.subject.as_deref() {
+        match e.subject.as_deref() {
             Some((m, n)) if m.is_empty() => write!(f, " `{n}`"),
             Some((m, n)) => write!(f, " `{m}` `{n}`"),
             None => Ok(()),

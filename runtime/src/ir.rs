@@ -7,6 +7,9 @@
 
 use alloc::boxed::Box;
 
+pub(crate) mod shape;
+pub(crate) use shape::{Op2, Op3, OpIdx, OpMem, op, ops};
+
 /// A frame slot. While translating: a signed 16-bit offset from the frame base (negative
 /// offsets address the function's constant pool, just below the base); after
 /// [`crate::translate`] finishes: an index into the frame starting at the constant pool, checked
@@ -47,13 +50,15 @@ macro_rules! target_of {
 macro_rules! declare_instr {
     ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// One IR instruction. `#[repr(u16)]`: the threaded executor reads the tag to find the
-        /// handler. Variants are tuple-like so their constructors double as plain `fn` values
-        /// for the translator's operator tables.
+        /// handler, and the translator's operator tables hold tags ([`shape`]).
         #[derive(Debug, Clone, Copy)]
         #[repr(u16)]
         pub(crate) enum Instr {
             $( $(#[$attr])* $name $(( $($t),* ))?, )*
         }
+        /// Each variant's field types (`"S, S, u32"`), indexed by tag (the variants have the
+        /// implicit discriminants 0, 1, ...): the shape checks of [`Op3`] and co.
+        const FIELDS: &[&str] = &[$( stringify!($($($t),*)?) ),*];
         /// Number of [`Instr`] variants.
         #[cfg_attr(not(embwit_threaded), allow(dead_code))]
         pub(crate) const INSTR_COUNT: usize = [$(stringify!($name)),*].len();

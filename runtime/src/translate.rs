@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 mod fuse;
 
 use crate::error::Error;
-use crate::ir::{CompiledFunc, Instr, S};
+use crate::ir::{CompiledFunc, Instr, Op2, Op3, OpIdx, OpMem, S, op};
 
 type R<T> = Result<T, Error>;
 
@@ -22,10 +22,12 @@ pub(crate) enum Loc {
 /// How to re-emit the last instruction with another destination (for `local.set` folding).
 #[derive(Clone, Copy)]
 enum Remake {
-    Bin(fn(S, S, S) -> Instr, S, S, Cmp),
-    Un(fn(S, S) -> Instr, S, Cmp),
-    Mem(fn(S, S, u32) -> Instr, S, u32),
-    MemIdx(fn(S, S, S, u32) -> Instr, S, S, u32),
+    Bin(Op3, S, S, Cmp),
+    Un(Op2, S, Cmp),
+    Mem(OpMem, S, u32),
+    MemIdx(OpIdx, S, S, u32),
+    /// [`Instr::I32DotLoad8S`]'s operands after the destination.
+    Dot(S, S, S, u8, u8),
     AddImm(S, i32),
     MulAdd(S, S, S),
     Global(u32),
@@ -412,17 +414,17 @@ impl Translator {
 
     // ---- straight-line operators ----
 
-    pub fn unop(&mut self, f: fn(S, S) -> Instr, cmp: Cmp) {
+    pub fn unop(&mut self, f: Op2, cmp: Cmp) {
         let a = self.pop_slot();
         let d = self.dst();
-        self.emit_staged(f(d, a), Remake::Un(f, a, cmp));
+        self.emit_staged(f.make(d, a), Remake::Un(f, a, cmp));
         self.push_temp();
     }
-    pub fn binop(&mut self, f: fn(S, S, S) -> Instr, cmp: Cmp) {
+    pub fn binop(&mut self, f: Op3, cmp: Cmp) {
         let b = self.pop_slot();
         let a = self.pop_slot();
         let d = self.dst();
-        self.emit_staged(f(d, a, b), Remake::Bin(f, a, b, cmp));
+        self.emit_staged(f.make(d, a, b), Remake::Bin(f, a, b, cmp));
         self.push_temp();
     }
     /// `i32.add`/`i32.sub` with a constant operand become `x + imm`.
@@ -450,10 +452,10 @@ impl Translator {
                 self.emit_staged(Instr::I32AddImm(d, x, c), Remake::AddImm(x, c));
                 self.push_temp();
             }
-            None if sub => self.binop(Instr::I32Sub, Cmp::None),
+            None if sub => self.binop(op!(Op3 I32Sub), Cmp::None),
             None => {
                 if !self.fuse_mul_add() {
-                    self.binop(Instr::I32Add, Cmp::None);
+                    self.binop(op!(Op3 I32Add), Cmp::None);
                 }
             }
         }
@@ -512,20 +514,20 @@ impl Translator {
         self.push_temp();
     }
     #[inline(never)]
-    pub fn load(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
+    pub fn load(&mut self, f: OpMem, offset: u32) {
         if self.fuse_address(f, offset) {
             return;
         }
         let base = self.pop_slot();
         let d = self.dst();
-        self.emit_staged(f(d, base, offset), Remake::Mem(f, base, offset));
+        self.emit_staged(f.make(d, base, offset), Remake::Mem(f, base, offset));
         self.push_temp();
     }
     #[inline(never)]
-    pub fn store(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
+    pub fn store(&mut self, f: OpMem, offset: u32) {
         let v = self.pop_slot();
         let base = self.pop_slot();
-        self.emit(f(v, base, offset));
+        self.emit(f.make(v, base, offset));
     }
     pub fn global_get(&mut self, g: u32) {
         let d = self.dst();
@@ -536,29 +538,21 @@ impl Translator {
         let s = self.pop_slot();
         self.emit(Instr::GlobalSet(s, g));
     }
-    /// An instruction producing one value into `dst` from popped operand slots.
-    pub fn produce(&mut self, n_in: usize, f: impl FnOnce(S, &[S]) -> Instr) {
+    /// Pops `n` (at most 3) operand slots for an instruction, returned in push order (the rest
+    /// 0), with the slot a result goes to (see [`Translator::emit_result`]).
+    pub fn operands(&mut self, n: usize) -> ([S; 3], S) {
         let mut ins = [0 as S; 3];
-        for i in (0..n_in.min(3)).rev() {
+        for i in (0..n.min(3)).rev() {
             if let Some(s) = ins.get_mut(i) {
                 *s = self.pop_slot();
             }
         }
-        let d = self.dst();
-        let i = f(d, ins.get(..n_in.min(3)).unwrap_or(&[]));
+        (ins, self.dst())
+    }
+    /// Emit an instruction that writes one result to the slot [`Translator::operands`] gave.
+    pub fn emit_result(&mut self, i: Instr) {
         self.emit(i);
         self.push_temp();
-    }
-    /// An instruction consuming `n_in` operands and producing nothing.
-    pub fn consume(&mut self, n_in: usize, f: impl FnOnce(&[S]) -> Instr) {
-        let mut ins = [0 as S; 3];
-        for i in (0..n_in.min(3)).rev() {
-            if let Some(s) = ins.get_mut(i) {
-                *s = self.pop_slot();
-            }
-        }
-        let i = f(ins.get(..n_in.min(3)).unwrap_or(&[]));
-        self.emit(i);
     }
     pub fn emit_plain(&mut self, i: Instr) {
         self.emit(i);
@@ -582,10 +576,11 @@ impl Translator {
             && idx + 1 == self.code.len()
         {
             let i = match r {
-                Remake::Bin(f, a, b, _) => f(l, a, b),
-                Remake::Un(f, a, _) => f(l, a),
-                Remake::Mem(f, a, o) => f(l, a, o),
-                Remake::MemIdx(f, a, b, o) => f(l, a, b, o),
+                Remake::Bin(f, a, b, _) => f.make(l, a, b),
+                Remake::Un(f, a, _) => f.make(l, a),
+                Remake::Mem(f, a, o) => f.make(l, a, o),
+                Remake::MemIdx(f, a, b, o) => f.make(l, a, b, o),
+                Remake::Dot(p, q, c, op, oq) => Instr::I32DotLoad8S(l, p, q, c, op, oq),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),

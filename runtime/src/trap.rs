@@ -1,5 +1,6 @@
 //! Runtime traps.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use core::fmt;
 
@@ -57,9 +58,9 @@ impl TrapCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trap {
     code: Option<TrapCode>,
-    message: Option<String>,
-    func_index: Option<u32>,
-    code_offset: Option<u32>,
+    message: Option<Box<str>>,
+    /// (function index, code offset), both known or neither.
+    location: Option<(u32, u32)>,
 }
 
 impl Trap {
@@ -67,9 +68,8 @@ impl Trap {
     pub fn new(message: impl Into<String>) -> Self {
         Trap {
             code: None,
-            message: Some(message.into()),
-            func_index: None,
-            code_offset: None,
+            message: Some(message.into().into_boxed_str()),
+            location: None,
         }
     }
     /// Same as [`Trap::new`].
@@ -80,8 +80,7 @@ impl Trap {
         Trap {
             code: Some(code),
             message: None,
-            func_index: Some(func_index),
-            code_offset: Some(code_offset),
+            location: Some((func_index, code_offset)),
         }
     }
     /// The trap code, `None` for host-made traps.
@@ -90,11 +89,11 @@ impl Trap {
     }
     /// Index (in its module's function index space) of the function that trapped.
     pub fn func_index(&self) -> Option<u32> {
-        self.func_index
+        self.location.map(|l| l.0)
     }
     /// Byte offset of the trapping instruction in the module binary.
     pub fn code_offset(&self) -> Option<u32> {
-        self.code_offset
+        self.location.map(|l| l.1)
     }
     /// The host message, if any.
     pub fn host_message(&self) -> Option<&str> {
@@ -107,8 +106,7 @@ impl From<TrapCode> for Trap {
         Trap {
             code: Some(code),
             message: None,
-            func_index: None,
-            code_offset: None,
+            location: None,
         }
     }
 }
@@ -120,7 +118,7 @@ impl fmt::Display for Trap {
             (None, Some(m)) => f.write_str(m)?,
             (None, None) => f.write_str("trap")?,
         }
-        if let (Some(func), Some(off)) = (self.func_index, self.code_offset) {
+        if let Some((func, off)) = self.location {
             write!(f, " (in function {func} at offset {off:#x})")?;
         }
         Ok(())

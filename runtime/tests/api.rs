@@ -364,3 +364,43 @@ fn hostile_shapes_load_in_linear_time() {
     section(1, &types, &mut m);
     Module::new(&engine, &m).unwrap();
 }
+
+#[test]
+fn error_messages() {
+    let engine = Engine::default();
+    let e = Module::new(
+        &engine,
+        &wasm("(module (func (drop (i32.const 0)) (drop)))"),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    assert_eq!(e.message(), "type mismatch");
+    assert!(e.to_string().ends_with(": type mismatch"), "{e}");
+    assert!(
+        format!("{e:?}").starts_with("Error { kind: Invalid, offset: Some("),
+        "{e:?}"
+    );
+    // A start function's trap: the code's message, or the host's.
+    let start = |body: &str| {
+        let src =
+            format!(r#"(module (import "env" "fail" (func $fail)) (func $s {body}) (start $s))"#);
+        let module = Module::new(&engine, &wasm(&src)).unwrap();
+        let mut linker = Linker::<()>::new(&engine);
+        linker
+            .func_wrap("env", "fail", |_: Caller<'_, ()>| -> Result<(), Trap> {
+                Err(Trap::new("host says no"))
+            })
+            .unwrap();
+        linker
+            .instantiate(&mut Store::new(&engine, ()), &module)
+            .unwrap_err()
+    };
+    let e = start("unreachable");
+    assert_eq!(e.kind(), ErrorKind::Trap);
+    assert_eq!(e.message(), "unreachable");
+    let e = start("(call $fail)");
+    assert_eq!(e.kind(), ErrorKind::Trap);
+    assert_eq!(e.message(), "host says no");
+    assert_eq!(e.trap().and_then(Trap::host_message), Some("host says no"));
+    assert!(e.to_string().ends_with(": host says no"), "{e}");
+}

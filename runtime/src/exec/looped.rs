@@ -13,7 +13,12 @@ macro_rules! match_loop {
     ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
         /// Run from `regs.ip` until a body exits (the outcome is in `cx.out`).
         #[allow(unused_variables, clippy::unnecessary_cast)]
-        pub(super) fn run(mut regs: Vm<'_, '_>) {
+        pub(super) fn run(regs: Vm<'_, '_>) {
+            // A local rebuilt from the fields, not the argument itself (which lives in the
+            // caller's memory): LLVM keeps a local's fields in machine registers, where it
+            // reloaded `fp` from memory for every slot access.
+            let Vm { ip, fp, mem, len, cx } = regs;
+            let mut regs = Vm { ip, fp, mem, len, cx };
             loop {
                 // SAFETY: `ip` points at an instruction of the running function: `exec::run`
                 // builds `regs` from `resume`, and bodies keep the `Vm` invariants.

@@ -3,7 +3,8 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Instr, Loc, Remake, S, Translator};
+use super::{Instr, Loc, OpIdx, OpMem, Remake, S, Translator};
+use crate::ir::op;
 
 impl Translator {
     /// Whether no branch lands after code index `i` (one may land on `i`).
@@ -17,13 +18,13 @@ impl Translator {
     /// the `i32.add`s do. A memarg offset is added without wrapping, so those loads are not
     /// fused.
     #[inline(never)]
-    pub(super) fn fuse_address(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) -> bool {
-        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
-            Instr::Load32(..) => Instr::Load32Idx,
-            Instr::Load8U(..) => Instr::Load8UIdx,
-            Instr::Load8S32(..) => Instr::Load8SIdx,
-            Instr::Load16U(..) => Instr::Load16UIdx,
-            Instr::Load16S32(..) => Instr::Load16SIdx,
+    pub(super) fn fuse_address(&mut self, f: OpMem, offset: u32) -> bool {
+        let g: OpIdx = match f.make(0, 0, 0) {
+            Instr::Load32(..) => op!(OpIdx Load32Idx),
+            Instr::Load8U(..) => op!(OpIdx Load8UIdx),
+            Instr::Load8S32(..) => op!(OpIdx Load8SIdx),
+            Instr::Load16U(..) => op!(OpIdx Load16UIdx),
+            Instr::Load16S32(..) => op!(OpIdx Load16SIdx),
             _ => return false,
         };
         let (n, len) = (self.stack.len(), self.code.len());
@@ -54,7 +55,7 @@ impl Translator {
         self.last = None;
         self.pop_entry();
         let d = self.dst();
-        self.emit_staged(g(d, a, b, c), Remake::MemIdx(g, a, b, c));
+        self.emit_staged(g.make(d, a, b, c), Remake::MemIdx(g, a, b, c));
         self.push_temp();
         true
     }
@@ -109,10 +110,8 @@ impl Translator {
             self.code.truncate(i);
             self.offsets.truncate(i + 1);
             self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
-            // A following `local.set` retargets it (through the `fn` that any 3-slot + u32
-            // instruction's remake calls).
-            let k = u32::from(c) | u32::from(op) << 16 | u32::from(oq) << 24;
-            self.last = Some((i, Remake::MemIdx(dot_into, p, q, k)));
+            // A following `local.set` retargets it.
+            self.last = Some((i, Remake::Dot(p, q, c, op, oq)));
         }
     }
 
@@ -135,9 +134,4 @@ impl Translator {
         self.last = None;
         Some(len - 1)
     }
-}
-
-/// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
-fn dot_into(d: S, p: S, q: S, k: u32) -> Instr {
-    Instr::I32DotLoad8S(d, p, q, k as S, (k >> 16) as u8, (k >> 24) as u8)
 }
