@@ -1,12 +1,13 @@
-//! Calls and returns inside the dispatch loop: push or pop a frame record and switch the
-//! registers to the callee or the caller. Host functions leave the backend (`Exit::Host`).
+//! Calls and returns inside the dispatch loop: a call pushes the caller's record ([`Frame`])
+//! and sets up the callee's frame, a return pops the record and continues the caller from it
+//! with no lookup. Host functions leave the backend (`Exit::Host`).
 
 use core::ptr::{self, NonNull};
 
 use super::bulk::store_index;
 use super::vm::{Cx, Regs, trap_at};
-use super::{Exec, Exit, Frame, push_frame};
-use crate::ir::{Instr, S};
+use super::{Exec, Exit, Frame, HOST, init_frame, make_room};
+use crate::ir::{CompiledFunc, Instr, S};
 use crate::store::{FuncEntity, InstanceData};
 use crate::trap::{Trap, TrapCode};
 
@@ -20,7 +21,8 @@ fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
 /// next instruction `ip`) with arguments from the slots listed at `extra[args..]` and results
 /// to slot `dst`. Returns the callee's first instruction and frame, or `None` with `cx.out` set
 /// (a trap, or a host function to call).
-#[inline(never)]
+#[cfg_attr(embwit_threaded, inline)]
+#[cfg_attr(not(embwit_threaded), inline(never))]
 pub(crate) fn enter(
     cx: &mut Cx<'_>,
     ip: *const Instr,
@@ -33,51 +35,69 @@ pub(crate) fn enter(
     let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(callee as usize) else {
         return enter_host(cx, ip, fp, callee, dst, args);
     };
-    let ex = &mut *cx.ex;
-    let lo = frame_start(ex, fp);
-    if let Some(f) = ex.frames.last_mut() {
-        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
-    }
-    let nc = code.consts.len();
-    let base = lo + caller.consts.len() + caller.frame_size as usize + nc;
+    let code: &CompiledFunc = code;
+    let lo = frame_start(cx.ex, fp);
+    // The callee's frame starts right after the caller's.
+    let new = lo + caller.consts.len() + caller.frame_size as usize;
+    let top = new + code.consts.len() + code.frame_size as usize;
     let np = code.num_params as usize;
-    let Some(arg_slots) = caller.extra.get(args as usize..args as usize + np) else {
+    let (Some(arg_slots), Some(first)) = (
+        caller.extra.get(args as usize..args as usize + np),
+        code.code.first(),
+    ) else {
         trap_at(cx, ip, TrapCode::Unreachable);
         return None;
     };
-    if let Err(c) = push_frame(ex, cx.limits, code, callee, base, lo + dst as usize) {
-        trap_at(cx, ip, c);
-        return None;
-    }
-    let stack = ex.stack.as_mut_ptr();
-    // SAFETY: `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
-    // argument lists in `extra`), and `base + k` (k < params) one of the callee's frame, which
-    // `push_frame` just made room for. (Short lists inline: a loop would be set up for many.)
-    unsafe {
-        let arg = |slot: u32| *stack.add(lo + slot as usize);
-        match *arg_slots {
-            [] => {}
-            [a] => *stack.add(base) = arg(a),
-            [a, b] => (*stack.add(base), *stack.add(base + 1)) = (arg(a), arg(b)),
-            _ => {
-                for (k, &slot) in arg_slots.iter().enumerate() {
-                    *stack.add(base + k) = arg(slot);
-                }
+    if top > cx.ex.stack.len() || cx.ex.frames.len() >= cx.room {
+        match make_room(cx.ex, cx.limits, top) {
+            Ok(room) => cx.room = room,
+            Err(c) => {
+                trap_at(cx, ip, c);
+                return None;
             }
         }
     }
-    if *instance != cx.inst_idx {
-        let Some(inst) = cx.instances.get(*instance as usize) else {
-            return fail(cx, TrapCode::Unreachable);
-        };
-        switch_instance(cx, inst, *instance);
+    let ex = &mut *cx.ex;
+    let stack = ex.stack.as_mut_ptr();
+    let n = ex.frames.len();
+    // SAFETY: the stack holds `top` cells and the frame stack has room for one more record
+    // (checked above: `room` never exceeds the capacity, which only grows). `lo + slot` is a
+    // slot of the caller's frame (`Translator::finish` checks the argument lists in `extra`),
+    // `new + consts + k` (k < params) one of the callee's. (Short lists inline: a loop would be
+    // set up for many.)
+    let callee_fp = unsafe {
+        let callee_fp = stack.add(new);
+        init_frame(callee_fp, code);
+        let base = callee_fp.add(code.consts.len());
+        let arg = |slot: u32| *stack.add(lo + slot as usize);
+        match *arg_slots {
+            [] => {}
+            [a] => *base = arg(a),
+            [a, b] => (*base, *base.add(1)) = (arg(a), arg(b)),
+            _ => {
+                for (k, &slot) in arg_slots.iter().enumerate() {
+                    *base.add(k) = arg(slot);
+                }
+            }
+        }
+        // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
+        ex.frames.as_mut_ptr().add(n).write(Frame {
+            ip,
+            code: caller,
+            fp: lo as u32,
+            ret: (lo + dst as usize) as u32,
+            func: cx.func,
+            inst: cx.inst_idx,
+        });
+        ex.frames.set_len(n + 1);
+        callee_fp
+    };
+    if *instance != cx.inst_idx && !switch_instance(cx, *instance) {
+        return fail(cx, TrapCode::Unreachable);
     }
     cx.code = code;
-    let Some(first) = code.code.first() else {
-        return fail(cx, TrapCode::Unreachable);
-    };
-    // SAFETY: `push_frame` checked `nc <= base` and made the stack longer than `base`.
-    Some((NonNull::from(first), unsafe { stack.add(base - nc) }))
+    cx.func = callee;
+    Some((NonNull::from(first), callee_fp))
 }
 
 /// [`enter`] for a host function (leave the executor so the driver calls it) or a missing one.
@@ -98,9 +118,14 @@ fn enter_host(
     let caller = cx.code;
     let ex = &mut *cx.ex;
     let lo = frame_start(ex, fp);
-    if let Some(f) = ex.frames.last_mut() {
-        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
-    }
+    ex.frames.push(Frame {
+        ip,
+        code: caller,
+        fp: lo as u32,
+        ret: (lo + dst as usize) as u32,
+        func: cx.func,
+        inst: cx.inst_idx,
+    });
     let (np, nr) = (ty.params().len(), ty.results().len());
     ex.host_buf.clear();
     for k in 0..np {
@@ -117,44 +142,82 @@ fn enter_host(
     None
 }
 
-fn switch_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
+/// Make instance `idx` (store index) current; false if there is none.
+#[cold]
+#[inline(never)]
+fn switch_instance(cx: &mut Cx<'_>, idx: u32) -> bool {
+    let Some(inst) = cx.instances.get(idx as usize) else {
+        return false;
+    };
     cx.inst = inst;
     cx.inst_idx = idx;
     cx.mem_idx = store_index(&inst.memories, 0);
+    true
 }
 
-/// Pop the running frame (at `fp`), copying its `n` results from slot `src` to the caller, and
-/// resume the caller. `None` (with `cx.out` set) when the outermost frame returned.
-#[inline(never)]
+/// Return from the running function (frame `fp`): copy its `n` results from slot `src` to the
+/// caller and continue the caller. `None` (with `cx.out` set) when the outermost frame
+/// returned.
+#[cfg_attr(embwit_threaded, inline)]
+#[cfg_attr(not(embwit_threaded), inline(never))]
 pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
     let ex = &mut *cx.ex;
+    let len = ex.frames.len();
+    if len <= cx.floor {
+        return leave_checked(cx, fp, src, n);
+    }
+    // SAFETY: `len > floor >= 0`, so the top record exists.
+    let rec = unsafe { *ex.frames.as_ptr().add(len - 1) };
+    // SAFETY: shrinking.
+    unsafe { ex.frames.set_len(len - 1) };
+    let stack = ex.stack.as_mut_ptr();
+    // SAFETY: the record was pushed in this run by the `enter` that started the running frame
+    // (calls and returns nest). That `enter` checked then, for the stack, which never shrinks:
+    // the caller's frame at `rec.fp` is in the stack; the running frame starts right after it,
+    // so `[ret, ret + n)` (`ret` is at most the caller's frame end, `n` at most the running
+    // frame's size: `Translator::finish` checks a `Return`'s range) is in the stack, as is
+    // `[src, src + n)` in the running frame; `copy` allows overlap. `rec.ip` is the caller's
+    // next instruction, and `rec.code` the caller's code, borrowed from the store for the run.
+    unsafe {
+        let to = stack.add(rec.ret as usize);
+        if n == 1 {
+            *to = *fp.add(src as usize);
+        } else {
+            ptr::copy(fp.add(src as usize), to, n as usize);
+        }
+        if rec.inst != cx.inst_idx && !switch_instance(cx, rec.inst) {
+            return fail(cx, TrapCode::Unreachable);
+        }
+        cx.code = &*rec.code;
+        cx.func = rec.func;
+        Some((
+            NonNull::new_unchecked(rec.ip.cast_mut()),
+            stack.add(rec.fp as usize),
+        ))
+    }
+}
+
+/// [`leave`] to a record pushed before this run (or to the host): checked.
+#[cold]
+#[inline(never)]
+fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
+    let ex = &mut *cx.ex;
     let from = frame_start(ex, fp) + src as usize;
-    let Some(fr) = ex.frames.pop() else {
+    let Some(rec) = ex.frames.pop() else {
         cx.out = Ok(Exit::Done);
         return None;
     };
-    let n = n as usize;
-    if fr.ret + n > ex.stack.len() {
+    cx.floor = ex.frames.len();
+    let (to, n) = (rec.ret as usize, n as usize);
+    if to + n > ex.stack.len() || from + n > ex.stack.len() {
         return fail(cx, TrapCode::StackOverflow);
     }
-    let stack = ex.stack.as_mut_ptr();
-    // SAFETY: `[from, from + n)` lies in the returning frame (`Translator::finish` checks a
-    // `Return`'s slot range), `[ret, ret + n)` in the stack (checked above); `copy` allows
-    // overlap.
-    unsafe {
-        if n == 1 {
-            *stack.add(fr.ret) = *stack.add(from);
-        } else {
-            ptr::copy(stack.add(from), stack.add(fr.ret), n);
-        }
+    ex.stack.copy_within(from..from + n, to);
+    if rec.func == HOST {
+        cx.out = Ok(Exit::Done);
+        return None;
     }
-    match ex.frames.last().copied() {
-        Some(top) => resume(cx, top),
-        None => {
-            cx.out = Ok(Exit::Done);
-            None
-        }
-    }
+    resume(cx, rec)
 }
 
 fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
@@ -162,37 +225,49 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
     None
 }
 
-/// Make frame `top` the running one: its function, instance and memory, and the registers to
-/// continue it with. Checks everything the executor's unchecked accesses rely on.
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
+/// Wasm function `func` of the store: its code, instance and instance index.
+pub(crate) fn lookup<'a>(
+    funcs: &'a [FuncEntity],
+    instances: &'a [alloc::rc::Rc<InstanceData>],
+    func: u32,
+) -> Option<(&'a CompiledFunc, &'a InstanceData, u32)> {
+    match funcs.get(func as usize) {
+        Some(FuncEntity::Wasm { code, instance, .. }) => {
+            let inst = instances.get(*instance as usize)?;
+            Some((code, inst, *instance))
+        }
+        _ => None,
+    }
+}
+
+/// Continue the function of record `top` (pushed before this run, so trusted in nothing):
+/// make its function, instance and memory current and return the registers to continue it
+/// with. Checks everything the executor's unchecked accesses rely on.
+#[cold]
+#[inline(never)]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
-    let (funcs, instances) = (cx.funcs, cx.instances);
-    let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(top.func as usize) else {
+    let Some((code, inst, idx)) = lookup(cx.funcs, cx.instances, top.func) else {
         return fail(cx, TrapCode::Unreachable);
     };
-    let nc = code.consts.len();
-    if top.pc as usize >= code.code.len() * size_of::<Instr>()
-        || top.base < nc
-        || top.base + code.frame_size as usize > cx.ex.stack.len()
+    let pc = (top.ip as usize).wrapping_sub(code.code.as_ptr() as usize);
+    if pc >= code.code.len() * size_of::<Instr>()
+        || !pc.is_multiple_of(size_of::<Instr>())
+        || top.fp as usize + code.consts.len() + code.frame_size as usize > cx.ex.stack.len()
     {
         return fail(cx, TrapCode::Unreachable);
     }
-    if *instance != cx.inst_idx {
-        let Some(inst) = instances.get(*instance as usize) else {
-            return fail(cx, TrapCode::Unreachable);
-        };
-        switch_instance(cx, inst, *instance);
-    }
     cx.code = code;
-    // SAFETY: `top.pc` is a byte offset inside the code (checked above) and a multiple of the
-    // instruction size (`enter` stores `ip - code`, `ip` being an instruction; `push_frame` 0);
-    // `nc <= base <= stack.len() - frame_size` (checked above). So both pointers stay inside
+    cx.func = top.func;
+    cx.inst = inst;
+    cx.inst_idx = idx;
+    cx.mem_idx = store_index(&inst.memories, 0);
+    // SAFETY: `pc` is a byte offset inside the code and a multiple of the instruction size,
+    // and the frame at `fp` lies in the stack (checked above). So both pointers stay inside
     // their allocations, and the first is not null.
     unsafe {
         Some((
-            NonNull::new_unchecked(code.code.as_ptr().byte_add(top.pc as usize).cast_mut()),
-            cx.ex.stack.as_mut_ptr().add(top.base - nc),
+            NonNull::new_unchecked(code.code.as_ptr().byte_add(pc).cast_mut()),
+            cx.ex.stack.as_mut_ptr().add(top.fp as usize),
         ))
     }
 }

@@ -24,21 +24,34 @@ use looped as backend;
 use threaded as backend;
 
 use crate::engine::Limits;
-use crate::ir::CompiledFunc;
-use crate::store::{FuncEntity, StoreInner};
+use crate::ir::{CompiledFunc, Instr};
+use crate::store::StoreInner;
 use crate::trap::{Trap, TrapCode};
 use vm::{Cx, Vm};
 
+/// A suspended function: the caller of the running function (pushed by a call), or one that
+/// called the host. The running function itself lives in [`Cx`]. A record has all a return
+/// needs, so returning takes no lookup: records pushed in the current [`run`] are trusted (they
+/// were valid when pushed); older ones are checked again (see [`call::resume`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Frame {
-    /// Store index of the running function.
+    /// Where the function continues (an instruction of its code).
+    pub ip: *const Instr,
+    /// Its code; only dereferenced for records pushed in the current [`run`] (the store's
+    /// function is borrowed for the whole run then).
+    pub code: *const CompiledFunc,
+    /// Stack index of its slot 0.
+    pub fp: u32,
+    /// Stack index where the results of the function it called go.
+    pub ret: u32,
+    /// Store index of the function ([`HOST`]: the bottom record, the host's call) and of its
+    /// instance.
     pub func: u32,
-    /// Where the function continues: a byte offset into its code.
-    pub pc: u32,
-    pub base: usize,
-    /// Absolute stack index where results go.
-    pub ret: usize,
+    pub inst: u32,
 }
+
+/// [`Frame::func`] of the bottom record: returning to it ends the run.
+pub(crate) const HOST: u32 = u32::MAX;
 
 /// Execution state of one host-to-guest call.
 #[derive(Default)]
@@ -59,53 +72,95 @@ pub(crate) enum Exit {
     },
 }
 
-/// Set up the frame of wasm function `func` at `base` (its arguments are written after): check
-/// the call depth and value stack limits, make room, zero the declared locals, copy the
-/// constants below `base`, and push the frame record.
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
-pub(crate) fn push_frame(
+/// Start a host-to-guest call of wasm function `func` (`code`): push the bottom record (results
+/// go to the first parameter cell) and the function's own record (at its first instruction),
+/// with its frame at slot 0 of the stack. The caller writes the arguments at
+/// `code.consts.len()`.
+pub(crate) fn start(
     ex: &mut Exec,
     limits: &Limits,
     code: &CompiledFunc,
     func: u32,
-    base: usize,
-    ret: usize,
+    inst: u32,
 ) -> Result<(), TrapCode> {
-    let nc = code.consts.len();
-    let top = base.saturating_add(code.frame_size as usize);
-    if ex.frames.len() >= limits.max_call_depth as usize
-        || top > limits.max_value_stack as usize
-        || base < nc
-    {
+    let top = code.consts.len() + code.frame_size as usize;
+    if limits.max_call_depth == 0 || top > limits.max_value_stack as usize {
         return Err(TrapCode::StackOverflow);
     }
     if ex.stack.len() < top {
-        grow_stack(&mut ex.stack, top)?;
+        grow_stack(&mut ex.stack, top, limits)?;
     }
-    let (np, nl) = (code.num_params as usize, code.num_locals as usize);
-    if let Some(s) = ex.stack.get_mut(base + np..base + nl) {
-        fill_zero(s);
-    }
-    if let Some(s) = ex.stack.get_mut(base - nc..base) {
-        copy_cells(s, &code.consts);
-    }
+    // SAFETY: the stack holds the frame's `top` cells (just ensured).
+    unsafe { init_frame(ex.stack.as_mut_ptr(), code) };
+    let base = code.consts.len() as u32;
     ex.frames.push(Frame {
+        ip: core::ptr::null(),
+        code: core::ptr::null(),
+        fp: 0,
+        ret: base,
+        func: HOST,
+        inst: HOST,
+    });
+    ex.frames.push(Frame {
+        ip: code.code.as_ptr(),
+        code,
+        fp: 0,
+        ret: 0,
         func,
-        pc: 0,
-        base,
-        ret,
+        inst,
     });
     Ok(())
 }
 
+/// Copy the constants of `code` to the frame at `fp` and zero its declared locals.
+///
+/// # Safety
+/// `fp` starts `code.consts.len() + code.frame_size` writable cells.
+#[inline(always)]
+pub(crate) unsafe fn init_frame(fp: *mut u64, code: &CompiledFunc) {
+    let nc = code.consts.len();
+    let (np, nl) = (code.num_params as usize, code.num_locals as usize);
+    // SAFETY: the constants take the first `nc` cells, the declared locals `[nc + np, nc + nl)`:
+    // inside the frame, as `np <= nl <= frame_size` (`Translator::finish`).
+    unsafe {
+        copy_cells(core::slice::from_raw_parts_mut(fp, nc), &code.consts);
+        fill_zero(core::slice::from_raw_parts_mut(fp.add(nc + np), nl - np));
+    }
+}
+
+/// The cold part of a call: check the limits, grow the value stack to at least `top` cells and
+/// make room for one more record. Returns the new [`room`].
 #[cold]
 #[inline(never)]
-fn grow_stack(stack: &mut Vec<u64>, top: usize) -> Result<(), TrapCode> {
+pub(crate) fn make_room(ex: &mut Exec, limits: &Limits, top: usize) -> Result<usize, TrapCode> {
+    if ex.frames.len() >= limits.max_call_depth as usize || top > limits.max_value_stack as usize {
+        return Err(TrapCode::StackOverflow);
+    }
+    if ex.stack.len() < top {
+        grow_stack(&mut ex.stack, top, limits)?;
+    }
+    if ex.frames.try_reserve(1).is_err() {
+        return Err(TrapCode::StackOverflow);
+    }
+    Ok(room(ex, limits))
+}
+
+/// How many records the frame stack can hold without growing or passing the call depth limit:
+/// a call below it pushes with a plain write.
+pub(crate) fn room(ex: &Exec, limits: &Limits) -> usize {
+    ex.frames.capacity().min(limits.max_call_depth as usize)
+}
+
+#[cold]
+#[inline(never)]
+/// Grow the stack to at least `top` cells (`top` within the limit), using all the capacity it
+/// gets (within the limit): deeper calls then need no trip here.
+fn grow_stack(stack: &mut Vec<u64>, top: usize, limits: &Limits) -> Result<(), TrapCode> {
     if stack.try_reserve(top - stack.len()).is_err() {
         return Err(TrapCode::StackOverflow);
     }
-    stack.resize(top, 0);
+    let cap = stack.capacity().min(limits.max_value_stack as usize);
+    stack.resize(cap.max(top), 0);
     Ok(())
 }
 
@@ -136,7 +191,8 @@ fn copy_cells(s: &mut [u64], from: &[u64]) {
     }
 }
 
-/// Run until the outermost frame returns or a host function must be called.
+/// Run until the outermost frame returns or a host function must be called: pop the top
+/// record and continue it.
 pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result<Exit, Trap> {
     let StoreInner {
         funcs,
@@ -149,16 +205,13 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         fuel,
         ..
     } = st;
-    let Some(top) = ex.frames.last().copied() else {
+    let Some(top) = ex.frames.pop() else {
         return Ok(Exit::Done);
     };
-    let (code, inst, inst_idx) = match funcs.get(top.func as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => match instances.get(*instance as usize) {
-            Some(inst) => (&**code, &**inst, *instance),
-            None => return Err(Trap::from(TrapCode::Unreachable)),
-        },
-        _ => return Err(Trap::from(TrapCode::Unreachable)),
+    let Some((code, inst, inst_idx)) = call::lookup(funcs, instances, top.func) else {
+        return Err(Trap::from(TrapCode::Unreachable));
     };
+    let (floor, room) = (ex.frames.len(), room(ex, limits));
     let mut cx = Cx {
         funcs,
         instances,
@@ -173,6 +226,9 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         code,
         inst,
         inst_idx,
+        func: top.func,
+        floor,
+        room,
         mem_idx: bulk::store_index(&inst.memories, 0),
         out: Ok(Exit::Done),
     };

@@ -39,10 +39,16 @@ pub(crate) struct Cx<'a> {
     pub fuel: &'a mut u64,
     pub ex: &'a mut Exec,
     pub limits: &'a Limits,
-    /// The running function and its instance (store index `inst_idx`).
+    /// The running function (store index `func`) and its instance (store index `inst_idx`).
     pub code: &'a CompiledFunc,
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
+    pub func: u32,
+    /// Records below this index of `ex.frames` were pushed before this run (see [`leave`]).
+    pub floor: usize,
+    /// A call may push a record with a plain write while `ex.frames` is shorter than this
+    /// (see [`super::room`]).
+    pub room: usize,
     /// Store index of the current memory (out of range: no memory).
     pub mem_idx: usize,
     /// Why execution stopped (valid once a body returned [`Flow::Exit`]).
@@ -55,7 +61,7 @@ pub(crate) struct Vm<'c, 'a> {
     /// `Translator::finish`: branch targets are checked, and the code ends in `Unreachable`).
     pub ip: *const Instr,
     /// Slot 0 of the running frame (the first constant); the frame has
-    /// `consts.len() + frame_size` cells on the value stack (see [`push_frame`]).
+    /// `consts.len() + frame_size` cells on the value stack (see [`enter`]).
     pub fp: *mut u64,
     /// The current memory's bytes: `len` of them at `mem`.
     pub mem: *mut u8,
@@ -68,7 +74,7 @@ impl Vm<'_, '_> {
     #[inline(always)]
     pub fn r(&self, s: S) -> u64 {
         // SAFETY: `fp` addresses the running frame, which spans `consts.len() + frame_size`
-        // cells of the value stack (ensured by `push_frame`), and `Translator::finish` rejects
+        // cells of the value stack (ensured by `enter`), and `Translator::finish` rejects
         // any function with a slot operand at or beyond that bound.
         unsafe { *self.fp.add(s as usize) }
     }
@@ -253,22 +259,27 @@ impl Vm<'_, '_> {
     }
     #[inline(always)]
     fn enter(&mut self, callee: u32, dst: S, args: u32) -> Flow {
-        match enter(self.cx, self.ip, self.fp, callee, dst, args) {
-            Some((ip, fp)) => {
-                (self.ip, self.fp) = (ip.as_ptr(), fp);
-                self.reload_mem();
-                Flow::Next
-            }
-            None => Flow::Exit,
-        }
+        let inst = self.cx.inst_idx;
+        let regs = enter(self.cx, self.ip, self.fp, callee, dst, args);
+        self.switch(regs, inst)
     }
     /// Return `n` results from slot `src` to the caller.
     #[inline(always)]
     pub fn ret(&mut self, src: S, n: u16) -> Flow {
-        match leave(self.cx, self.fp, src, n) {
+        let inst = self.cx.inst_idx;
+        let regs = leave(self.cx, self.fp, src, n);
+        self.switch(regs, inst)
+    }
+    /// Continue with `regs` after a call or return from instance `inst`: the memory registers
+    /// only change with the instance (memory 0 is current at calls and returns).
+    #[inline(always)]
+    fn switch(&mut self, regs: Option<Regs>, inst: u32) -> Flow {
+        match regs {
             Some((ip, fp)) => {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                self.reload_mem();
+                if self.cx.inst_idx != inst {
+                    self.reload_mem();
+                }
                 Flow::Next
             }
             None => Flow::Exit,
