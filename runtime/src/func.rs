@@ -112,7 +112,7 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, buf: &mut [u64]) ->
     ex.frames.clear();
     let result = (|| {
         let base = code.consts.len();
-        exec::start(&mut ex, &limits, &code, func, inst).map_err(Trap::from)?;
+        exec::start(&mut ex, &limits, &code, inst).map_err(Trap::from)?;
         if let Some(s) = ex.stack.get_mut(base..base + np) {
             s.copy_from_slice(buf.get(..np).unwrap_or(&[]));
         }
@@ -139,14 +139,10 @@ fn drive<T>(store: &mut Store<T>, ex: &mut Exec, limits: &crate::Limits) -> Resu
             Exit::Host { func, dst, nr } => {
                 let (host, inst) = match store.inner.funcs.get(func as usize) {
                     Some(FuncEntity::Host { host, .. }) => {
-                        let caller_inst = ex.frames.last().and_then(|f| {
-                            match store.inner.funcs.get(f.func as usize) {
-                                Some(FuncEntity::Wasm { instance, .. }) => {
-                                    store.inner.instances.get(*instance as usize).cloned()
-                                }
-                                _ => None,
-                            }
-                        });
+                        let caller_inst = ex
+                            .frames
+                            .last()
+                            .and_then(|f| store.inner.instances.get(f.inst as usize).cloned());
                         (*host, caller_inst)
                     }
                     _ => return Err(Trap::from(TrapCode::Unreachable)),

@@ -10,7 +10,7 @@ use alloc::boxed::Box;
 /// A frame slot. While translating: a signed 16-bit offset from the frame base (negative
 /// offsets address the function's constant pool, just below the base); after
 /// [`crate::translate`] finishes: an index into the frame starting at the constant pool, checked
-/// to be below `consts.len() + frame_size`.
+/// to be below `cells`.
 pub(crate) type S = u16;
 
 /// A branch target: a byte offset from the next instruction (absolute instruction indices while
@@ -385,8 +385,8 @@ pub(crate) struct CompiledFunc {
     pub extra: Box<[u32]>,
     /// Constant pool, in memory order: the last entry is slot -1.
     pub consts: Box<[u64]>,
-    /// Slots needed by a frame.
-    pub frame_size: u32,
+    /// Cells of a frame on the stack: the constants, then the slots (locals, temporaries).
+    pub cells: u32,
     pub num_params: u32,
     /// Params plus declared locals (the latter are zeroed on entry).
     pub num_locals: u32,

@@ -1098,7 +1098,7 @@ impl Translator {
             code: self.code.into_boxed_slice(),
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
-            frame_size: frame_size as u32,
+            cells: total as u32,
             consts: {
                 let mut c = self.consts;
                 c.reverse();

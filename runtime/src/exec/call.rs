@@ -2,6 +2,7 @@
 //! and sets up the callee's frame, a return pops the record and continues the caller from it
 //! with no lookup. Host functions leave the backend (`Exit::Host`).
 
+use alloc::rc::Rc;
 use core::ptr::{self, NonNull};
 
 use super::bulk::store_index;
@@ -17,13 +18,29 @@ fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
     (fp as usize).wrapping_sub(ex.stack.as_ptr() as usize) / size_of::<u64>()
 }
 
-/// Push a frame for store function `callee`, called from the running function (frame `fp`,
-/// next instruction `ip`) with arguments from the slots listed at `extra[args..]` and results
-/// to slot `dst`. Returns the callee's first instruction and frame, or `None` with `cx.out` set
-/// (a trap, or a host function to call).
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
-pub(crate) fn enter(
+/// The common call, inline in the threaded backend: function `f` (module index) defined by
+/// the running instance, with room on both stacks. Returns the callee's first instruction and
+/// frame, or `None` (nothing changed) for [`enter`] to handle the call.
+#[cfg(embwit_threaded)]
+#[inline(always)]
+pub(crate) fn call_fast<'a>(
+    cx: &mut Cx<'a>,
+    ip: *const Instr,
+    fp: *mut u64,
+    f: u32,
+    dst: S,
+    args: u32,
+) -> Option<Regs> {
+    // Imported functions wrap around to large indices.
+    let local: &'a [Rc<CompiledFunc>] = cx.local;
+    let code: &'a CompiledFunc = local.get(f.wrapping_sub(cx.nimp) as usize)?;
+    enter_code(cx, ip, fp, code, dst, args)
+}
+
+/// [`call_fast`] for store function `callee` (a `call_indirect`).
+#[cfg(embwit_threaded)]
+#[inline(always)]
+pub(crate) fn enter_fast(
     cx: &mut Cx<'_>,
     ip: *const Instr,
     fp: *mut u64,
@@ -31,42 +48,124 @@ pub(crate) fn enter(
     dst: S,
     args: u32,
 ) -> Option<Regs> {
-    let (caller, funcs) = (cx.code, cx.funcs);
-    let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(callee as usize) else {
-        return enter_host(cx, ip, fp, callee, dst, args);
-    };
-    let code: &CompiledFunc = code;
-    let lo = frame_start(cx.ex, fp);
-    // The callee's frame starts right after the caller's.
-    let new = lo + caller.consts.len() + caller.frame_size as usize;
-    let top = new + code.consts.len() + code.frame_size as usize;
-    let np = code.num_params as usize;
-    let (Some(arg_slots), Some(first)) = (
-        caller.extra.get(args as usize..args as usize + np),
-        code.code.first(),
-    ) else {
-        trap_at(cx, ip, TrapCode::Unreachable);
+    let Some(FuncEntity::Wasm { code, instance, .. }) = cx.funcs.get(callee as usize) else {
         return None;
     };
-    if top > cx.ex.stack.len() || cx.ex.frames.len() >= cx.room {
-        match make_room(cx.ex, cx.limits, top) {
-            Ok(room) => cx.room = room,
-            Err(c) => {
-                trap_at(cx, ip, c);
-                return None;
+    if *instance != cx.inst_idx {
+        return None;
+    }
+    enter_code(cx, ip, fp, code, dst, args)
+}
+
+/// The rest of [`call_fast`] and [`enter_fast`]: `code` belongs to the running instance. Only
+/// for frames with at most 3 constants, parameters and declared locals each: those are set up
+/// inline without calls, so the handler needs few registers (others go the slow way).
+#[cfg(embwit_threaded)]
+#[inline(always)]
+fn enter_code<'a>(
+    cx: &mut Cx<'a>,
+    ip: *const Instr,
+    fp: *mut u64,
+    code: &'a CompiledFunc,
+    dst: S,
+    args: u32,
+) -> Option<Regs> {
+    let caller = cx.code;
+    let ex = &mut *cx.ex;
+    let n = ex.frames.len();
+    let lo = frame_start(ex, fp);
+    let new = lo + caller.cells as usize;
+    let (nc, np, nl) = (
+        code.consts.len(),
+        code.num_params as usize,
+        code.num_locals as usize,
+    );
+    let arg_slots = caller.extra.get(args as usize..args as usize + np)?;
+    let first = code.code.first()?;
+    if new + code.cells as usize > ex.stack.len() || n >= cx.room || (nc | np | (nl - np)) > 3 {
+        return None;
+    }
+    let stack = ex.stack.as_mut_ptr();
+    // SAFETY: the stack holds the callee's frame (`cells` from `new`; checked above), which
+    // starts right after the caller's (at `lo`); the frame stack has room for one more record
+    // (`room` never exceeds the capacity, which only grows). The constants take the callee's
+    // first `nc` cells, the parameters the next `np`, the declared locals up to `nc + nl`
+    // (`nl <= cells - nc`, `Translator::finish`). `lo + slot` is a slot of the caller's frame
+    // (`Translator::finish` checks the argument lists in `extra`).
+    unsafe {
+        // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
+        ex.frames.as_mut_ptr().add(n).write(Frame {
+            ip,
+            code: caller,
+            fp: lo as u32,
+            ret: (lo + dst as usize) as u32,
+            func: caller.func_index,
+            inst: cx.inst_idx,
+        });
+        ex.frames.set_len(n + 1);
+        let callee_fp = stack.add(new);
+        let c = code.consts.as_ptr();
+        if nc > 0 {
+            *callee_fp = *c;
+            if nc > 1 {
+                *callee_fp.add(1) = *c.add(1);
+                if nc > 2 {
+                    *callee_fp.add(2) = *c.add(2);
+                }
             }
         }
+        let base = callee_fp.add(nc);
+        let arg = |slot: u32| *stack.add(lo + slot as usize);
+        match *arg_slots {
+            [a] => *base = arg(a),
+            [a, b] => (*base, *base.add(1)) = (arg(a), arg(b)),
+            [a, b, c] => (*base, *base.add(1), *base.add(2)) = (arg(a), arg(b), arg(c)),
+            _ => {}
+        }
+        let locals = base.add(np);
+        let nz = nl - np;
+        if nz > 0 {
+            *locals = 0;
+            if nz > 1 {
+                *locals.add(1) = 0;
+                if nz > 2 {
+                    *locals.add(2) = 0;
+                }
+            }
+        }
+        cx.code = code;
+        Some((NonNull::from(first), callee_fp))
     }
+}
+
+/// Set up the frame of `code` right after the caller's (which starts at stack index `lo`):
+/// constants, zeroed locals, arguments from the caller's slots `arg_slots`; push the caller's
+/// record (continue at `ip`, results to slot `dst`). Returns the callee's frame.
+///
+/// # Safety
+/// The stack holds the callee's frame, and `ex.frames.len() < cx.room`. `arg_slots` has
+/// `code.num_params` slots of the caller's frame (`Translator::finish` checks the argument
+/// lists in `extra`).
+#[inline(always)]
+unsafe fn push(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    lo: usize,
+    code: &CompiledFunc,
+    arg_slots: &[u32],
+    dst: S,
+) -> *mut u64 {
+    let caller = cx.code;
     let ex = &mut *cx.ex;
     let stack = ex.stack.as_mut_ptr();
     let n = ex.frames.len();
-    // SAFETY: the stack holds `top` cells and the frame stack has room for one more record
-    // (checked above: `room` never exceeds the capacity, which only grows). `lo + slot` is a
-    // slot of the caller's frame (`Translator::finish` checks the argument lists in `extra`),
+    // SAFETY: the stack holds the callee's frame, which starts right after the caller's, and
+    // the frame stack has room for one more record (`room` never exceeds the capacity, which
+    // only grows): the caller's contract. `lo + slot` is a slot of the caller's frame,
     // `new + consts + k` (k < params) one of the callee's. (Short lists inline: a loop would be
     // set up for many.)
-    let callee_fp = unsafe {
-        let callee_fp = stack.add(new);
+    unsafe {
+        let callee_fp = stack.add(lo + caller.cells as usize);
         init_frame(callee_fp, code);
         let base = callee_fp.add(code.consts.len());
         let arg = |slot: u32| *stack.add(lo + slot as usize);
@@ -86,17 +185,57 @@ pub(crate) fn enter(
             code: caller,
             fp: lo as u32,
             ret: (lo + dst as usize) as u32,
-            func: cx.func,
+            func: caller.func_index,
             inst: cx.inst_idx,
         });
         ex.frames.set_len(n + 1);
         callee_fp
+    }
+}
+
+/// Push a frame for store function `callee`, called from the running function (frame `fp`,
+/// next instruction `ip`) with arguments from the slots listed at `extra[args..]` and results
+/// to slot `dst`. Returns the callee's first instruction and frame, or `None` with `cx.out` set
+/// (a trap, or a host function to call). The memory registers must be reloaded after it.
+#[inline(never)]
+pub(crate) fn enter(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    fp: *mut u64,
+    callee: u32,
+    dst: S,
+    args: u32,
+) -> Option<Regs> {
+    let (caller, funcs) = (cx.code, cx.funcs);
+    let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(callee as usize) else {
+        return enter_host(cx, ip, fp, callee, dst, args);
     };
+    let code: &CompiledFunc = code;
+    let lo = frame_start(cx.ex, fp);
+    let top = lo + caller.cells as usize + code.cells as usize;
+    let np = code.num_params as usize;
+    let (Some(arg_slots), Some(first)) = (
+        caller.extra.get(args as usize..args as usize + np),
+        code.code.first(),
+    ) else {
+        trap_at(cx, ip, TrapCode::Unreachable);
+        return None;
+    };
+    if top > cx.ex.stack.len() || cx.ex.frames.len() >= cx.room {
+        match make_room(cx.ex, cx.limits, top) {
+            Ok(room) => cx.room = room,
+            Err(c) => {
+                trap_at(cx, ip, c);
+                return None;
+            }
+        }
+    }
+    // SAFETY: ensured just above.
+    let callee_fp = unsafe { push(cx, ip, lo, code, arg_slots, dst) };
     if *instance != cx.inst_idx && !switch_instance(cx, *instance) {
         return fail(cx, TrapCode::Unreachable);
     }
     cx.code = code;
-    cx.func = callee;
     Some((NonNull::from(first), callee_fp))
 }
 
@@ -123,7 +262,7 @@ fn enter_host(
         code: caller,
         fp: lo as u32,
         ret: (lo + dst as usize) as u32,
-        func: cx.func,
+        func: caller.func_index,
         inst: cx.inst_idx,
     });
     let (np, nr) = (ty.params().len(), ty.results().len());
@@ -149,27 +288,50 @@ fn switch_instance(cx: &mut Cx<'_>, idx: u32) -> bool {
     let Some(inst) = cx.instances.get(idx as usize) else {
         return false;
     };
-    cx.inst = inst;
-    cx.inst_idx = idx;
-    cx.mem_idx = store_index(&inst.memories, 0);
+    set_instance(cx, inst, idx);
     true
 }
 
-/// Return from the running function (frame `fp`): copy its `n` results from slot `src` to the
-/// caller and continue the caller. `None` (with `cx.out` set) when the outermost frame
-/// returned.
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
-pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
+fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
+    cx.inst = inst;
+    cx.inst_idx = idx;
+    cx.mem_idx = store_index(&inst.memories, 0);
+    cx.local = &inst.module.inner.code;
+    cx.nimp = inst.module.inner.num_imported_funcs;
+}
+
+/// The common return, inline in the threaded backend: to a record pushed in this run, of the
+/// running instance, with at most one result. Returns the caller's next instruction and frame,
+/// or `None` (nothing changed) for [`leave`] to handle the return.
+#[cfg(embwit_threaded)]
+#[inline(always)]
+pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
     let ex = &mut *cx.ex;
     let len = ex.frames.len();
-    if len <= cx.floor {
-        return leave_checked(cx, fp, src, n);
+    if len <= cx.floor || n > 1 {
+        return None;
     }
     // SAFETY: `len > floor >= 0`, so the top record exists.
-    let rec = unsafe { *ex.frames.as_ptr().add(len - 1) };
-    // SAFETY: shrinking.
-    unsafe { ex.frames.set_len(len - 1) };
+    let rec = unsafe { ex.frames.as_ptr().add(len - 1) };
+    // SAFETY: see `pop`.
+    unsafe {
+        if (*rec).inst != cx.inst_idx {
+            return None;
+        }
+        Some(pop(cx, fp, src, n))
+    }
+}
+
+/// Pop the top record and continue its function: copy the `n` results from slot `src` of the
+/// returning frame `fp`, make the record's code current, and return the registers.
+///
+/// # Safety
+/// The top record was pushed in this run (`ex.frames.len() > cx.floor`) and its instance is
+/// the running one.
+#[inline(always)]
+unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
+    let ex = &mut *cx.ex;
+    let len = ex.frames.len();
     let stack = ex.stack.as_mut_ptr();
     // SAFETY: the record was pushed in this run by the `enter` that started the running frame
     // (calls and returns nest). That `enter` checked then, for the stack, which never shrinks:
@@ -179,22 +341,40 @@ pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Reg
     // `[src, src + n)` in the running frame; `copy` allows overlap. `rec.ip` is the caller's
     // next instruction, and `rec.code` the caller's code, borrowed from the store for the run.
     unsafe {
-        let to = stack.add(rec.ret as usize);
-        if n == 1 {
-            *to = *fp.add(src as usize);
-        } else {
-            ptr::copy(fp.add(src as usize), to, n as usize);
+        let rec = ex.frames.as_ptr().add(len - 1);
+        cx.code = &*(*rec).code;
+        let to = stack.add((*rec).ret as usize);
+        match n {
+            0 => {}
+            1 => *to = *fp.add(src as usize),
+            _ => ptr::copy(fp.add(src as usize), to, n as usize),
         }
-        if rec.inst != cx.inst_idx && !switch_instance(cx, rec.inst) {
-            return fail(cx, TrapCode::Unreachable);
-        }
-        cx.code = &*rec.code;
-        cx.func = rec.func;
-        Some((
-            NonNull::new_unchecked(rec.ip.cast_mut()),
-            stack.add(rec.fp as usize),
-        ))
+        let regs = (
+            NonNull::new_unchecked((*rec).ip.cast_mut()),
+            stack.add((*rec).fp as usize),
+        );
+        ex.frames.set_len(len - 1);
+        regs
     }
+}
+
+/// Return from the running function (frame `fp`): copy its `n` results from slot `src` to the
+/// caller and continue the caller. `None` (with `cx.out` set) when the outermost frame
+/// returned. The memory registers must be reloaded after it.
+#[inline(never)]
+pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
+    let ex = &mut *cx.ex;
+    let len = ex.frames.len();
+    if len <= cx.floor {
+        return leave_checked(cx, fp, src, n);
+    }
+    // SAFETY: `len > floor >= 0`, so the top record exists.
+    let inst = unsafe { (*ex.frames.as_ptr().add(len - 1)).inst };
+    if inst != cx.inst_idx && !switch_instance(cx, inst) {
+        return fail(cx, TrapCode::Unreachable);
+    }
+    // SAFETY: the record was pushed in this run (checked above); its instance is current.
+    Some(unsafe { pop(cx, fp, src, n) })
 }
 
 /// [`leave`] to a record pushed before this run (or to the host): checked.
@@ -213,7 +393,7 @@ fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> 
         return fail(cx, TrapCode::StackOverflow);
     }
     ex.stack.copy_within(from..from + n, to);
-    if rec.func == HOST {
+    if rec.inst == HOST {
         cx.out = Ok(Exit::Done);
         return None;
     }
@@ -225,16 +405,18 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
     None
 }
 
-/// Wasm function `func` of the store: its code, instance and instance index.
+/// Wasm function `func` (module index) of instance `inst` (store index): its code, instance
+/// and the instance's index.
 pub(crate) fn lookup<'a>(
     funcs: &'a [FuncEntity],
-    instances: &'a [alloc::rc::Rc<InstanceData>],
+    instances: &'a [Rc<InstanceData>],
+    inst: u32,
     func: u32,
 ) -> Option<(&'a CompiledFunc, &'a InstanceData, u32)> {
-    match funcs.get(func as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => {
-            let inst = instances.get(*instance as usize)?;
-            Some((code, inst, *instance))
+    let data = instances.get(inst as usize)?;
+    match funcs.get(store_index(&data.funcs, func)) {
+        Some(FuncEntity::Wasm { code, instance, .. }) if *instance == inst => {
+            Some((code, data, inst))
         }
         _ => None,
     }
@@ -246,21 +428,18 @@ pub(crate) fn lookup<'a>(
 #[cold]
 #[inline(never)]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
-    let Some((code, inst, idx)) = lookup(cx.funcs, cx.instances, top.func) else {
+    let Some((code, inst, idx)) = lookup(cx.funcs, cx.instances, top.inst, top.func) else {
         return fail(cx, TrapCode::Unreachable);
     };
     let pc = (top.ip as usize).wrapping_sub(code.code.as_ptr() as usize);
     if pc >= code.code.len() * size_of::<Instr>()
         || !pc.is_multiple_of(size_of::<Instr>())
-        || top.fp as usize + code.consts.len() + code.frame_size as usize > cx.ex.stack.len()
+        || top.fp as usize + code.cells as usize > cx.ex.stack.len()
     {
         return fail(cx, TrapCode::Unreachable);
     }
     cx.code = code;
-    cx.func = top.func;
-    cx.inst = inst;
-    cx.inst_idx = idx;
-    cx.mem_idx = store_index(&inst.memories, 0);
+    set_instance(cx, inst, idx);
     // SAFETY: `pc` is a byte offset inside the code and a multiple of the instruction size,
     // and the frame at `fp` lies in the stack (checked above). So both pointers stay inside
     // their allocations, and the first is not null.

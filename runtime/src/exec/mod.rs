@@ -44,13 +44,13 @@ pub(crate) struct Frame {
     pub fp: u32,
     /// Stack index where the results of the function it called go.
     pub ret: u32,
-    /// Store index of the function ([`HOST`]: the bottom record, the host's call) and of its
-    /// instance.
+    /// Module index of the function, and store index of its instance ([`HOST`]: the bottom
+    /// record, the host's call).
     pub func: u32,
     pub inst: u32,
 }
 
-/// [`Frame::func`] of the bottom record: returning to it ends the run.
+/// [`Frame::inst`] of the bottom record: returning to it ends the run.
 pub(crate) const HOST: u32 = u32::MAX;
 
 /// Execution state of one host-to-guest call.
@@ -80,10 +80,9 @@ pub(crate) fn start(
     ex: &mut Exec,
     limits: &Limits,
     code: &CompiledFunc,
-    func: u32,
     inst: u32,
 ) -> Result<(), TrapCode> {
-    let top = code.consts.len() + code.frame_size as usize;
+    let top = code.cells as usize;
     if limits.max_call_depth == 0 || top > limits.max_value_stack as usize {
         return Err(TrapCode::StackOverflow);
     }
@@ -106,7 +105,7 @@ pub(crate) fn start(
         code,
         fp: 0,
         ret: 0,
-        func,
+        func: code.func_index,
         inst,
     });
     Ok(())
@@ -115,13 +114,13 @@ pub(crate) fn start(
 /// Copy the constants of `code` to the frame at `fp` and zero its declared locals.
 ///
 /// # Safety
-/// `fp` starts `code.consts.len() + code.frame_size` writable cells.
+/// `fp` starts `code.cells` writable cells.
 #[inline(always)]
 pub(crate) unsafe fn init_frame(fp: *mut u64, code: &CompiledFunc) {
     let nc = code.consts.len();
     let (np, nl) = (code.num_params as usize, code.num_locals as usize);
     // SAFETY: the constants take the first `nc` cells, the declared locals `[nc + np, nc + nl)`:
-    // inside the frame, as `np <= nl <= frame_size` (`Translator::finish`).
+    // inside the frame, as `np <= nl` and `nc + nl <= cells` (`Translator::finish`).
     unsafe {
         copy_cells(core::slice::from_raw_parts_mut(fp, nc), &code.consts);
         fill_zero(core::slice::from_raw_parts_mut(fp.add(nc + np), nl - np));
@@ -208,7 +207,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
     let Some(top) = ex.frames.pop() else {
         return Ok(Exit::Done);
     };
-    let Some((code, inst, inst_idx)) = call::lookup(funcs, instances, top.func) else {
+    let Some((code, inst, inst_idx)) = call::lookup(funcs, instances, top.inst, top.func) else {
         return Err(Trap::from(TrapCode::Unreachable));
     };
     let (floor, room) = (ex.frames.len(), room(ex, limits));
@@ -226,7 +225,8 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         code,
         inst,
         inst_idx,
-        func: top.func,
+        local: &[],
+        nimp: 0,
         floor,
         room,
         mem_idx: bulk::store_index(&inst.memories, 0),

@@ -12,7 +12,12 @@ use alloc::vec::Vec;
 use core::ptr::{self, NonNull};
 
 use super::bulk::{range, store_index};
+#[cfg(embwit_threaded)]
+use super::call::{call_fast, enter_fast, leave_fast};
+#[cfg(not(embwit_threaded))]
 use super::call::{enter, leave};
+#[cfg(embwit_threaded)]
+use super::threaded::{enter_slow, leave_slow};
 use super::{Exec, Exit};
 use crate::engine::Limits;
 use crate::ir::{CompiledFunc, Instr, S};
@@ -39,11 +44,13 @@ pub(crate) struct Cx<'a> {
     pub fuel: &'a mut u64,
     pub ex: &'a mut Exec,
     pub limits: &'a Limits,
-    /// The running function (store index `func`) and its instance (store index `inst_idx`).
+    /// The running function and its instance (store index `inst_idx`).
     pub code: &'a CompiledFunc,
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
-    pub func: u32,
+    /// The code of the functions the instance defines, whose module indices start at `nimp`.
+    pub local: &'a [Rc<CompiledFunc>],
+    pub nimp: u32,
     /// Records below this index of `ex.frames` were pushed before this run (see [`leave`]).
     pub floor: usize,
     /// A call may push a record with a plain write while `ex.frames` is shorter than this
@@ -61,7 +68,7 @@ pub(crate) struct Vm<'c, 'a> {
     /// `Translator::finish`: branch targets are checked, and the code ends in `Unreachable`).
     pub ip: *const Instr,
     /// Slot 0 of the running frame (the first constant); the frame has
-    /// `consts.len() + frame_size` cells on the value stack (see [`enter`]).
+    /// `cells` cells on the value stack (see [`enter`]).
     pub fp: *mut u64,
     /// The current memory's bytes: `len` of them at `mem`.
     pub mem: *mut u8,
@@ -73,7 +80,7 @@ impl Vm<'_, '_> {
     /// Read slot `s`.
     #[inline(always)]
     pub fn r(&self, s: S) -> u64 {
-        // SAFETY: `fp` addresses the running frame, which spans `consts.len() + frame_size`
+        // SAFETY: `fp` addresses the running frame, which spans `cells`
         // cells of the value stack (ensured by `enter`), and `Translator::finish` rejects
         // any function with a slot operand at or beyond that bound.
         unsafe { *self.fp.add(s as usize) }
@@ -243,6 +250,17 @@ impl Vm<'_, '_> {
     /// Call function `f` (module index).
     #[inline(always)]
     pub fn call(&mut self, f: u32, dst: S, args: u32) -> Flow {
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = call_fast(self.cx, self.ip, self.fp, f, dst, args) {
+                (self.ip, self.fp) = (ip.as_ptr(), fp);
+                return Flow::Next;
+            }
+            let callee = store_index(&self.cx.inst.funcs, f) as u32;
+            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
         match self.cx.inst.funcs.get(f as usize) {
             Some(&callee) => self.enter(callee, dst, args),
             None => self.trap(TrapCode::Unreachable),
@@ -259,27 +277,47 @@ impl Vm<'_, '_> {
     }
     #[inline(always)]
     fn enter(&mut self, callee: u32, dst: S, args: u32) -> Flow {
-        let inst = self.cx.inst_idx;
-        let regs = enter(self.cx, self.ip, self.fp, callee, dst, args);
-        self.switch(regs, inst)
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = enter_fast(self.cx, self.ip, self.fp, callee, dst, args) {
+                (self.ip, self.fp) = (ip.as_ptr(), fp);
+                return Flow::Next;
+            }
+            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            let regs = enter(self.cx, self.ip, self.fp, callee, dst, args);
+            self.switch(regs)
+        }
     }
     /// Return `n` results from slot `src` to the caller.
     #[inline(always)]
     pub fn ret(&mut self, src: S, n: u16) -> Flow {
-        let inst = self.cx.inst_idx;
-        let regs = leave(self.cx, self.fp, src, n);
-        self.switch(regs, inst)
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = leave_fast(self.cx, self.fp, src, n) {
+                (self.ip, self.fp) = (ip.as_ptr(), fp);
+                return Flow::Next;
+            }
+            leave_slow(self.cx, self.fp, src, n);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            let regs = leave(self.cx, self.fp, src, n);
+            self.switch(regs)
+        }
     }
-    /// Continue with `regs` after a call or return from instance `inst`: the memory registers
-    /// only change with the instance (memory 0 is current at calls and returns).
+    /// Continue with `regs` after a call or return that may have changed the instance.
+    #[cfg(not(embwit_threaded))]
     #[inline(always)]
-    fn switch(&mut self, regs: Option<Regs>, inst: u32) -> Flow {
+    fn switch(&mut self, regs: Option<Regs>) -> Flow {
         match regs {
             Some((ip, fp)) => {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                if self.cx.inst_idx != inst {
-                    self.reload_mem();
-                }
+                self.reload_mem();
                 Flow::Next
             }
             None => Flow::Exit,
