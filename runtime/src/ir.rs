@@ -387,11 +387,19 @@ pub(crate) struct CompiledFunc {
     pub consts: Box<[u64]>,
     /// Cells of a frame on the stack: the constants, then the slots (locals, temporaries).
     pub cells: u32,
+    /// `consts | params << 8 | (locals - params) << 16` when each is at most 3: the threaded
+    /// backend's fast call sets such frames up inline; else [`CompiledFunc::BIG`].
+    pub shape: u32,
     pub num_params: u32,
     /// Params plus declared locals (the latter are zeroed on entry).
     pub num_locals: u32,
     /// Index of this function in its module's function index space (for trap reports).
     pub func_index: u32,
+}
+
+impl CompiledFunc {
+    /// [`CompiledFunc::shape`] of frames with more than 3 constants, parameters or locals.
+    pub const BIG: u32 = u32::MAX;
 }
 
 #[cfg(test)]

@@ -1099,6 +1099,14 @@ impl Translator {
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
             cells: total as u32,
+            shape: {
+                let nz = self.num_locals - self.num_params;
+                if nc <= 3 && self.num_params <= 3 && nz <= 3 {
+                    nc as u32 | (self.num_params as u32) << 8 | (nz as u32) << 16
+                } else {
+                    CompiledFunc::BIG
+                }
+            },
             consts: {
                 let mut c = self.consts;
                 c.reverse();

@@ -70,28 +70,33 @@ fn enter_code<'a>(
     dst: S,
     args: u32,
 ) -> Option<Regs> {
+    let shape = code.shape;
+    if shape == CompiledFunc::BIG {
+        return None;
+    }
     let caller = cx.code;
     let ex = &mut *cx.ex;
     let n = ex.frames.len();
     let lo = frame_start(ex, fp);
     let new = lo + caller.cells as usize;
-    let (nc, np, nl) = (
-        code.consts.len(),
-        code.num_params as usize,
-        code.num_locals as usize,
-    );
-    let arg_slots = caller.extra.get(args as usize..args as usize + np)?;
-    let first = code.code.first()?;
-    if new + code.cells as usize > ex.stack.len() || n >= cx.room || (nc | np | (nl - np)) > 3 {
+    if new + code.cells as usize > ex.stack.len() || n >= cx.room {
         return None;
     }
+    let (nc, np, nz) = (
+        shape as usize & 0xff,
+        (shape >> 8) as usize & 0xff,
+        (shape >> 16) as usize,
+    );
+    let arg_slots = caller.extra.get(args as usize..args as usize + np)?;
+    let first = code.code.as_ptr();
     let stack = ex.stack.as_mut_ptr();
     // SAFETY: the stack holds the callee's frame (`cells` from `new`; checked above), which
     // starts right after the caller's (at `lo`); the frame stack has room for one more record
-    // (`room` never exceeds the capacity, which only grows). The constants take the callee's
-    // first `nc` cells, the parameters the next `np`, the declared locals up to `nc + nl`
-    // (`nl <= cells - nc`, `Translator::finish`). `lo + slot` is a slot of the caller's frame
-    // (`Translator::finish` checks the argument lists in `extra`).
+    // (`room` never exceeds the capacity, which only grows). `shape` (`Translator::finish`)
+    // gives the constants (the callee's first `nc` cells; `consts` has them), the parameters
+    // (the next `np`) and the declared locals (the next `nz`), all inside `cells`. `lo + slot`
+    // is a slot of the caller's frame (`Translator::finish` checks the argument lists in
+    // `extra`). The code is not empty (it ends in `Unreachable`), so `first` is an instruction.
     unsafe {
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
         ex.frames.as_mut_ptr().add(n).write(Frame {
@@ -123,7 +128,6 @@ fn enter_code<'a>(
             _ => {}
         }
         let locals = base.add(np);
-        let nz = nl - np;
         if nz > 0 {
             *locals = 0;
             if nz > 1 {
@@ -134,7 +138,7 @@ fn enter_code<'a>(
             }
         }
         cx.code = code;
-        Some((NonNull::from(first), callee_fp))
+        Some((NonNull::new_unchecked(first.cast_mut()), callee_fp))
     }
 }
 
