@@ -75,7 +75,7 @@ fn enter_code<'a>(
         return None;
     }
     let caller = cx.code;
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let n = ex.frames.len();
     let lo = frame_start(ex, fp);
     let new = lo + caller.cells as usize;
@@ -160,7 +160,7 @@ unsafe fn push(
     dst: S,
 ) -> *mut u64 {
     let caller = cx.code;
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let stack = ex.stack.as_mut_ptr();
     let n = ex.frames.len();
     // SAFETY: the stack holds the callee's frame, which starts right after the caller's, and
@@ -215,7 +215,7 @@ pub(crate) fn enter(
         return enter_host(cx, ip, fp, callee, dst, args);
     };
     let code: &CompiledFunc = code;
-    let lo = frame_start(cx.ex, fp);
+    let lo = frame_start(&cx.ex, fp);
     let top = lo + caller.cells as usize + code.cells as usize;
     let np = code.num_params as usize;
     let (Some(arg_slots), Some(first)) = (
@@ -226,7 +226,7 @@ pub(crate) fn enter(
         return None;
     };
     if top > cx.ex.stack.len() || cx.ex.frames.len() >= cx.room {
-        match make_room(cx.ex, cx.limits, top) {
+        match make_room(&mut cx.ex, cx.limits, top) {
             Ok(room) => cx.room = room,
             Err(c) => {
                 trap_at(cx, ip, c);
@@ -259,7 +259,7 @@ fn enter_host(
         return None;
     };
     let caller = cx.code;
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let lo = frame_start(ex, fp);
     ex.frames.push(Frame {
         ip,
@@ -310,7 +310,7 @@ fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
 #[cfg(embwit_threaded)]
 #[inline(always)]
 pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let len = ex.frames.len();
     if len <= cx.floor || n > 1 {
         return None;
@@ -334,7 +334,7 @@ pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Optio
 /// the running one.
 #[inline(always)]
 unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let len = ex.frames.len();
     let stack = ex.stack.as_mut_ptr();
     // SAFETY: the record was pushed in this run by the `enter` that started the running frame
@@ -367,7 +367,7 @@ unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
 /// returned. The memory registers must be reloaded after it.
 #[inline(never)]
 pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let len = ex.frames.len();
     if len <= cx.floor {
         return leave_checked(cx, fp, src, n);
@@ -385,7 +385,7 @@ pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Reg
 #[cold]
 #[inline(never)]
 fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let from = frame_start(ex, fp) + src as usize;
     let Some(rec) = ex.frames.pop() else {
         cx.out = Ok(Exit::Done);

@@ -211,6 +211,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         return Err(Trap::from(TrapCode::Unreachable));
     };
     let (floor, room) = (ex.frames.len(), room(ex, limits));
+    let owned = core::mem::take(ex);
     let mut cx = Cx {
         funcs,
         instances,
@@ -220,7 +221,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         elems,
         datas,
         fuel,
-        ex,
+        ex: owned,
         limits,
         code,
         inst,
@@ -242,5 +243,6 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
             cx: &mut cx,
         });
     }
+    *ex = cx.ex;
     cx.out
 }

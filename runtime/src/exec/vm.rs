@@ -42,7 +42,8 @@ pub(crate) struct Cx<'a> {
     pub elems: &'a mut [Vec<u64>],
     pub datas: &'a mut [Rc<[u8]>],
     pub fuel: &'a mut u64,
-    pub ex: &'a mut Exec,
+    /// Owned for the run (moved out of and back into the caller's `Exec`): one indirection less.
+    pub ex: Exec,
     pub limits: &'a Limits,
     /// The running function and its instance (store index `inst_idx`).
     pub code: &'a CompiledFunc,
