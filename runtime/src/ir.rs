@@ -389,6 +389,7 @@ pub(crate) struct CompiledFunc {
     pub cells: u32,
     /// `consts | params << 8 | (locals - params) << 16` when each is at most 3: the threaded
     /// backend's fast call sets such frames up inline; else [`CompiledFunc::BIG`].
+    #[cfg(embwit_threaded)]
     pub shape: u32,
     pub num_params: u32,
     /// Params plus declared locals (the latter are zeroed on entry).
@@ -397,6 +398,7 @@ pub(crate) struct CompiledFunc {
     pub func_index: u32,
 }
 
+#[cfg(embwit_threaded)]
 impl CompiledFunc {
     /// [`CompiledFunc::shape`] of frames with more than 3 constants, parameters or locals.
     pub const BIG: u32 = u32::MAX;

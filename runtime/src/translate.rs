@@ -1099,6 +1099,7 @@ impl Translator {
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
             cells: total as u32,
+            #[cfg(embwit_threaded)]
             shape: {
                 let nz = self.num_locals - self.num_params;
                 if nc <= 3 && self.num_params <= 3 && nz <= 3 {

@@ -3,7 +3,9 @@
 //! with no lookup. Host functions leave the backend (`Exit::Host`).
 
 use alloc::rc::Rc;
-use core::ptr::{self, NonNull};
+#[cfg(embwit_threaded)]
+use core::ptr;
+use core::ptr::NonNull;
 
 use super::bulk::store_index;
 use super::vm::{Cx, Regs, trap_at};
@@ -101,6 +103,7 @@ fn enter_code<'a>(
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
         ex.frames.as_mut_ptr().add(n).write(Frame {
             ip,
+            #[cfg(embwit_threaded)]
             code: caller,
             fp: lo as u32,
             ret: (lo + dst as usize) as u32,
@@ -166,26 +169,18 @@ unsafe fn push(
     // SAFETY: the stack holds the callee's frame, which starts right after the caller's, and
     // the frame stack has room for one more record (`room` never exceeds the capacity, which
     // only grows): the caller's contract. `lo + slot` is a slot of the caller's frame,
-    // `new + consts + k` (k < params) one of the callee's. (Short lists inline: a loop would be
-    // set up for many.)
+    // `new + consts + k` (k < params) one of the callee's.
     unsafe {
         let callee_fp = stack.add(lo + caller.cells as usize);
         init_frame(callee_fp, code);
         let base = callee_fp.add(code.consts.len());
-        let arg = |slot: u32| *stack.add(lo + slot as usize);
-        match *arg_slots {
-            [] => {}
-            [a] => *base = arg(a),
-            [a, b] => (*base, *base.add(1)) = (arg(a), arg(b)),
-            _ => {
-                for (k, &slot) in arg_slots.iter().enumerate() {
-                    *base.add(k) = arg(slot);
-                }
-            }
+        for (k, &slot) in arg_slots.iter().enumerate() {
+            *base.add(k) = *stack.add(lo + slot as usize);
         }
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
         ex.frames.as_mut_ptr().add(n).write(Frame {
             ip,
+            #[cfg(embwit_threaded)]
             code: caller,
             fp: lo as u32,
             ret: (lo + dst as usize) as u32,
@@ -263,6 +258,7 @@ fn enter_host(
     let lo = frame_start(ex, fp);
     ex.frames.push(Frame {
         ip,
+        #[cfg(embwit_threaded)]
         code: caller,
         fp: lo as u32,
         ret: (lo + dst as usize) as u32,
@@ -300,8 +296,11 @@ fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
     cx.inst = inst;
     cx.inst_idx = idx;
     cx.mem_idx = store_index(&inst.memories, 0);
-    cx.local = &inst.module.inner.code;
-    cx.nimp = inst.module.inner.num_imported_funcs;
+    #[cfg(embwit_threaded)]
+    {
+        cx.local = &inst.module.inner.code;
+        cx.nimp = inst.module.inner.num_imported_funcs;
+    }
 }
 
 /// The common return, inline in the threaded backend: to a record pushed in this run, of the
@@ -326,6 +325,7 @@ pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Optio
     }
 }
 
+#[cfg(embwit_threaded)]
 /// Pop the top record and continue its function: copy the `n` results from slot `src` of the
 /// returning frame `fp`, make the record's code current, and return the registers.
 ///
@@ -362,6 +362,7 @@ unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
     }
 }
 
+#[cfg(embwit_threaded)]
 /// Return from the running function (frame `fp`): copy its `n` results from slot `src` to the
 /// caller and continue the caller. `None` (with `cx.out` set) when the outermost frame
 /// returned. The memory registers must be reloaded after it.
@@ -381,10 +382,11 @@ pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Reg
     Some(unsafe { pop(cx, fp, src, n) })
 }
 
-/// [`leave`] to a record pushed before this run (or to the host): checked.
-#[cold]
+/// [`leave`] to a record pushed before this run (or to the host): checked. (The loop backend
+/// returns this way only: smaller.)
+#[cfg_attr(embwit_threaded, cold)]
 #[inline(never)]
-fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
+pub(crate) fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
     let ex = &mut cx.ex;
     let from = frame_start(ex, fp) + src as usize;
     let Some(rec) = ex.frames.pop() else {
@@ -396,7 +398,11 @@ fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> 
     if to + n > ex.stack.len() || from + n > ex.stack.len() {
         return fail(cx, TrapCode::StackOverflow);
     }
-    ex.stack.copy_within(from..from + n, to);
+    // SAFETY: both ranges are inside the stack (checked just above); `copy` allows overlap.
+    unsafe {
+        let stack = ex.stack.as_mut_ptr();
+        core::ptr::copy(stack.add(from), stack.add(to), n);
+    }
     if rec.inst == HOST {
         cx.out = Ok(Exit::Done);
         return None;

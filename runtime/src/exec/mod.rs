@@ -38,7 +38,8 @@ pub(crate) struct Frame {
     /// Where the function continues (an instruction of its code).
     pub ip: *const Instr,
     /// Its code; only dereferenced for records pushed in the current [`run`] (the store's
-    /// function is borrowed for the whole run then).
+    /// function is borrowed for the whole run then), by the threaded backend's fast return.
+    #[cfg(embwit_threaded)]
     pub code: *const CompiledFunc,
     /// Stack index of its slot 0.
     pub fp: u32,
@@ -76,38 +77,37 @@ pub(crate) enum Exit {
 /// go to the first parameter cell) and the function's own record (at its first instruction),
 /// with its frame at slot 0 of the stack. The caller writes the arguments at
 /// `code.consts.len()`.
+#[inline(never)]
 pub(crate) fn start(
     ex: &mut Exec,
     limits: &Limits,
     code: &CompiledFunc,
     inst: u32,
 ) -> Result<(), TrapCode> {
-    let top = code.cells as usize;
-    if limits.max_call_depth == 0 || top > limits.max_value_stack as usize {
-        return Err(TrapCode::StackOverflow);
-    }
-    if ex.stack.len() < top {
-        grow_stack(&mut ex.stack, top, limits)?;
-    }
-    // SAFETY: the stack holds the frame's `top` cells (just ensured).
+    // The frame stack is empty (the depth check is `max_call_depth == 0`).
+    make_room(ex, limits, code.cells as usize)?;
+    // SAFETY: the stack holds the frame's `cells` (just ensured).
     unsafe { init_frame(ex.stack.as_mut_ptr(), code) };
     let base = code.consts.len() as u32;
-    ex.frames.push(Frame {
+    let bottom = Frame {
         ip: core::ptr::null(),
+        #[cfg(embwit_threaded)]
         code: core::ptr::null(),
         fp: 0,
         ret: base,
         func: HOST,
         inst: HOST,
-    });
-    ex.frames.push(Frame {
+    };
+    let first = Frame {
         ip: code.code.as_ptr(),
+        #[cfg(embwit_threaded)]
         code,
         fp: 0,
         ret: 0,
         func: code.func_index,
         inst,
-    });
+    };
+    ex.frames.extend_from_slice(&[bottom, first]);
     Ok(())
 }
 
@@ -115,15 +115,18 @@ pub(crate) fn start(
 ///
 /// # Safety
 /// `fp` starts `code.cells` writable cells.
-#[inline(always)]
+#[cfg_attr(embwit_threaded, inline(always))]
+#[cfg_attr(not(embwit_threaded), inline(never))]
 pub(crate) unsafe fn init_frame(fp: *mut u64, code: &CompiledFunc) {
     let nc = code.consts.len();
     let (np, nl) = (code.num_params as usize, code.num_locals as usize);
     // SAFETY: the constants take the first `nc` cells, the declared locals `[nc + np, nc + nl)`:
-    // inside the frame, as `np <= nl` and `nc + nl <= cells` (`Translator::finish`).
+    // inside the frame, as `np <= nl` and `nc + nl <= cells` (`Translator::finish`). The
+    // constants are not on the stack. (The threaded backend sets small frames up inline; this
+    // is for the others.)
     unsafe {
-        copy_cells(core::slice::from_raw_parts_mut(fp, nc), &code.consts);
-        fill_zero(core::slice::from_raw_parts_mut(fp.add(nc + np), nl - np));
+        core::ptr::copy_nonoverlapping(code.consts.as_ptr(), fp, nc);
+        core::ptr::write_bytes(fp.add(nc + np), 0, nl - np);
     }
 }
 
@@ -163,33 +166,6 @@ fn grow_stack(stack: &mut Vec<u64>, top: usize, limits: &Limits) -> Result<(), T
     Ok(())
 }
 
-// Frames have a few locals and constants: handle short ranges inline rather than calling
-// `memset`/`memcpy` (LLVM turns plain loops into those calls).
-#[inline(always)]
-fn fill_zero(s: &mut [u64]) {
-    match s {
-        [] => {}
-        [a] => *a = 0,
-        [a, b] => (*a, *b) = (0, 0),
-        [a, b, c] => (*a, *b, *c) = (0, 0, 0),
-        s => s.fill(0),
-    }
-}
-#[inline(always)]
-fn copy_cells(s: &mut [u64], from: &[u64]) {
-    match (s, from) {
-        ([], _) => {}
-        ([a], [x]) => *a = *x,
-        ([a, b], [x, y]) => (*a, *b) = (*x, *y),
-        ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
-        (s, c) => {
-            if s.len() == c.len() {
-                s.copy_from_slice(c)
-            }
-        }
-    }
-}
-
 /// Run until the outermost frame returns or a host function must be called: pop the top
 /// record and continue it.
 pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result<Exit, Trap> {
@@ -211,7 +187,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         return Err(Trap::from(TrapCode::Unreachable));
     };
     let (floor, room) = (ex.frames.len(), room(ex, limits));
-    let owned = core::mem::take(ex);
+    let held = core::mem::take(ex);
     let mut cx = Cx {
         funcs,
         instances,
@@ -221,12 +197,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         elems,
         datas,
         fuel,
-        ex: owned,
+        ex: held,
         limits,
         code,
         inst,
         inst_idx,
+        #[cfg(embwit_threaded)]
         local: &[],
+        #[cfg(embwit_threaded)]
         nimp: 0,
         floor,
         room,

@@ -15,7 +15,7 @@ use super::bulk::{range, store_index};
 #[cfg(embwit_threaded)]
 use super::call::{call_fast, enter_fast, leave_fast};
 #[cfg(not(embwit_threaded))]
-use super::call::{enter, leave};
+use super::call::{enter, leave_checked as leave};
 #[cfg(embwit_threaded)]
 use super::threaded::{enter_slow, leave_slow};
 use super::{Exec, Exit};
@@ -42,7 +42,8 @@ pub(crate) struct Cx<'a> {
     pub elems: &'a mut [Vec<u64>],
     pub datas: &'a mut [Rc<[u8]>],
     pub fuel: &'a mut u64,
-    /// Owned for the run (moved out of and back into the caller's `Exec`): one indirection less.
+    /// Owned for the run (moved out of and back into the caller's `Exec`): the stacks are one
+    /// load closer.
     pub ex: Exec,
     pub limits: &'a Limits,
     /// The running function and its instance (store index `inst_idx`).
@@ -50,7 +51,9 @@ pub(crate) struct Cx<'a> {
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
     /// The code of the functions the instance defines, whose module indices start at `nimp`.
+    #[cfg(embwit_threaded)]
     pub local: &'a [Rc<CompiledFunc>],
+    #[cfg(embwit_threaded)]
     pub nimp: u32,
     /// Records below this index of `ex.frames` were pushed before this run (see [`leave`]).
     pub floor: usize,
