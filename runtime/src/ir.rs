@@ -387,10 +387,19 @@ pub(crate) struct CompiledFunc {
     pub consts: Box<[u64]>,
     /// Cells of a frame on the stack: the constants, then the slots (locals, temporaries).
     pub cells: u32,
-    /// `consts | params << 8 | (locals - params) << 16` when each is at most 3: the threaded
-    /// backend's fast call sets such frames up inline; else [`CompiledFunc::BIG`].
+    /// For the threaded backend's fast call, of frames whose constants and locals (parameters
+    /// included) take at most 8 cells, with at most 4 parameters: `consts | params << 8 |
+    /// wide << 16`; else [`CompiledFunc::BIG`]. The call copies [`CompiledFunc::init`] over the
+    /// first 4 cells of the frame (8 if `wide`), then writes the arguments.
     #[cfg(embwit_threaded)]
     pub shape: u32,
+    /// The constants, then zeros (for the parameters and locals).
+    #[cfg(embwit_threaded)]
+    pub init: [u64; 8],
+    /// `cells`, at least the cells `init` is copied to (a small frame's copy may pass its end;
+    /// the stack must hold it).
+    #[cfg(embwit_threaded)]
+    pub span: u32,
     pub num_params: u32,
     /// Params plus declared locals (the latter are zeroed on entry).
     pub num_locals: u32,
@@ -400,7 +409,7 @@ pub(crate) struct CompiledFunc {
 
 #[cfg(embwit_threaded)]
 impl CompiledFunc {
-    /// [`CompiledFunc::shape`] of frames with more than 3 constants, parameters or locals.
+    /// [`CompiledFunc::shape`] of frames the fast call does not set up.
     pub const BIG: u32 = u32::MAX;
 }
 

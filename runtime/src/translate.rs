@@ -1101,13 +1101,27 @@ impl Translator {
             cells: total as u32,
             #[cfg(embwit_threaded)]
             shape: {
-                let nz = self.num_locals - self.num_params;
-                if nc <= 3 && self.num_params <= 3 && nz <= 3 {
-                    nc as u32 | (self.num_params as u32) << 8 | (nz as u32) << 16
+                let init = nc as usize + self.num_locals;
+                if init <= 8 && self.num_params <= 4 {
+                    nc as u32 | (self.num_params as u32) << 8 | ((init > 4) as u32) << 16
                 } else {
                     CompiledFunc::BIG
                 }
             },
+            #[cfg(embwit_threaded)]
+            init: {
+                let mut init = [0; 8];
+                for (d, c) in init.iter_mut().zip(self.consts.iter().rev()) {
+                    *d = *c;
+                }
+                init
+            },
+            #[cfg(embwit_threaded)]
+            span: total.max(if nc as usize + self.num_locals > 4 {
+                8
+            } else {
+                4
+            }) as u32,
             consts: {
                 let mut c = self.consts;
                 c.reverse();

@@ -81,29 +81,24 @@ fn enter_code<'a>(
     let n = ex.frames.len();
     let lo = frame_start(ex, fp);
     let new = lo + caller.cells as usize;
-    if new + code.cells as usize > ex.stack.len() || n >= cx.room {
+    if new + code.span as usize > ex.stack.len() || n >= cx.room {
         return None;
     }
-    let (nc, np, nz) = (
-        shape as usize & 0xff,
-        (shape >> 8) as usize & 0xff,
-        (shape >> 16) as usize,
-    );
+    let (nc, np) = (shape as usize & 0xff, (shape >> 8) as usize & 0xff);
     let arg_slots = caller.extra.get(args as usize..args as usize + np)?;
     let first = code.code.as_ptr();
     let stack = ex.stack.as_mut_ptr();
-    // SAFETY: the stack holds the callee's frame (`cells` from `new`; checked above), which
-    // starts right after the caller's (at `lo`); the frame stack has room for one more record
-    // (`room` never exceeds the capacity, which only grows). `shape` (`Translator::finish`)
-    // gives the constants (the callee's first `nc` cells; `consts` has them), the parameters
-    // (the next `np`) and the declared locals (the next `nz`), all inside `cells`. `lo + slot`
-    // is a slot of the caller's frame (`Translator::finish` checks the argument lists in
-    // `extra`). The code is not empty (it ends in `Unreachable`), so `first` is an instruction.
+    // SAFETY: the stack holds `span` cells from `new`, the callee's frame start right after
+    // the caller's (at `lo`) (checked above): `init` is copied to at most that many, and the
+    // parameters (at `nc`, `np` of them) lie in the frame (`Translator::finish`). The frame
+    // stack has room for one more record (`room` never exceeds the capacity, which only
+    // grows). `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
+    // argument lists in `extra`). The code is not empty (it ends in `Unreachable`), so `first`
+    // is an instruction.
     unsafe {
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
         ex.frames.as_mut_ptr().add(n).write(Frame {
             ip,
-            #[cfg(embwit_threaded)]
             code: caller,
             fp: lo as u32,
             ret: (lo + dst as usize) as u32,
@@ -112,15 +107,10 @@ fn enter_code<'a>(
         });
         ex.frames.set_len(n + 1);
         let callee_fp = stack.add(new);
-        let c = code.consts.as_ptr();
-        if nc > 0 {
-            *callee_fp = *c;
-            if nc > 1 {
-                *callee_fp.add(1) = *c.add(1);
-                if nc > 2 {
-                    *callee_fp.add(2) = *c.add(2);
-                }
-            }
+        let init = code.init.as_ptr();
+        ptr::copy_nonoverlapping(init, callee_fp, 4);
+        if shape >> 16 != 0 {
+            ptr::copy_nonoverlapping(init.add(4), callee_fp.add(4), 4);
         }
         let base = callee_fp.add(nc);
         let arg = |slot: u32| *stack.add(lo + slot as usize);
@@ -128,17 +118,11 @@ fn enter_code<'a>(
             [a] => *base = arg(a),
             [a, b] => (*base, *base.add(1)) = (arg(a), arg(b)),
             [a, b, c] => (*base, *base.add(1), *base.add(2)) = (arg(a), arg(b), arg(c)),
-            _ => {}
-        }
-        let locals = base.add(np);
-        if nz > 0 {
-            *locals = 0;
-            if nz > 1 {
-                *locals.add(1) = 0;
-                if nz > 2 {
-                    *locals.add(2) = 0;
-                }
+            [a, b, c, d] => {
+                (*base, *base.add(1)) = (arg(a), arg(b));
+                (*base.add(2), *base.add(3)) = (arg(c), arg(d));
             }
+            _ => {}
         }
         cx.code = code;
         Some((NonNull::new_unchecked(first.cast_mut()), callee_fp))
