@@ -102,7 +102,8 @@ fn enter_code<'a>(
             code: caller,
             fp: lo as u32,
             ret: (lo + dst as usize) as u32,
-            func: caller.func_index,
+            // Filled in when the run ends (`complete`): one store less per call.
+            func: HOST,
             inst: cx.inst_idx,
         });
         ex.frames.set_len(n + 1);
@@ -112,17 +113,21 @@ fn enter_code<'a>(
         if shape >> 16 != 0 {
             ptr::copy_nonoverlapping(init.add(4), callee_fp.add(4), 4);
         }
+        // A chain, not a `match` (a jump table costs more for the few arguments).
         let base = callee_fp.add(nc);
-        let arg = |slot: u32| *stack.add(lo + slot as usize);
-        match *arg_slots {
-            [a] => *base = arg(a),
-            [a, b] => (*base, *base.add(1)) = (arg(a), arg(b)),
-            [a, b, c] => (*base, *base.add(1), *base.add(2)) = (arg(a), arg(b), arg(c)),
-            [a, b, c, d] => {
-                (*base, *base.add(1)) = (arg(a), arg(b));
-                (*base.add(2), *base.add(3)) = (arg(c), arg(d));
+        let xs = arg_slots.as_ptr();
+        let arg = |k: usize| *stack.add(lo + *xs.add(k) as usize);
+        if np > 0 {
+            *base = arg(0);
+            if np > 1 {
+                *base.add(1) = arg(1);
+                if np > 2 {
+                    *base.add(2) = arg(2);
+                    if np > 3 {
+                        *base.add(3) = arg(3);
+                    }
+                }
             }
-            _ => {}
         }
         cx.code = code;
         Some((NonNull::new_unchecked(first.cast_mut()), callee_fp))
@@ -298,14 +303,34 @@ pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Optio
     if len <= cx.floor || n > 1 {
         return None;
     }
-    // SAFETY: `len > floor >= 0`, so the top record exists.
-    let rec = unsafe { ex.frames.as_ptr().add(len - 1) };
-    // SAFETY: see `pop`.
+    // SAFETY: `len > floor >= 0`, so the top record exists; the rest as in `pop` (`n <= 1`).
     unsafe {
-        if (*rec).inst != cx.inst_idx {
+        let rec = &*ex.frames.as_ptr().add(len - 1);
+        if rec.inst != cx.inst_idx {
             return None;
         }
-        Some(pop(cx, fp, src, n))
+        let stack = ex.stack.as_mut_ptr();
+        if n == 1 {
+            *stack.add(rec.ret as usize) = *fp.add(src as usize);
+        }
+        cx.code = &*rec.code;
+        let regs = (
+            NonNull::new_unchecked(rec.ip.cast_mut()),
+            stack.add(rec.fp as usize),
+        );
+        ex.frames.set_len(len - 1);
+        Some(regs)
+    }
+}
+
+/// Fill in [`Frame::func`] of the records the fast call pushed in this run (it leaves it out):
+/// records outlive the run, and the checked return needs it. Each record is completed once.
+#[cfg(embwit_threaded)]
+pub(crate) fn complete(cx: &mut Cx<'_>) {
+    for rec in cx.ex.frames.iter_mut().skip(cx.floor) {
+        // SAFETY: records from `floor` on were pushed in this run, with `code` the store's
+        // code, borrowed for the run.
+        rec.func = unsafe { (*rec.code).func_index };
     }
 }
 

@@ -221,6 +221,8 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
             cx: &mut cx,
         });
     }
+    #[cfg(embwit_threaded)]
+    call::complete(&mut cx);
     *ex = cx.ex;
     cx.out
 }
