@@ -20,8 +20,8 @@ fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
     (fp as usize).wrapping_sub(ex.stack.as_ptr() as usize) / size_of::<u64>()
 }
 
-/// The common call, inline in the threaded backend: function `f` (module index) defined by
-/// the running instance, with room on both stacks. Returns the callee's first instruction and
+/// The common call, inline in the threaded backend: function `f` (index among the functions
+/// the running instance defines, as `Instr::Call` has it), with room on both stacks. Returns the callee's first instruction and
 /// frame, or `None` (nothing changed) for [`enter`] to handle the call.
 #[cfg(embwit_threaded)]
 #[inline(always)]
@@ -35,7 +35,7 @@ pub(crate) fn call_fast<'a>(
 ) -> Option<Regs> {
     // Imported functions wrap around to large indices.
     let local: &'a [Rc<CompiledFunc>] = cx.local;
-    let code: &'a CompiledFunc = local.get(f.wrapping_sub(cx.nimp) as usize)?;
+    let code: &'a CompiledFunc = local.get(f as usize)?;
     enter_code(cx, ip, fp, code, dst, args)
 }
 
@@ -288,7 +288,6 @@ fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
     #[cfg(embwit_threaded)]
     {
         cx.local = &inst.module.inner.code;
-        cx.nimp = inst.module.inner.num_imported_funcs;
     }
 }
 

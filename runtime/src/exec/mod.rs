@@ -204,8 +204,6 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         inst_idx,
         #[cfg(embwit_threaded)]
         local: &[],
-        #[cfg(embwit_threaded)]
-        nimp: 0,
         floor,
         room,
         mem_idx: bulk::store_index(&inst.memories, 0),

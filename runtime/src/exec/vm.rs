@@ -50,11 +50,9 @@ pub(crate) struct Cx<'a> {
     pub code: &'a CompiledFunc,
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
-    /// The code of the functions the instance defines, whose module indices start at `nimp`.
+    /// The code of the functions the instance defines (after its imported ones).
     #[cfg(embwit_threaded)]
     pub local: &'a [Rc<CompiledFunc>],
-    #[cfg(embwit_threaded)]
-    pub nimp: u32,
     /// Records below this index of `ex.frames` were pushed before this run (see [`leave`]).
     pub floor: usize,
     /// A call may push a record with a plain write while `ex.frames` is shorter than this
@@ -251,21 +249,23 @@ impl Vm<'_, '_> {
         self.trap(TrapCode::Unreachable)
     }
 
-    /// Call function `f` (module index).
+    /// Call function `f` (module index minus the imported functions, wrapping; see
+    /// `Instr::Call`).
     #[inline(always)]
     pub fn call(&mut self, f: u32, dst: S, args: u32) -> Flow {
+        let module = || f.wrapping_add(self.cx.inst.module.inner.num_imported_funcs);
         #[cfg(embwit_threaded)]
         {
             if let Some((ip, fp)) = call_fast(self.cx, self.ip, self.fp, f, dst, args) {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
                 return Flow::Next;
             }
-            let callee = store_index(&self.cx.inst.funcs, f) as u32;
+            let callee = store_index(&self.cx.inst.funcs, module()) as u32;
             enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
             Flow::Exit
         }
         #[cfg(not(embwit_threaded))]
-        match self.cx.inst.funcs.get(f as usize) {
+        match self.cx.inst.funcs.get(module() as usize) {
             Some(&callee) => self.enter(callee, dst, args),
             None => self.trap(TrapCode::Unreachable),
         }
