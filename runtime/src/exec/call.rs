@@ -21,8 +21,9 @@ fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
 }
 
 /// The common call, inline in the threaded backend: function `f` (index among the functions
-/// the running instance defines, as `Instr::Call` has it), with room on both stacks. Returns the callee's first instruction and
-/// frame, or `None` (nothing changed) for [`enter`] to handle the call.
+/// the running instance defines, as `Instr::Call` has it), with room on both stacks. Returns
+/// the callee's first instruction and frame, or `None` (nothing changed) for [`enter`] to
+/// handle the call.
 #[cfg(embwit_threaded)]
 #[inline(always)]
 pub(crate) fn call_fast<'a>(
@@ -60,8 +61,8 @@ pub(crate) fn enter_fast(
 }
 
 /// The rest of [`call_fast`] and [`enter_fast`]: `code` belongs to the running instance. Only
-/// for frames with at most 3 constants, parameters and declared locals each: those are set up
-/// inline without calls, so the handler needs few registers (others go the slow way).
+/// for small frames (see [`CompiledFunc::shape`]): those are set up inline without calls, so
+/// the handler needs few registers (others go the slow way).
 #[cfg(embwit_threaded)]
 #[inline(always)]
 fn enter_code<'a>(

@@ -139,7 +139,12 @@ pub(crate) fn make_room(ex: &mut Exec, limits: &Limits, top: usize) -> Result<us
         return Err(TrapCode::StackOverflow);
     }
     if ex.stack.len() < top {
-        grow_stack(&mut ex.stack, top, limits)?;
+        if ex.stack.try_reserve(top - ex.stack.len()).is_err() {
+            return Err(TrapCode::StackOverflow);
+        }
+        // Use all the capacity (within the limit): deeper calls then need no trip here.
+        let cap = ex.stack.capacity().min(limits.max_value_stack as usize);
+        ex.stack.resize(cap.max(top), 0);
     }
     if ex.frames.try_reserve(1).is_err() {
         return Err(TrapCode::StackOverflow);
@@ -151,19 +156,6 @@ pub(crate) fn make_room(ex: &mut Exec, limits: &Limits, top: usize) -> Result<us
 /// a call below it pushes with a plain write.
 pub(crate) fn room(ex: &Exec, limits: &Limits) -> usize {
     ex.frames.capacity().min(limits.max_call_depth as usize)
-}
-
-#[cold]
-#[inline(never)]
-/// Grow the stack to at least `top` cells (`top` within the limit), using all the capacity it
-/// gets (within the limit): deeper calls then need no trip here.
-fn grow_stack(stack: &mut Vec<u64>, top: usize, limits: &Limits) -> Result<(), TrapCode> {
-    if stack.try_reserve(top - stack.len()).is_err() {
-        return Err(TrapCode::StackOverflow);
-    }
-    let cap = stack.capacity().min(limits.max_value_stack as usize);
-    stack.resize(cap.max(top), 0);
-    Ok(())
 }
 
 /// Run until the outermost frame returns or a host function must be called: pop the top
