@@ -8,6 +8,8 @@
 
 mod bulk;
 mod call;
+#[cfg(embwit_threaded)]
+mod fast;
 mod float;
 #[cfg(not(embwit_threaded))]
 mod looped;
@@ -212,7 +214,7 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         });
     }
     #[cfg(embwit_threaded)]
-    call::complete(&mut cx);
+    fast::complete(&mut cx);
     *ex = cx.ex;
     cx.out
 }

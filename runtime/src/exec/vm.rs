@@ -12,10 +12,10 @@ use alloc::vec::Vec;
 use core::ptr::{self, NonNull};
 
 use super::bulk::{range, store_index};
-#[cfg(embwit_threaded)]
-use super::call::{call_fast, enter_fast, leave_fast};
 #[cfg(not(embwit_threaded))]
 use super::call::{enter, leave_checked as leave};
+#[cfg(embwit_threaded)]
+use super::fast::{call_fast, enter_fast, leave_fast};
 #[cfg(embwit_threaded)]
 use super::threaded::{enter_slow, leave_slow};
 use super::{Exec, Exit};
