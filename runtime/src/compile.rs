@@ -474,7 +474,9 @@ pub(crate) fn compile(m: &ModuleInner, func_index: u32, mut r: Reader<'_>) -> R<
                 v.pop_many(off, ft.params())?;
                 v.push_many(ft.results());
                 if live {
-                    t.call(f, ft.params().len(), ft.results().len());
+                    // Relative to the first defined function (see `Instr::Call`).
+                    let rel = f.wrapping_sub(m.num_imported_funcs);
+                    t.call(rel, ft.params().len(), ft.results().len());
                 }
             }
             0x11 => {

@@ -89,7 +89,7 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, buf: &mut [u64]) ->
     if buf.len() < np.max(nr) {
         return Err(Trap::new("argument buffer too small"));
     }
-    let code = match store.inner.funcs.get(func as usize) {
+    let (code, inst) = match store.inner.funcs.get(func as usize) {
         Some(FuncEntity::Host { host, .. }) => {
             let h = store.hosts.get(*host as usize).cloned();
             let h = h.ok_or_else(|| Trap::new("dangling host function"))?;
@@ -101,7 +101,7 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, buf: &mut [u64]) ->
                 buf,
             );
         }
-        Some(FuncEntity::Wasm { code, .. }) => code.clone(),
+        Some(FuncEntity::Wasm { code, instance, .. }) => (code.clone(), *instance),
         None => return Err(Trap::new("function does not belong to this store")),
     };
     if store.inner.nesting >= MAX_NESTING {
@@ -112,7 +112,7 @@ pub(crate) fn call_cells<T>(store: &mut Store<T>, func: u32, buf: &mut [u64]) ->
     ex.frames.clear();
     let result = (|| {
         let base = code.consts.len();
-        exec::push_frame(&mut ex, &limits, &code, func, base, base).map_err(Trap::from)?;
+        exec::start(&mut ex, &limits, &code, inst).map_err(Trap::from)?;
         if let Some(s) = ex.stack.get_mut(base..base + np) {
             s.copy_from_slice(buf.get(..np).unwrap_or(&[]));
         }
@@ -139,14 +139,10 @@ fn drive<T>(store: &mut Store<T>, ex: &mut Exec, limits: &crate::Limits) -> Resu
             Exit::Host { func, dst, nr } => {
                 let (host, inst) = match store.inner.funcs.get(func as usize) {
                     Some(FuncEntity::Host { host, .. }) => {
-                        let caller_inst = ex.frames.last().and_then(|f| {
-                            match store.inner.funcs.get(f.func as usize) {
-                                Some(FuncEntity::Wasm { instance, .. }) => {
-                                    store.inner.instances.get(*instance as usize).cloned()
-                                }
-                                _ => None,
-                            }
-                        });
+                        let caller_inst = ex
+                            .frames
+                            .last()
+                            .and_then(|f| store.inner.instances.get(f.inst as usize).cloned());
                         (*host, caller_inst)
                     }
                     _ => return Err(Trap::from(TrapCode::Unreachable)),

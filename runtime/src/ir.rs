@@ -13,7 +13,7 @@ pub(crate) use shape::{Op2, Op3, OpIdx, OpMem, op, ops};
 /// A frame slot. While translating: a signed 16-bit offset from the frame base (negative
 /// offsets address the function's constant pool, just below the base); after
 /// [`crate::translate`] finishes: an index into the frame starting at the constant pool, checked
-/// to be below `consts.len() + frame_size`.
+/// to be below `cells`.
 pub(crate) type S = u16;
 
 /// A branch target: a byte offset from the next instruction (absolute instruction indices while
@@ -390,13 +390,32 @@ pub(crate) struct CompiledFunc {
     pub extra: Box<[u32]>,
     /// Constant pool, in memory order: the last entry is slot -1.
     pub consts: Box<[u64]>,
-    /// Slots needed by a frame.
-    pub frame_size: u32,
+    /// Cells of a frame on the stack: the constants, then the slots (locals, temporaries).
+    pub cells: u32,
+    /// For the threaded backend's fast call, of frames whose constants and locals (parameters
+    /// included) take at most 8 cells, with at most 4 parameters: `consts | params << 8 |
+    /// wide << 16`; else [`CompiledFunc::BIG`]. The call copies [`CompiledFunc::init`] over the
+    /// first 4 cells of the frame (8 if `wide`), then writes the arguments.
+    #[cfg(embwit_threaded)]
+    pub shape: u32,
+    /// The constants, then zeros (for the parameters and locals).
+    #[cfg(embwit_threaded)]
+    pub init: [u64; 8],
+    /// `cells`, at least the cells `init` is copied to (a small frame's copy may pass its end;
+    /// the stack must hold it).
+    #[cfg(embwit_threaded)]
+    pub span: u32,
     pub num_params: u32,
     /// Params plus declared locals (the latter are zeroed on entry).
     pub num_locals: u32,
     /// Index of this function in its module's function index space (for trap reports).
     pub func_index: u32,
+}
+
+#[cfg(embwit_threaded)]
+impl CompiledFunc {
+    /// [`CompiledFunc::shape`] of frames the fast call does not set up.
+    pub const BIG: u32 = u32::MAX;
 }
 
 #[cfg(test)]

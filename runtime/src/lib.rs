@@ -117,7 +117,12 @@ mod ir_dump {
         let engine = crate::Engine::new(&config);
         let m = crate::Module::new(&engine, &bytes).unwrap();
         for (i, c) in m.inner.code.iter().enumerate() {
-            std::println!("func {} frame {} locals {}", i, c.frame_size, c.num_locals);
+            std::println!(
+                "func {} frame {} locals {}",
+                i,
+                c.cells as usize - c.consts.len(),
+                c.num_locals
+            );
             for (pc, ins) in c.code.iter().enumerate() {
                 std::println!("  {pc:4}: {ins:?}");
             }

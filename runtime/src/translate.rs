@@ -1093,7 +1093,30 @@ impl Translator {
             code: self.code.into_boxed_slice(),
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
-            frame_size: frame_size as u32,
+            cells: total as u32,
+            #[cfg(embwit_threaded)]
+            shape: {
+                let init = nc as usize + self.num_locals;
+                if init <= 8 && self.num_params <= 4 {
+                    nc as u32 | (self.num_params as u32) << 8 | ((init > 4) as u32) << 16
+                } else {
+                    CompiledFunc::BIG
+                }
+            },
+            #[cfg(embwit_threaded)]
+            init: {
+                let mut init = [0; 8];
+                for (d, c) in init.iter_mut().zip(self.consts.iter().rev()) {
+                    *d = *c;
+                }
+                init
+            },
+            #[cfg(embwit_threaded)]
+            span: total.max(if nc as usize + self.num_locals > 4 {
+                8
+            } else {
+                4
+            }) as u32,
             consts: {
                 let mut c = self.consts;
                 c.reverse();

@@ -165,6 +165,58 @@ fn fuel_exhaustion() {
     assert!(s2.get_fuel().is_err());
 }
 
+/// Host calls at every depth of a wasm recursion that passes through frames of several shapes
+/// (few locals, more than 4 cells, more than 8) and two instances: each host call leaves the
+/// executor, and the returns then go through records pushed before it (checked again), the
+/// others through the fast path. Locals must read as zero.
+#[test]
+fn host_calls_inside_recursion() {
+    let a = r#"(module
+      (import "env" "tick" (func $tick (param i32) (result i32)))
+      (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (call $tick (i32.const 0)))
+          (else (i32.add (call $tick (local.get 0))
+                         (call $wide (i32.sub (local.get 0) (i32.const 1)))))))
+      (func $wide (param i32) (result i32) (local i64 i64 i64 i64 i32)
+        (local.set 5 (call $big (local.get 0) (i32.const 3)))
+        (i32.add (local.get 5) (i32.wrap_i64 (local.get 1))))
+      (func $big (param i32 i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+        (i32.sub (call $down (local.get 0))
+                 (i32.wrap_i64 (i64.add (local.get 2) (local.get 11))))))"#;
+    let b = r#"(module
+      (import "a" "down" (func $down (param i32) (result i32)))
+      (func (export "twice") (param i32) (result i32)
+        (i32.add (call $down (local.get 0)) (call $down (local.get 0)))))"#;
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, 0u32);
+    let mut linker = Linker::<u32>::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "tick",
+            |mut caller: Caller<'_, u32>, x: i32| -> Result<i32, Trap> {
+                *caller.data_mut() += 1;
+                Ok(2 * x)
+            },
+        )
+        .unwrap();
+    let ia = linker
+        .instantiate(&mut store, &Module::new(&engine, &wasm(a)).unwrap())
+        .unwrap();
+    let down = ia.get_func(&store, "down").unwrap();
+    linker.define("a", "down", down).unwrap();
+    let ib = linker
+        .instantiate(&mut store, &Module::new(&engine, &wasm(b)).unwrap())
+        .unwrap();
+    let down = ia.get_typed_func::<i32, i32>(&store, "down").unwrap();
+    assert_eq!(down.call(&mut store, 300).unwrap(), 300 * 301);
+    assert_eq!(*store.data(), 301);
+    let twice = ib.get_typed_func::<i32, i32>(&store, "twice").unwrap();
+    assert_eq!(twice.call(&mut store, 50).unwrap(), 2 * 50 * 51);
+    assert_eq!(*store.data(), 301 + 2 * 51);
+}
+
 #[test]
 fn stack_exhaustion_traps() {
     let engine = Engine::default();

@@ -17,6 +17,10 @@
 //! (`--features dispatch-loop`, or builds `build.rs` does not give the threaded one) the test
 //! only checks semantics.
 //!
+//! The call and return handlers end in a tail call of an out-of-line slow path for calls and
+//! returns their inline fast path leaves (`enter_slow`, `leave_slow`): `$big` (a large frame)
+//! and `$three` (several results) take those every iteration (checked by breaking each).
+//!
 //! The loop's result is compared with [`model`], the same computation in plain Rust, so the
 //! test also checks what the instructions compute. A second run enables fuel metering, which
 //! adds the `Fuel` instruction at function entries and loop heads.
@@ -72,6 +76,9 @@ const FIXTURE: &str = r#"(module
   ;; no result
   (func $bump (param i32)
     (global.set $glob (i64.add (global.get $glob) (i64.extend_i32_s (local.get 0)))))
+  ;; a frame too big for the threaded backend's inline call setup (its out-of-line call path)
+  (func $big (param i32) (local i64 i64 i64 i64 i64 i64 i64 i64)
+    (call $bump (i32.wrap_i64 (local.get 8))))
   ;; several results, by an explicit return
   (func $three (param i32) (result i32 i64 f64)
     (return (i32.add (local.get 0) (i32.const 1))
@@ -291,6 +298,7 @@ const FIXTURE: &str = r#"(module
       ;; ---- globals, calls, moves, select ----
       (global.set $glob (i64.add (global.get $glob) (local.get $X)))
       (call $bump (local.get $x))
+      (call $big (local.get $x))
       (local.set $t (local.get $x))
       (local.set $q (i32.const 0x1234))
       (local.set $Y (i64.const 0x0badcafef00dd00d))

@@ -1,25 +1,76 @@
-//! Calls and returns inside the dispatch loop: push or pop a frame record and switch the
-//! registers to the callee or the caller. Host functions leave the backend (`Exit::Host`).
+//! Calls and returns inside the dispatch loop: a call pushes the caller's record ([`Frame`])
+//! and sets up the callee's frame, a return pops the record and continues the caller from it
+//! with no lookup. Host functions leave the backend (`Exit::Host`).
 
-use core::ptr::{self, NonNull};
+use alloc::rc::Rc;
+#[cfg(embwit_threaded)]
+use core::ptr;
+use core::ptr::NonNull;
 
 use super::bulk::store_index;
 use super::vm::{Cx, Regs, trap_at};
-use super::{Exec, Exit, Frame, push_frame};
-use crate::ir::{Instr, S};
+use super::{Exec, Exit, Frame, HOST, init_frame, make_room};
+use crate::ir::{CompiledFunc, Instr, S};
 use crate::store::{FuncEntity, InstanceData};
 use crate::trap::{Trap, TrapCode};
 
 /// Index of the first cell of the frame at `fp` on the value stack.
 #[inline(always)]
-fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
+pub(super) fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
     (fp as usize).wrapping_sub(ex.stack.as_ptr() as usize) / size_of::<u64>()
+}
+
+/// Set up the frame of `code` right after the caller's (which starts at stack index `lo`):
+/// constants, zeroed locals, arguments from the caller's slots `arg_slots`; push the caller's
+/// record (continue at `ip`, results to slot `dst`). Returns the callee's frame.
+///
+/// # Safety
+/// The stack holds the callee's frame, and `ex.frames.len() < cx.room`. `arg_slots` has
+/// `code.num_params` slots of the caller's frame (`Translator::finish` checks the argument
+/// lists in `extra`).
+#[inline(always)]
+unsafe fn push(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    lo: usize,
+    code: &CompiledFunc,
+    arg_slots: &[u32],
+    dst: S,
+) -> *mut u64 {
+    let caller = cx.code;
+    let ex = &mut cx.ex;
+    let stack = ex.stack.as_mut_ptr();
+    let n = ex.frames.len();
+    // SAFETY: the stack holds the callee's frame, which starts right after the caller's, and
+    // the frame stack has room for one more record (`room` never exceeds the capacity, which
+    // only grows): the caller's contract. `lo + slot` is a slot of the caller's frame,
+    // `new + consts + k` (k < params) one of the callee's.
+    unsafe {
+        let callee_fp = stack.add(lo + caller.cells as usize);
+        init_frame(callee_fp, code);
+        let base = callee_fp.add(code.consts.len());
+        for (k, &slot) in arg_slots.iter().enumerate() {
+            *base.add(k) = *stack.add(lo + slot as usize);
+        }
+        // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
+        ex.frames.as_mut_ptr().add(n).write(Frame {
+            ip,
+            #[cfg(embwit_threaded)]
+            code: caller,
+            fp: lo as u32,
+            ret: (lo + dst as usize) as u32,
+            func: caller.func_index,
+            inst: cx.inst_idx,
+        });
+        ex.frames.set_len(n + 1);
+        callee_fp
+    }
 }
 
 /// Push a frame for store function `callee`, called from the running function (frame `fp`,
 /// next instruction `ip`) with arguments from the slots listed at `extra[args..]` and results
 /// to slot `dst`. Returns the callee's first instruction and frame, or `None` with `cx.out` set
-/// (a trap, or a host function to call).
+/// (a trap, or a host function to call). The memory registers must be reloaded after it.
 #[inline(never)]
 pub(crate) fn enter(
     cx: &mut Cx<'_>,
@@ -33,51 +84,33 @@ pub(crate) fn enter(
     let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(callee as usize) else {
         return enter_host(cx, ip, fp, callee, dst, args);
     };
-    let ex = &mut *cx.ex;
-    let lo = frame_start(ex, fp);
-    if let Some(f) = ex.frames.last_mut() {
-        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
-    }
-    let nc = code.consts.len();
-    let base = lo + caller.consts.len() + caller.frame_size as usize + nc;
+    let code: &CompiledFunc = code;
+    let lo = frame_start(&cx.ex, fp);
+    let top = lo + caller.cells as usize + code.cells as usize;
     let np = code.num_params as usize;
-    let Some(arg_slots) = caller.extra.get(args as usize..args as usize + np) else {
+    let (Some(arg_slots), Some(first)) = (
+        caller.extra.get(args as usize..args as usize + np),
+        code.code.first(),
+    ) else {
         trap_at(cx, ip, TrapCode::Unreachable);
         return None;
     };
-    if let Err(c) = push_frame(ex, cx.limits, code, callee, base, lo + dst as usize) {
-        trap_at(cx, ip, c);
-        return None;
-    }
-    let stack = ex.stack.as_mut_ptr();
-    // SAFETY: `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
-    // argument lists in `extra`), and `base + k` (k < params) one of the callee's frame, which
-    // `push_frame` just made room for. (Short lists inline: a loop would be set up for many.)
-    unsafe {
-        let arg = |slot: u32| *stack.add(lo + slot as usize);
-        match *arg_slots {
-            [] => {}
-            [a] => *stack.add(base) = arg(a),
-            [a, b] => (*stack.add(base), *stack.add(base + 1)) = (arg(a), arg(b)),
-            _ => {
-                for (k, &slot) in arg_slots.iter().enumerate() {
-                    *stack.add(base + k) = arg(slot);
-                }
+    if top > cx.ex.stack.len() || cx.ex.frames.len() >= cx.room {
+        match make_room(&mut cx.ex, cx.limits, top) {
+            Ok(room) => cx.room = room,
+            Err(c) => {
+                trap_at(cx, ip, c);
+                return None;
             }
         }
     }
-    if *instance != cx.inst_idx {
-        let Some(inst) = cx.instances.get(*instance as usize) else {
-            return fail(cx, TrapCode::Unreachable);
-        };
-        switch_instance(cx, inst, *instance);
+    // SAFETY: ensured just above.
+    let callee_fp = unsafe { push(cx, ip, lo, code, arg_slots, dst) };
+    if *instance != cx.inst_idx && !switch_instance(cx, *instance) {
+        return fail(cx, TrapCode::Unreachable);
     }
     cx.code = code;
-    let Some(first) = code.code.first() else {
-        return fail(cx, TrapCode::Unreachable);
-    };
-    // SAFETY: `push_frame` checked `nc <= base` and made the stack longer than `base`.
-    Some((NonNull::from(first), unsafe { stack.add(base - nc) }))
+    Some((NonNull::from(first), callee_fp))
 }
 
 /// [`enter`] for a host function (leave the executor so the driver calls it) or a missing one.
@@ -96,11 +129,17 @@ fn enter_host(
         return None;
     };
     let caller = cx.code;
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
     let lo = frame_start(ex, fp);
-    if let Some(f) = ex.frames.last_mut() {
-        f.pc = (ip as usize).wrapping_sub(caller.code.as_ptr() as usize) as u32;
-    }
+    ex.frames.push(Frame {
+        ip,
+        #[cfg(embwit_threaded)]
+        code: caller,
+        fp: lo as u32,
+        ret: (lo + dst as usize) as u32,
+        func: caller.func_index,
+        inst: cx.inst_idx,
+    });
     let (np, nr) = (ty.params().len(), ty.results().len());
     ex.host_buf.clear();
     for k in 0..np {
@@ -117,44 +156,110 @@ fn enter_host(
     None
 }
 
-fn switch_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
+/// Make instance `idx` (store index) current; false if there is none.
+#[cold]
+#[inline(never)]
+fn switch_instance(cx: &mut Cx<'_>, idx: u32) -> bool {
+    let Some(inst) = cx.instances.get(idx as usize) else {
+        return false;
+    };
+    set_instance(cx, inst, idx);
+    true
+}
+
+fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
     cx.inst = inst;
     cx.inst_idx = idx;
     cx.mem_idx = store_index(&inst.memories, 0);
+    #[cfg(embwit_threaded)]
+    {
+        cx.local = &inst.module.inner.code;
+    }
 }
 
-/// Pop the running frame (at `fp`), copying its `n` results from slot `src` to the caller, and
-/// resume the caller. `None` (with `cx.out` set) when the outermost frame returned.
+#[cfg(embwit_threaded)]
+/// Pop the top record and continue its function: copy the `n` results from slot `src` of the
+/// returning frame `fp`, make the record's code current, and return the registers.
+///
+/// # Safety
+/// The top record was pushed in this run (`ex.frames.len() > cx.floor`) and its instance is
+/// the running one.
+#[inline(always)]
+unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
+    let ex = &mut cx.ex;
+    let len = ex.frames.len();
+    let stack = ex.stack.as_mut_ptr();
+    // SAFETY: the record was pushed in this run by the `enter` that started the running frame
+    // (calls and returns nest). That `enter` checked then, for the stack, which never shrinks:
+    // the caller's frame at `rec.fp` is in the stack; the running frame starts right after it,
+    // so `[ret, ret + n)` (`ret` is at most the caller's frame end, `n` at most the running
+    // frame's size: `Translator::finish` checks a `Return`'s range) is in the stack, as is
+    // `[src, src + n)` in the running frame; `copy` allows overlap. `rec.ip` is the caller's
+    // next instruction, and `rec.code` the caller's code, borrowed from the store for the run.
+    unsafe {
+        let rec = ex.frames.as_ptr().add(len - 1);
+        cx.code = &*(*rec).code;
+        let to = stack.add((*rec).ret as usize);
+        match n {
+            0 => {}
+            1 => *to = *fp.add(src as usize),
+            _ => ptr::copy(fp.add(src as usize), to, n as usize),
+        }
+        let regs = (
+            NonNull::new_unchecked((*rec).ip.cast_mut()),
+            stack.add((*rec).fp as usize),
+        );
+        ex.frames.set_len(len - 1);
+        regs
+    }
+}
+
+#[cfg(embwit_threaded)]
+/// Return from the running function (frame `fp`): copy its `n` results from slot `src` to the
+/// caller and continue the caller. `None` (with `cx.out` set) when the outermost frame
+/// returned. The memory registers must be reloaded after it.
 #[inline(never)]
 pub(crate) fn leave(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let ex = &mut *cx.ex;
+    let ex = &mut cx.ex;
+    let len = ex.frames.len();
+    if len <= cx.floor {
+        return leave_checked(cx, fp, src, n);
+    }
+    // SAFETY: `len > floor >= 0`, so the top record exists.
+    let inst = unsafe { (*ex.frames.as_ptr().add(len - 1)).inst };
+    if inst != cx.inst_idx && !switch_instance(cx, inst) {
+        return fail(cx, TrapCode::Unreachable);
+    }
+    // SAFETY: the record was pushed in this run (checked above); its instance is current.
+    Some(unsafe { pop(cx, fp, src, n) })
+}
+
+/// [`leave`] to a record pushed before this run (or to the host): checked. (The loop backend
+/// returns this way only: smaller.)
+#[cfg_attr(embwit_threaded, cold)]
+#[inline(never)]
+pub(crate) fn leave_checked(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
+    let ex = &mut cx.ex;
     let from = frame_start(ex, fp) + src as usize;
-    let Some(fr) = ex.frames.pop() else {
+    let Some(rec) = ex.frames.pop() else {
         cx.out = Ok(Exit::Done);
         return None;
     };
-    let n = n as usize;
-    if fr.ret + n > ex.stack.len() {
+    cx.floor = ex.frames.len();
+    let (to, n) = (rec.ret as usize, n as usize);
+    if to + n > ex.stack.len() || from + n > ex.stack.len() {
         return fail(cx, TrapCode::StackOverflow);
     }
-    let stack = ex.stack.as_mut_ptr();
-    // SAFETY: `[from, from + n)` lies in the returning frame (`Translator::finish` checks a
-    // `Return`'s slot range), `[ret, ret + n)` in the stack (checked above); `copy` allows
-    // overlap.
+    // SAFETY: both ranges are inside the stack (checked just above); `copy` allows overlap.
     unsafe {
-        if n == 1 {
-            *stack.add(fr.ret) = *stack.add(from);
-        } else {
-            ptr::copy(stack.add(from), stack.add(fr.ret), n);
-        }
+        let stack = ex.stack.as_mut_ptr();
+        core::ptr::copy(stack.add(from), stack.add(to), n);
     }
-    match ex.frames.last().copied() {
-        Some(top) => resume(cx, top),
-        None => {
-            cx.out = Ok(Exit::Done);
-            None
-        }
+    if rec.inst == HOST {
+        cx.out = Ok(Exit::Done);
+        return None;
     }
+    resume(cx, rec)
 }
 
 fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
@@ -162,37 +267,48 @@ fn fail(cx: &mut Cx<'_>, c: TrapCode) -> Option<Regs> {
     None
 }
 
-/// Make frame `top` the running one: its function, instance and memory, and the registers to
-/// continue it with. Checks everything the executor's unchecked accesses rely on.
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
+/// Wasm function `func` (module index) of instance `inst` (store index): its code, instance
+/// and the instance's index.
+pub(crate) fn lookup<'a>(
+    funcs: &'a [FuncEntity],
+    instances: &'a [Rc<InstanceData>],
+    inst: u32,
+    func: u32,
+) -> Option<(&'a CompiledFunc, &'a InstanceData, u32)> {
+    let data = instances.get(inst as usize)?;
+    match funcs.get(store_index(&data.funcs, func)) {
+        Some(FuncEntity::Wasm { code, instance, .. }) if *instance == inst => {
+            Some((code, data, inst))
+        }
+        _ => None,
+    }
+}
+
+/// Continue the function of record `top` (pushed before this run, so trusted in nothing):
+/// make its function, instance and memory current and return the registers to continue it
+/// with. Checks everything the executor's unchecked accesses rely on.
+#[cold]
+#[inline(never)]
 pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
-    let (funcs, instances) = (cx.funcs, cx.instances);
-    let Some(FuncEntity::Wasm { code, instance, .. }) = funcs.get(top.func as usize) else {
+    let Some((code, inst, idx)) = lookup(cx.funcs, cx.instances, top.inst, top.func) else {
         return fail(cx, TrapCode::Unreachable);
     };
-    let nc = code.consts.len();
-    if top.pc as usize >= code.code.len() * size_of::<Instr>()
-        || top.base < nc
-        || top.base + code.frame_size as usize > cx.ex.stack.len()
+    let pc = (top.ip as usize).wrapping_sub(code.code.as_ptr() as usize);
+    if pc >= code.code.len() * size_of::<Instr>()
+        || !pc.is_multiple_of(size_of::<Instr>())
+        || top.fp as usize + code.cells as usize > cx.ex.stack.len()
     {
         return fail(cx, TrapCode::Unreachable);
     }
-    if *instance != cx.inst_idx {
-        let Some(inst) = instances.get(*instance as usize) else {
-            return fail(cx, TrapCode::Unreachable);
-        };
-        switch_instance(cx, inst, *instance);
-    }
     cx.code = code;
-    // SAFETY: `top.pc` is a byte offset inside the code (checked above) and a multiple of the
-    // instruction size (`enter` stores `ip - code`, `ip` being an instruction; `push_frame` 0);
-    // `nc <= base <= stack.len() - frame_size` (checked above). So both pointers stay inside
+    set_instance(cx, inst, idx);
+    // SAFETY: `pc` is a byte offset inside the code and a multiple of the instruction size,
+    // and the frame at `fp` lies in the stack (checked above). So both pointers stay inside
     // their allocations, and the first is not null.
     unsafe {
         Some((
-            NonNull::new_unchecked(code.code.as_ptr().byte_add(top.pc as usize).cast_mut()),
-            cx.ex.stack.as_mut_ptr().add(top.base - nc),
+            NonNull::new_unchecked(code.code.as_ptr().byte_add(pc).cast_mut()),
+            cx.ex.stack.as_mut_ptr().add(top.fp as usize),
         ))
     }
 }

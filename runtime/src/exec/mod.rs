@@ -8,6 +8,8 @@
 
 mod bulk;
 mod call;
+#[cfg(embwit_threaded)]
+mod fast;
 mod float;
 #[cfg(not(embwit_threaded))]
 mod looped;
@@ -24,21 +26,35 @@ use looped as backend;
 use threaded as backend;
 
 use crate::engine::Limits;
-use crate::ir::CompiledFunc;
-use crate::store::{FuncEntity, StoreInner};
+use crate::ir::{CompiledFunc, Instr};
+use crate::store::StoreInner;
 use crate::trap::{Trap, TrapCode};
 use vm::{Cx, Vm};
 
+/// A suspended function: the caller of the running function (pushed by a call), or one that
+/// called the host. The running function itself lives in [`Cx`]. A record has all a return
+/// needs, so returning takes no lookup: records pushed in the current [`run`] are trusted (they
+/// were valid when pushed); older ones are checked again (see [`call::resume`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Frame {
-    /// Store index of the running function.
+    /// Where the function continues (an instruction of its code).
+    pub ip: *const Instr,
+    /// Its code; only dereferenced for records pushed in the current [`run`] (the store's
+    /// function is borrowed for the whole run then), by the threaded backend's fast return.
+    #[cfg(embwit_threaded)]
+    pub code: *const CompiledFunc,
+    /// Stack index of its slot 0.
+    pub fp: u32,
+    /// Stack index where the results of the function it called go.
+    pub ret: u32,
+    /// Module index of the function, and store index of its instance ([`HOST`]: the bottom
+    /// record, the host's call).
     pub func: u32,
-    /// Where the function continues: a byte offset into its code.
-    pub pc: u32,
-    pub base: usize,
-    /// Absolute stack index where results go.
-    pub ret: usize,
+    pub inst: u32,
 }
+
+/// [`Frame::inst`] of the bottom record: returning to it ends the run.
+pub(crate) const HOST: u32 = u32::MAX;
 
 /// Execution state of one host-to-guest call.
 #[derive(Default)]
@@ -59,84 +75,93 @@ pub(crate) enum Exit {
     },
 }
 
-/// Set up the frame of wasm function `func` at `base` (its arguments are written after): check
-/// the call depth and value stack limits, make room, zero the declared locals, copy the
-/// constants below `base`, and push the frame record.
-#[cfg_attr(embwit_threaded, inline)]
-#[cfg_attr(not(embwit_threaded), inline(never))]
-pub(crate) fn push_frame(
+/// Start a host-to-guest call of wasm function `func` (`code`): push the bottom record (results
+/// go to the first parameter cell) and the function's own record (at its first instruction),
+/// with its frame at slot 0 of the stack. The caller writes the arguments at
+/// `code.consts.len()`.
+#[inline(never)]
+pub(crate) fn start(
     ex: &mut Exec,
     limits: &Limits,
     code: &CompiledFunc,
-    func: u32,
-    base: usize,
-    ret: usize,
+    inst: u32,
 ) -> Result<(), TrapCode> {
+    // The frame stack is empty (the depth check is `max_call_depth == 0`).
+    make_room(ex, limits, code.cells as usize)?;
+    // SAFETY: the stack holds the frame's `cells` (just ensured).
+    unsafe { init_frame(ex.stack.as_mut_ptr(), code) };
+    let base = code.consts.len() as u32;
+    let bottom = Frame {
+        ip: core::ptr::null(),
+        #[cfg(embwit_threaded)]
+        code: core::ptr::null(),
+        fp: 0,
+        ret: base,
+        func: HOST,
+        inst: HOST,
+    };
+    let first = Frame {
+        ip: code.code.as_ptr(),
+        #[cfg(embwit_threaded)]
+        code,
+        fp: 0,
+        ret: 0,
+        func: code.func_index,
+        inst,
+    };
+    ex.frames.extend_from_slice(&[bottom, first]);
+    Ok(())
+}
+
+/// Copy the constants of `code` to the frame at `fp` and zero its declared locals.
+///
+/// # Safety
+/// `fp` starts `code.cells` writable cells.
+#[cfg_attr(embwit_threaded, inline(always))]
+#[cfg_attr(not(embwit_threaded), inline(never))]
+pub(crate) unsafe fn init_frame(fp: *mut u64, code: &CompiledFunc) {
     let nc = code.consts.len();
-    let top = base.saturating_add(code.frame_size as usize);
-    if ex.frames.len() >= limits.max_call_depth as usize
-        || top > limits.max_value_stack as usize
-        || base < nc
-    {
+    let (np, nl) = (code.num_params as usize, code.num_locals as usize);
+    // SAFETY: the constants take the first `nc` cells, the declared locals `[nc + np, nc + nl)`:
+    // inside the frame, as `np <= nl` and `nc + nl <= cells` (`Translator::finish`). The
+    // constants are not on the stack. (The threaded backend sets small frames up inline; this
+    // is for the others.)
+    unsafe {
+        core::ptr::copy_nonoverlapping(code.consts.as_ptr(), fp, nc);
+        core::ptr::write_bytes(fp.add(nc + np), 0, nl - np);
+    }
+}
+
+/// The cold part of a call: check the limits, grow the value stack to at least `top` cells and
+/// make room for one more record. Returns the new [`room`].
+#[cold]
+#[inline(never)]
+pub(crate) fn make_room(ex: &mut Exec, limits: &Limits, top: usize) -> Result<usize, TrapCode> {
+    if ex.frames.len() >= limits.max_call_depth as usize || top > limits.max_value_stack as usize {
         return Err(TrapCode::StackOverflow);
     }
     if ex.stack.len() < top {
-        grow_stack(&mut ex.stack, top)?;
+        if ex.stack.try_reserve(top - ex.stack.len()).is_err() {
+            return Err(TrapCode::StackOverflow);
+        }
+        // Use all the capacity (within the limit): deeper calls then need no trip here.
+        let cap = ex.stack.capacity().min(limits.max_value_stack as usize);
+        ex.stack.resize(cap.max(top), 0);
     }
-    let (np, nl) = (code.num_params as usize, code.num_locals as usize);
-    if let Some(s) = ex.stack.get_mut(base + np..base + nl) {
-        fill_zero(s);
-    }
-    if let Some(s) = ex.stack.get_mut(base - nc..base) {
-        copy_cells(s, &code.consts);
-    }
-    ex.frames.push(Frame {
-        func,
-        pc: 0,
-        base,
-        ret,
-    });
-    Ok(())
-}
-
-#[cold]
-#[inline(never)]
-fn grow_stack(stack: &mut Vec<u64>, top: usize) -> Result<(), TrapCode> {
-    if stack.try_reserve(top - stack.len()).is_err() {
+    if ex.frames.try_reserve(1).is_err() {
         return Err(TrapCode::StackOverflow);
     }
-    stack.resize(top, 0);
-    Ok(())
+    Ok(room(ex, limits))
 }
 
-// Frames have a few locals and constants: handle short ranges inline rather than calling
-// `memset`/`memcpy` (LLVM turns plain loops into those calls).
-#[inline(always)]
-fn fill_zero(s: &mut [u64]) {
-    match s {
-        [] => {}
-        [a] => *a = 0,
-        [a, b] => (*a, *b) = (0, 0),
-        [a, b, c] => (*a, *b, *c) = (0, 0, 0),
-        s => s.fill(0),
-    }
-}
-#[inline(always)]
-fn copy_cells(s: &mut [u64], from: &[u64]) {
-    match (s, from) {
-        ([], _) => {}
-        ([a], [x]) => *a = *x,
-        ([a, b], [x, y]) => (*a, *b) = (*x, *y),
-        ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
-        (s, c) => {
-            if s.len() == c.len() {
-                s.copy_from_slice(c)
-            }
-        }
-    }
+/// How many records the frame stack can hold without growing or passing the call depth limit:
+/// a call below it pushes with a plain write.
+pub(crate) fn room(ex: &Exec, limits: &Limits) -> usize {
+    ex.frames.capacity().min(limits.max_call_depth as usize)
 }
 
-/// Run until the outermost frame returns or a host function must be called.
+/// Run until the outermost frame returns or a host function must be called: pop the top
+/// record and continue it.
 pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result<Exit, Trap> {
     let StoreInner {
         funcs,
@@ -149,16 +174,14 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         fuel,
         ..
     } = st;
-    let Some(top) = ex.frames.last().copied() else {
+    let Some(top) = ex.frames.pop() else {
         return Ok(Exit::Done);
     };
-    let (code, inst, inst_idx) = match funcs.get(top.func as usize) {
-        Some(FuncEntity::Wasm { code, instance, .. }) => match instances.get(*instance as usize) {
-            Some(inst) => (&**code, &**inst, *instance),
-            None => return Err(Trap::from(TrapCode::Unreachable)),
-        },
-        _ => return Err(Trap::from(TrapCode::Unreachable)),
+    let Some((code, inst, inst_idx)) = call::lookup(funcs, instances, top.inst, top.func) else {
+        return Err(Trap::from(TrapCode::Unreachable));
     };
+    let (floor, room) = (ex.frames.len(), room(ex, limits));
+    let held = core::mem::take(ex);
     let mut cx = Cx {
         funcs,
         instances,
@@ -168,11 +191,15 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         elems,
         datas,
         fuel,
-        ex,
+        ex: held,
         limits,
         code,
         inst,
         inst_idx,
+        #[cfg(embwit_threaded)]
+        local: &[],
+        floor,
+        room,
         mem_idx: bulk::store_index(&inst.memories, 0),
         out: Ok(Exit::Done),
     };
@@ -186,5 +213,8 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
             cx: &mut cx,
         });
     }
+    #[cfg(embwit_threaded)]
+    fast::complete(&mut cx);
+    *ex = cx.ex;
     cx.out
 }

@@ -203,8 +203,9 @@ macro_rules! for_each_instr {
             },
             /// Return `n` values starting at slot.
             Return(src: S, n: u16) |vm| vm.ret(src, n),
-            /// Call function `f` (module index space); `dst`: slot for results; `args`:
-            /// `extra` index of the argument slot list.
+            /// Call function `f` (module index minus the number of imported functions, wrapping:
+            /// a defined function's index among them, found with no subtraction); `dst`: slot
+            /// for results; `args`: `extra` index of the argument slot list.
             Call(dst: S, f: u32, args: u32) |vm| vm.call(f, dst, args),
             /// Index slot; dst; `extra` index: [type id, table, args...].
             CallIndirect(i: S, dst: S, x: u32) |vm| vm.call_indirect(i, dst, x),

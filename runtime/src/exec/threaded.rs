@@ -10,10 +10,11 @@
 //! [`super::looped`].
 #![allow(unsafe_code)]
 
+use super::call::{enter, leave};
 use super::float::{self, Conv};
 use super::ops::*;
-use super::vm::{Cx, Flow, Vm};
-use crate::ir::{INSTR_COUNT, Instr};
+use super::vm::{Cx, Flow, Regs, Vm, mem_regs};
+use crate::ir::{INSTR_COUNT, Instr, S};
 use crate::trap::TrapCode;
 
 /// A handler: the registers of [`Vm`], passed in argument registers.
@@ -76,4 +77,45 @@ unsafe fn dispatch(vm: Vm<'_, '_>) {
 pub(super) fn run(vm: Vm<'_, '_>) {
     // SAFETY: `exec::run` builds `vm` from `resume`, which checks the `Vm` invariants.
     unsafe { dispatch(vm) }
+}
+
+/// The calls [`super::call::enter_fast`] leaves to [`enter`], then continue (a tail call from
+/// the handler, so the handler's fast path keeps its registers to itself).
+#[inline(never)]
+pub(super) fn enter_slow(
+    cx: &mut Cx<'_>,
+    ip: *const Instr,
+    fp: *mut u64,
+    callee: u32,
+    dst: S,
+    args: u32,
+) {
+    let regs = enter(cx, ip, fp, callee, dst, args);
+    continue_with(regs, cx)
+}
+
+/// The returns [`super::call::leave_fast`] leaves to [`leave`], then continue (see
+/// [`enter_slow`]).
+#[inline(never)]
+pub(super) fn leave_slow(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) {
+    let regs = leave(cx, fp, src, n);
+    continue_with(regs, cx)
+}
+
+/// Continue with `regs` (from `enter` or `leave`: valid) in the current memory, or stop.
+#[inline(always)]
+fn continue_with(regs: Option<Regs>, cx: &mut Cx<'_>) {
+    if let Some((ip, fp)) = regs {
+        let (mem, len) = mem_regs(cx.memories, cx.mem_idx);
+        let vm = Vm {
+            ip: ip.as_ptr(),
+            fp,
+            mem,
+            len,
+            cx,
+        };
+        // SAFETY: `enter` and `leave` return an instruction of the now running function and
+        // its frame, and `mem_regs` describes the current memory: the `Vm` invariants.
+        unsafe { dispatch(vm) }
+    }
 }

@@ -12,7 +12,12 @@ use alloc::vec::Vec;
 use core::ptr::{self, NonNull};
 
 use super::bulk::{range, store_index};
-use super::call::{enter, leave};
+#[cfg(not(embwit_threaded))]
+use super::call::{enter, leave_checked as leave};
+#[cfg(embwit_threaded)]
+use super::fast::{call_fast, enter_fast, leave_fast};
+#[cfg(embwit_threaded)]
+use super::threaded::{enter_slow, leave_slow};
 use super::{Exec, Exit};
 use crate::engine::Limits;
 use crate::ir::{CompiledFunc, Instr, S};
@@ -37,12 +42,22 @@ pub(crate) struct Cx<'a> {
     pub elems: &'a mut [Vec<u64>],
     pub datas: &'a mut [Rc<[u8]>],
     pub fuel: &'a mut u64,
-    pub ex: &'a mut Exec,
+    /// Owned for the run (moved out of and back into the caller's `Exec`): the stacks are one
+    /// load closer.
+    pub ex: Exec,
     pub limits: &'a Limits,
     /// The running function and its instance (store index `inst_idx`).
     pub code: &'a CompiledFunc,
     pub inst: &'a InstanceData,
     pub inst_idx: u32,
+    /// The code of the functions the instance defines (after its imported ones).
+    #[cfg(embwit_threaded)]
+    pub local: &'a [Rc<CompiledFunc>],
+    /// Records below this index of `ex.frames` were pushed before this run (see [`leave`]).
+    pub floor: usize,
+    /// A call may push a record with a plain write while `ex.frames` is shorter than this
+    /// (see [`super::room`]).
+    pub room: usize,
     /// Store index of the current memory (out of range: no memory).
     pub mem_idx: usize,
     /// Why execution stopped (valid once a body returned [`Flow::Exit`]).
@@ -55,7 +70,7 @@ pub(crate) struct Vm<'c, 'a> {
     /// `Translator::finish`: branch targets are checked, and the code ends in `Unreachable`).
     pub ip: *const Instr,
     /// Slot 0 of the running frame (the first constant); the frame has
-    /// `consts.len() + frame_size` cells on the value stack (see [`push_frame`]).
+    /// `cells` cells on the value stack (see [`enter`]).
     pub fp: *mut u64,
     /// The current memory's bytes: `len` of them at `mem`.
     pub mem: *mut u8,
@@ -67,8 +82,8 @@ impl Vm<'_, '_> {
     /// Read slot `s`.
     #[inline(always)]
     pub fn r(&self, s: S) -> u64 {
-        // SAFETY: `fp` addresses the running frame, which spans `consts.len() + frame_size`
-        // cells of the value stack (ensured by `push_frame`), and `Translator::finish` rejects
+        // SAFETY: `fp` addresses the running frame, which spans `cells`
+        // cells of the value stack (ensured by `enter`), and `Translator::finish` rejects
         // any function with a slot operand at or beyond that bound.
         unsafe { *self.fp.add(s as usize) }
     }
@@ -234,10 +249,23 @@ impl Vm<'_, '_> {
         self.trap(TrapCode::Unreachable)
     }
 
-    /// Call function `f` (module index).
+    /// Call function `f` (module index minus the imported functions, wrapping; see
+    /// `Instr::Call`).
     #[inline(always)]
     pub fn call(&mut self, f: u32, dst: S, args: u32) -> Flow {
-        match self.cx.inst.funcs.get(f as usize) {
+        let module = || f.wrapping_add(self.cx.inst.module.inner.num_imported_funcs);
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = call_fast(self.cx, self.ip, self.fp, f, dst, args) {
+                (self.ip, self.fp) = (ip.as_ptr(), fp);
+                return Flow::Next;
+            }
+            let callee = store_index(&self.cx.inst.funcs, module()) as u32;
+            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
+        match self.cx.inst.funcs.get(module() as usize) {
             Some(&callee) => self.enter(callee, dst, args),
             None => self.trap(TrapCode::Unreachable),
         }
@@ -253,19 +281,44 @@ impl Vm<'_, '_> {
     }
     #[inline(always)]
     fn enter(&mut self, callee: u32, dst: S, args: u32) -> Flow {
-        match enter(self.cx, self.ip, self.fp, callee, dst, args) {
-            Some((ip, fp)) => {
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = enter_fast(self.cx, self.ip, self.fp, callee, dst, args) {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                self.reload_mem();
-                Flow::Next
+                return Flow::Next;
             }
-            None => Flow::Exit,
+            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            let regs = enter(self.cx, self.ip, self.fp, callee, dst, args);
+            self.switch(regs)
         }
     }
     /// Return `n` results from slot `src` to the caller.
     #[inline(always)]
     pub fn ret(&mut self, src: S, n: u16) -> Flow {
-        match leave(self.cx, self.fp, src, n) {
+        #[cfg(embwit_threaded)]
+        {
+            if let Some((ip, fp)) = leave_fast(self.cx, self.fp, src, n) {
+                (self.ip, self.fp) = (ip.as_ptr(), fp);
+                return Flow::Next;
+            }
+            leave_slow(self.cx, self.fp, src, n);
+            Flow::Exit
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            let regs = leave(self.cx, self.fp, src, n);
+            self.switch(regs)
+        }
+    }
+    /// Continue with `regs` after a call or return that may have changed the instance.
+    #[cfg(not(embwit_threaded))]
+    #[inline(always)]
+    fn switch(&mut self, regs: Option<Regs>) -> Flow {
+        match regs {
             Some((ip, fp)) => {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
                 self.reload_mem();
