@@ -313,6 +313,8 @@ impl Instr {
             | Load8SIdx(s0, s1, s2, _)
             | Load16UIdx(s0, s1, s2, _)
             | Load16SIdx(s0, s1, s2, _)
+            | Store8Idx(s0, s1, s2, _)
+            | Store32Idx(s0, s1, s2, _)
             | MemoryInit(s0, s1, s2, _)
             | TableGrow(s0, s1, s2, _)
             | TableFill(s0, s1, s2, _)

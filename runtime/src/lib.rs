@@ -35,7 +35,7 @@
 //! - i32 compares with `br_if` and `if`;
 //! - `x + imm`, and `i32.mul` followed by `i32.add` (`I32MulAdd`);
 //! - an `i32.add`, `x + imm` or `(x + imm) + b` that only computes a load address, into
-//!   indexed loads (`a + b + imm`);
+//!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!

@@ -149,11 +149,17 @@ pub(crate) struct Translator {
     consts: Vec<u64>,
     /// Ranges of `extra` holding slots (call arguments): (start, len).
     slot_ranges: Vec<(usize, usize)>,
-    /// The last code index bound as a branch target (see [`Translator::pc`]).
+    /// The last code index bound as a branch target, or following a conditional branch out
+    /// (see [`Translator::pc`]).
     label: usize,
     /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
     local_refs: Vec<u32>,
     total_local_refs: usize,
+    /// Temporaries produced by an `i32.add` or `x + imm` still on the stack: (height, code
+    /// index), by height (for [`Translator::fuse_store`]).
+    sums: Vec<(usize, usize)>,
+    /// One past the code index of the last `local.set`/`local.tee`.
+    local_set_at: usize,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -200,6 +206,8 @@ impl Translator {
             label: 0,
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
+            sums: Vec::new(),
+            local_set_at: 0,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -384,6 +392,9 @@ impl Translator {
         if let Some(Loc::Local(l)) = e {
             self.count_local(l, false);
         }
+        while self.sums.last().is_some_and(|s| s.0 >= self.stack.len()) {
+            self.sums.pop();
+        }
         e
     }
     fn truncate_stack(&mut self, h: usize) {
@@ -450,13 +461,17 @@ impl Translator {
                 self.emit_staged(Instr::I32AddImm(d, x, c), Remake::AddImm(x, c));
                 self.push_temp();
             }
-            None if sub => self.binop(Instr::I32Sub, Cmp::None),
+            None if sub => return self.binop(Instr::I32Sub, Cmp::None),
             None => {
-                if !self.fuse_mul_add() {
-                    self.binop(Instr::I32Add, Cmp::None);
+                if self.fuse_mul_add() {
+                    return;
                 }
+                self.binop(Instr::I32Add, Cmp::None);
             }
         }
+        // A load fusion would have taken an add emitted last; a store looks further back.
+        let (h, i) = (self.stack.len(), self.code.len());
+        self.sums.push((h.wrapping_sub(1), i.wrapping_sub(1)));
     }
     /// `i32.add` of a just-computed `i32.mul` (either operand) and a value: replace the
     /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
@@ -524,6 +539,9 @@ impl Translator {
     #[inline(never)]
     pub fn store(&mut self, f: fn(S, S, u32) -> Instr, offset: u32) {
         let v = self.pop_slot();
+        if self.fuse_store(f, v, offset) {
+            return;
+        }
         let base = self.pop_slot();
         self.emit(f(v, base, offset));
     }
@@ -613,6 +631,7 @@ impl Translator {
                 }
             }
         }
+        self.local_set_at = self.code.len();
         if tee {
             self.push_local(l as u32);
         }
@@ -719,6 +738,8 @@ impl Translator {
             save = Some(first);
         }
         let br = self.emit(cond.branch_unless(0)) as u32;
+        // The saves and the branch are patched by index: nothing may be removed before them.
+        self.label = self.code.len();
         let f = self.push_frame(Kind::If, np, nr, false);
         f.else_fixup = Some(br);
         f.save = save;
@@ -922,6 +943,9 @@ impl Translator {
                 f.fixups.push(br);
             }
         }
+        // Nothing fuses across a branch out: it may pass on a value a fusion would drop, and
+        // its index is kept for patching.
+        self.label = self.code.len();
     }
 
     pub fn br(&mut self, depth: u32) {

@@ -261,6 +261,10 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
       (local.set $x (i32.xor (local.get $x) (i32.load16_s (i32.add (i32.add (local.get $p) (i32.const 3)) (local.get $q)))))
+      ;; stores addressed by an i32.add or x + imm computed before the value (indexed stores)
+      (i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor (local.get $x) (local.get $y)))
+      (i32.store (i32.add (local.get $p) (i32.const 44)) (i32.add (local.get $x) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.load offset=44 (local.get $p))))
       ;; size, grow by 0, bulk operations, a second memory
       (local.set $x (i32.add (local.get $x) (memory.size)))
       (local.set $x (i32.xor (local.get $x) (memory.grow (i32.const 0))))
@@ -644,6 +648,9 @@ fn model(n: u32) -> u64 {
         );
         x = x.wrapping_add(ld(&m0, q + p, 2) as u32);
         x ^= ld(&m0, p + q + 3, 2) as u16 as i16 as u32;
+        st(&mut m0, p + q, 1, u64::from(x ^ y));
+        st(&mut m0, p + 44, 4, u64::from(x.wrapping_add(i)));
+        x = x.wrapping_add(ld(&m0, p + 44, 4) as u32);
         x = x.wrapping_add(1); // memory.size
         x ^= 1; // memory.grow 0: the old size
         let fill = (p + 48) as usize;
@@ -907,6 +914,14 @@ const REACHED: &[(&str, &str)] = &[
     ("Store16", "(i32.store16 offset=34 (local.get $p)"),
     ("Store32", "(i32.store (local.get $p)"),
     ("Store64", "(i64.store offset=8 (local.get $p)"),
+    (
+        "Store8Idx",
+        "(i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor",
+    ),
+    (
+        "Store32Idx",
+        "(i32.store (i32.add (local.get $p) (i32.const 44))",
+    ),
     ("MemorySize", "(memory.size)"),
     ("MemoryGrow", "(memory.grow (i32.const 0))"),
     ("MemoryFill", "(memory.fill "),

@@ -132,9 +132,9 @@ macro_rules! ld {
 }
 /// Store `bytes` at `addr + off`.
 macro_rules! st {
-    ($vm:ident, $a:ident, $o:ident, $bytes:expr) => {{
+    ($vm:ident, $addr:expr, $o:expr, $bytes:expr) => {{
         let bytes = $bytes;
-        if $vm.store($vm.r($a), $o, bytes) {
+        if $vm.store($addr, $o, bytes) {
             Flow::Next
         } else {
             $vm.trap(TrapCode::MemoryOutOfBounds)
@@ -282,10 +282,13 @@ macro_rules! for_each_instr {
             Load16SIdx(d: S, a: S, b: S, c: u32) |vm| {
                 ld!(vm, d, vm.idx(a, b, c), 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
             },
-            Store8(v: S, a: S, o: u32) |vm| st!(vm, a, o, [vm.r(v) as u8]),
-            Store16(v: S, a: S, o: u32) |vm| st!(vm, a, o, (vm.r(v) as u16).to_le_bytes()),
-            Store32(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r32(v).to_le_bytes()),
-            Store64(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r(v).to_le_bytes()),
+            Store8(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, [vm.r(v) as u8]),
+            Store16(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, (vm.r(v) as u16).to_le_bytes()),
+            Store32(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r32(v).to_le_bytes()),
+            Store64(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r(v).to_le_bytes()),
+            /// Stores addressed by `a + b + c`, like the indexed loads.
+            Store8Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, [vm.r(v) as u8]),
+            Store32Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, vm.r32(v).to_le_bytes()),
             MemorySize(d: S) |vm| {
                 let p = vm.memory_pages();
                 vm.w(d, p as u32 as u64);

@@ -59,6 +59,46 @@ impl Translator {
         true
     }
 
+    /// A narrow or 32-bit store at offset 0 of `v` whose address is the top temporary, computed
+    /// by an `a + b` or `x + imm` earlier (before the value; see [`Translator::sums`]): drop
+    /// that add and emit one indexed store of `a + b + imm`. The instructions between only
+    /// computed the value, at greater heights; they must not have written `a` or `b`: no
+    /// `local.set` since the add, and neither is a temporary above the address.
+    #[inline(never)]
+    pub(super) fn fuse_store(&mut self, f: fn(S, S, u32) -> Instr, v: S, offset: u32) -> bool {
+        let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
+            Instr::Store8(..) => Instr::Store8Idx,
+            Instr::Store32(..) => Instr::Store32Idx,
+            _ => return false,
+        };
+        let h = self.stack.len().wrapping_sub(1);
+        let Some(&(sh, i)) = self.sums.last() else {
+            return false;
+        };
+        if offset != 0 || sh != h || self.local_set_at > i || !self.straight_from(i) {
+            return false;
+        }
+        let (a, b, c) = match self.code.get(i).copied() {
+            Some(Instr::I32Add(_, a, b)) => (a, b, 0),
+            Some(Instr::I32AddImm(_, x, c)) => match self.const_slot(0) {
+                Some(z) => (x, z, c as u32),
+                None => return false,
+            },
+            _ => return false,
+        };
+        // Locals and pooled constants (negative while translating), or the address slot itself.
+        let t = self.slot(h);
+        let kept = |s: S| (s as i16) < self.num_locals as i16 || s == t;
+        if !kept(a) || !kept(b) {
+            return false;
+        }
+        self.code.remove(i);
+        self.offsets.remove(i);
+        self.pop_entry();
+        self.emit(g(v, a, b, c));
+        true
+    }
+
     /// For the add at code index `at` (`a + b`, writing the top temporary): an `x + imm` that
     /// computed either operand into its temporary slot right before the add. Returns its index
     /// and the add as `x + y + imm`.

@@ -1,0 +1,106 @@
+//! Stores whose address is an `i32.add` or `x + imm` computed before the value become indexed
+//! stores (`Store8Idx`, `Store32Idx`) unless something between could change what the add
+//! read or needs its result: each export stores and reads the stored bytes back with a plain
+//! load, compared with the same arithmetic in Rust (addresses wrap like `i32.add`). A fusion
+//! that removed an add before a branch the translator patches by index would also corrupt that
+//! branch (a wrong result, or a loop that runs out of fuel).
+
+use embwit_runtime::*;
+
+const SRC: &str = r#"(module
+  (memory 1)
+  (func (export "s8") (param i32 i32) (result i32)
+    (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.xor (local.get 0) (i32.const 0x5a)))
+    (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+  (func (export "s32") (param i32 i32) (result i32)
+    (i32.store (i32.add (local.get 0) (i32.const -3)) (i32.add (local.get 1) (i32.const 1)))
+    (i32.load (i32.sub (local.get 0) (i32.const 3))))
+  ;; the value's computation writes an address operand: the store uses the old one
+  (func (export "tee") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (local.get 0))
+    (i32.store8 (i32.add (local.get 0) (local.get 1)) (local.tee 0 (i32.const 9)))
+    (i32.load8_u (i32.add (local.get 2) (local.get 1))))
+  ;; an address operand in a temporary that the value then overwrites
+  (func (export "temp") (param i32 i32) (result i32)
+    (i32.store8 (i32.add (local.get 0) (i32.xor (local.get 1) (i32.const 0)))
+                (i32.add (local.get 1) (i32.const 1)))
+    (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+  ;; a br_if between the add and the value passes the address on as the block result
+  (func (export "br") (param i32 i32) (result i32)
+    (block (result i32)
+      (i32.add (local.get 0) (local.get 1))
+      (br_if 0 (i32.eqz (local.get 1)))
+      (i32.const 5)
+      (i32.store8)
+      (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
+  ;; the address is the param of an if whose branch and saved param follow the add
+  (func (export "if") (param i32 i32) (result i32)
+    (i32.add (local.get 0) (local.get 1))
+    (if (param i32) (result i32) (local.get 1)
+      (then (i32.const 7) (i32.store8) (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+      (else (drop) (i32.const -2))))
+)"#;
+
+/// What an export returns for `(a, b)`: `None` when the store traps out of bounds.
+type Model = fn(i32, i32) -> Option<i32>;
+
+/// The `n`-byte access at `ea` is in bounds (one 64 KiB page).
+fn fits(ea: u32, n: u32) -> bool {
+    u64::from(ea) + u64::from(n) <= 65536
+}
+
+/// The address `a + b`, wrapping like `i32.add`.
+fn at(a: i32, b: i32) -> u32 {
+    (a as u32).wrapping_add(b as u32)
+}
+
+#[test]
+fn indexed_stores_match_plain_stores() {
+    // Fuel turns a loop that does not end into a trap (each call needs a few dozen units).
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1 << 20).unwrap();
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let cases: [(&str, Model); 6] = [
+        ("s8", |a, b| fits(at(a, b), 1).then_some((a ^ 0x5a) & 0xff)),
+        ("s32", |a, b| {
+            fits(at(a, -3), 4).then_some(b.wrapping_add(1))
+        }),
+        ("tee", |a, b| fits(at(a, b), 1).then_some(9)),
+        ("temp", |a, b| {
+            fits(at(a, b), 1).then_some(b.wrapping_add(1) & 0xff)
+        }),
+        ("br", |a, b| match b {
+            0 => Some(a),
+            _ => fits(at(a, b), 1).then_some(5),
+        }),
+        ("if", |a, b| match b {
+            0 => Some(-2),
+            _ => fits(at(a, b), 1).then_some(7),
+        }),
+    ];
+    let vals = [0, 1, 3, 200, 65_532, 65_535, -1, -3, i32::MAX, i32::MIN];
+    for (name, model) in cases {
+        let f = inst
+            .get_typed_func::<(i32, i32), i32>(&store, name)
+            .unwrap();
+        for a in vals {
+            for b in vals {
+                let got = f.call(&mut store, (a, b));
+                match model(a, b) {
+                    Some(v) => assert_eq!(got.unwrap(), v, "{name}({a}, {b})"),
+                    None => assert_eq!(
+                        got.unwrap_err().code(),
+                        Some(TrapCode::MemoryOutOfBounds),
+                        "{name}({a}, {b})"
+                    ),
+                }
+            }
+        }
+    }
+}
