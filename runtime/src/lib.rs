@@ -37,6 +37,7 @@
 //! - an `i32.add`, `x + imm` or `(x + imm) + b` that only computes a load address, into
 //!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
+//! - `i32.rotl` followed by `i32.xor` (`I32XorRotl`: hash rounds);
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!
 //! These fusions happen only when no label lies between the fused instructions.

@@ -430,6 +430,9 @@ impl Translator {
         self.push_temp();
     }
     pub fn binop(&mut self, f: fn(S, S, S) -> Instr, cmp: Cmp) {
+        if matches!(f(0, 0, 0), Instr::I32Xor(..)) && self.fuse_xor_rotl() {
+            return;
+        }
         let b = self.pop_slot();
         let a = self.pop_slot();
         let d = self.dst();

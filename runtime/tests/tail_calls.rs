@@ -104,6 +104,7 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (local.get $i))))
       (local.set $x (i32.rotl (local.get $x) (local.get $y)))
       (local.set $x (i32.rotr (local.get $x) (local.get $i)))
+      (local.set $x (i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13))))
       (local.set $x (i32.add (local.get $x) (i32.const 12345)))
       (local.set $x (i32.sub (local.get $x) (i32.const 77)))
       (local.set $x (i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i)))
@@ -489,6 +490,7 @@ fn model(n: u32) -> u64 {
         x ^= x.wrapping_shr(i);
         x = x.rotate_left(y % 32);
         x = x.rotate_right(i % 32);
+        x = i ^ x.rotate_left(13);
         x = x.wrapping_add(12345);
         x = x.wrapping_sub(77);
         x = x.wrapping_mul(y).wrapping_add(i);
@@ -942,6 +944,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "I32DotLoad8S",
         "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",
+    ),
+    (
+        "I32XorRotl",
+        "(i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13)))",
     ),
     (
         "I32MulAdd",

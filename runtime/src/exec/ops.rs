@@ -386,6 +386,12 @@ macro_rules! for_each_instr {
                     _ => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
+            I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
+                let v = vm.r32(a) ^ vm.r32(x).rotate_left(vm.r32(k) & 31);
+                vm.w(d, v as u64);
+                Flow::Next
+            },
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_mul(y)),

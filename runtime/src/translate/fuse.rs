@@ -156,6 +156,38 @@ impl Translator {
         }
     }
 
+    /// `i32.xor` of a value and a just-computed `i32.rotl` (the top temporary): one
+    /// [`Instr::I32XorRotl`]. The rotate's operands were at the heights of the rotate's result
+    /// and above, so the other operand (below) does not alias the slot the rotate wrote.
+    pub(super) fn fuse_xor_rotl(&mut self) -> bool {
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(_, x, k, _))) = self.last else {
+            return false;
+        };
+        let Some(&Instr::I32Rotl(d, ..)) = self.code.last() else {
+            return false;
+        };
+        if idx + 1 != self.code.len()
+            || n < 2
+            || self.stack.get(n - 1) != Some(&Loc::Temp)
+            || d != self.slot(n - 1)
+        {
+            return false;
+        }
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        self.pop_entry();
+        let a = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(
+            Instr::I32XorRotl(d, a, x, k),
+            Remake::MemIdx(xor_rotl_into, a, x, u32::from(k)),
+        );
+        self.push_temp();
+        true
+    }
+
     /// `x <u n` branching right after `x = x + y` (in place, no label between): one
     /// [`Instr::AddBrLtU`], a loop latch stepping by a slot. Returns the index of the
     /// instruction that holds the branch target.
@@ -175,6 +207,11 @@ impl Translator {
         self.last = None;
         Some(len - 1)
     }
+}
+
+/// [`Instr::I32XorRotl`] into `d` (the rotate count `k` widened, for [`Remake::MemIdx`]).
+fn xor_rotl_into(d: S, a: S, x: S, k: u32) -> Instr {
+    Instr::I32XorRotl(d, a, x, k as S)
 }
 
 /// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
