@@ -316,6 +316,15 @@ impl Translator {
             _ => self.slot(h),
         }
     }
+    /// The slot of the entry at height `h` if it has one without emitting code (locals,
+    /// temporaries, pooled constants).
+    fn peek_slot(&mut self, h: usize) -> Option<S> {
+        match self.stack.get(h).copied()? {
+            Loc::Local(l) => Some(l),
+            Loc::Const(v) => self.const_slot(v),
+            Loc::Temp => Some(self.slot(h)),
+        }
+    }
     /// The (negative) frame slot of a pooled constant; `None` when the pool is full.
     fn const_slot(&mut self, v: u64) -> Option<S> {
         // Search only the most recent constants: bounded work per use, even for hostile code.
@@ -522,6 +531,9 @@ impl Translator {
         self.pop_entry();
     }
     pub fn select(&mut self) {
+        if self.fuse_min_max() {
+            return;
+        }
         let c = self.pop_slot();
         let b = self.pop_slot();
         let a = self.pop_slot();

@@ -1,5 +1,6 @@
 //! Fused bit operations compute what the unfused wasm computes: `a ^ rotl(x, k)`
-//! (`I32XorRotl`), checked against Rust over operands and counts that wrap.
+//! (`I32XorRotl`) and min/max selects (`SelectMinS` and the like), checked against Rust over
+//! operands and counts that wrap.
 
 use embwit_runtime::*;
 
@@ -54,6 +55,81 @@ fn xor_rotl_matches_plain_arithmetic() {
                     let got = f.call(&mut store, (a as i32, x as i32, k as i32)).unwrap();
                     assert_eq!(got as u32, model(a, x, k), "{name}({a:#x}, {x:#x}, {k})");
                 }
+            }
+        }
+    }
+}
+
+/// An i32 compare.
+type Compare = fn(i32, i32) -> bool;
+
+/// The i32 compares a min/max select fuses with, and what they compute.
+const CMPS: [(&str, Compare); 8] = [
+    ("lt_s", |a, b| a < b),
+    ("le_s", |a, b| a <= b),
+    ("gt_s", |a, b| a > b),
+    ("ge_s", |a, b| a >= b),
+    ("lt_u", |a, b| (a as u32) < b as u32),
+    ("le_u", |a, b| a as u32 <= b as u32),
+    ("gt_u", |a, b| a as u32 > b as u32),
+    ("ge_u", |a, b| a as u32 >= b as u32),
+];
+
+#[test]
+fn min_max_selects_match_plain_selects() {
+    // For each compare: `select(a, b, a cmp b)`, `select(b, a, a cmp b)`, the same against a
+    // constant, and one folded into a local.set of an operand.
+    let mut src = String::from("(module\n");
+    for (op, _) in CMPS {
+        src += &format!(
+            "(func (export \"ab_{op}\") (param i32 i32) (result i32)
+               (select (local.get 0) (local.get 1) (i32.{op} (local.get 0) (local.get 1))))
+             (func (export \"ba_{op}\") (param i32 i32) (result i32)
+               (select (local.get 1) (local.get 0) (i32.{op} (local.get 0) (local.get 1))))
+             (func (export \"k_{op}\") (param i32 i32) (result i32)
+               (select (local.get 0) (i32.const -128) (i32.{op} (local.get 0) (i32.const -128))))
+             (func (export \"set_{op}\") (param i32 i32) (result i32)
+               (local.set 1 (select (local.get 0) (local.get 1) (i32.{op} (local.get 0) (local.get 1))))
+               (i32.sub (local.get 1) (local.get 0)))\n"
+        );
+    }
+    src += ")";
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat::parse_str(&src).unwrap()).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let vals = [0, 1, -1, -128, 127, i32::MAX, i32::MIN, 0x7000_0000];
+    for (op, cmp) in CMPS {
+        let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {
+            inst.get_typed_func::<(i32, i32), i32>(&*store, name)
+                .unwrap()
+                .call(store, (a, b))
+                .unwrap()
+        };
+        for a in vals {
+            for b in vals {
+                let pick = |c: bool, x: i32, y: i32| if c { x } else { y };
+                let c = cmp(a, b);
+                assert_eq!(
+                    call(&mut store, &format!("ab_{op}"), a, b),
+                    pick(c, a, b),
+                    "ab_{op}({a}, {b})"
+                );
+                assert_eq!(
+                    call(&mut store, &format!("ba_{op}"), a, b),
+                    pick(c, b, a),
+                    "ba_{op}({a}, {b})"
+                );
+                let k = pick(cmp(a, -128), a, -128);
+                assert_eq!(call(&mut store, &format!("k_{op}"), a, b), k, "k_{op}({a})");
+                let set = pick(c, a, b).wrapping_sub(a);
+                assert_eq!(
+                    call(&mut store, &format!("set_{op}"), a, b),
+                    set,
+                    "set_{op}({a}, {b})"
+                );
             }
         }
     }

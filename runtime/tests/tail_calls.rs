@@ -105,6 +105,11 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.rotl (local.get $x) (local.get $y)))
       (local.set $x (i32.rotr (local.get $x) (local.get $i)))
       (local.set $x (i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13))))
+      ;; min and max: a select of the operands of its i32 compare condition
+      (local.set $t (select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y))))
+      (local.set $t (i32.add (local.get $t) (select (local.get $y) (local.get $x) (i32.gt_u (local.get $x) (local.get $y)))))
+      (local.set $t (i32.add (local.get $t) (select (local.get $x) (local.get $i) (i32.ge_s (local.get $x) (local.get $i)))))
+      (local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (select (local.get $i) (local.get $x) (i32.lt_u (local.get $x) (local.get $i))))))
       (local.set $x (i32.add (local.get $x) (i32.const 12345)))
       (local.set $x (i32.sub (local.get $x) (i32.const 77)))
       (local.set $x (i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i)))
@@ -491,6 +496,10 @@ fn model(n: u32) -> u64 {
         x = x.rotate_left(y % 32);
         x = x.rotate_right(i % 32);
         x = i ^ x.rotate_left(13);
+        let mut t = (x as i32).min(y as i32) as u32;
+        t = t.wrapping_add(x.min(y));
+        t = t.wrapping_add((x as i32).max(i as i32) as u32);
+        x ^= t.wrapping_add(x.max(i));
         x = x.wrapping_add(12345);
         x = x.wrapping_sub(77);
         x = x.wrapping_mul(y).wrapping_add(i);
@@ -880,6 +889,22 @@ const REACHED: &[(&str, &str)] = &[
     ("Const32", "(local.set $t (i32.const 0))"),
     ("Const64", "(local.set $Y (i64.const 0x0badcafef00dd00d))"),
     ("Select", "(select (i32.add"),
+    (
+        "SelectMinS",
+        "(select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y)))",
+    ),
+    (
+        "SelectMinU",
+        "(select (local.get $y) (local.get $x) (i32.gt_u (local.get $x) (local.get $y)))",
+    ),
+    (
+        "SelectMaxS",
+        "(select (local.get $x) (local.get $i) (i32.ge_s (local.get $x) (local.get $i)))",
+    ),
+    (
+        "SelectMaxU",
+        "(select (local.get $i) (local.get $x) (i32.lt_u (local.get $x) (local.get $i)))",
+    ),
     ("GlobalGet", "(global.get $glob)"),
     ("GlobalSet", "(global.set $glob"),
     ("RefFunc", "(ref.func $mix)"),

@@ -105,6 +105,15 @@ macro_rules! br_cmp {
         $vm.branch_if($e, $t)
     }};
 }
+/// `dst = if f(a, b) { a } else { b }` over the i32s in `a` and `b`, copying the whole cell.
+macro_rules! sel {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = ($vm.r32($a), $vm.r32($b));
+        let v = if $e { $vm.r($a) } else { $vm.r($b) };
+        $vm.w($d, v);
+        Flow::Next
+    }};
+}
 /// A trapping float-to-int conversion.
 macro_rules! conv {
     ($vm:ident, $d:ident, $e:expr, $ty:ty) => {{
@@ -151,7 +160,7 @@ macro_rules! done {
     }};
 }
 
-pub(crate) use {bin, br_cmp, conv, done, ld, st, un};
+pub(crate) use {bin, br_cmp, conv, done, ld, sel, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -228,6 +237,12 @@ macro_rules! for_each_instr {
                 vm.w(d, v);
                 Flow::Next
             },
+            /// dst = the min or max of the i32s in `a` and `b`: a `select` on an i32 compare of
+            /// the same two slots, copying the whole chosen cell as that `select` does.
+            SelectMinS(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| (x as i32) < (y as i32)),
+            SelectMinU(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| x < y),
+            SelectMaxS(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| (x as i32) > (y as i32)),
+            SelectMaxU(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| x > y),
             GlobalGet(d: S, g: u32) |vm| match vm.cx.global(g).copied() {
                 Some(v) => {
                     vm.w(d, v);

@@ -3,7 +3,7 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Instr, Loc, Remake, S, Translator};
+use super::{Cmp, Instr, Loc, Remake, S, Translator};
 
 impl Translator {
     /// Whether no branch lands after code index `i` (one may land on `i`).
@@ -184,6 +184,48 @@ impl Translator {
             Instr::I32XorRotl(d, a, x, k),
             Remake::MemIdx(xor_rotl_into, a, x, u32::from(k)),
         );
+        self.push_temp();
+        true
+    }
+
+    /// `select` of the two operands of the i32 compare just computed as its condition (in
+    /// either order): one [`Instr::SelectMinS`] and the like (min, max, clamp).
+    pub(super) fn fuse_min_max(&mut self) -> bool {
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(_, x, y, cmp))) = self.last else {
+            return false;
+        };
+        let (signed, gt) = match cmp {
+            Cmp::LtS | Cmp::LeS => (true, false),
+            Cmp::GtS | Cmp::GeS => (true, true),
+            Cmp::LtU | Cmp::LeU => (false, false),
+            Cmp::GtU | Cmp::GeU => (false, true),
+            _ => return false,
+        };
+        if idx + 1 != self.code.len() || n < 3 || self.stack.get(n - 1) != Some(&Loc::Temp) {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.peek_slot(n - 3), self.peek_slot(n - 2)) else {
+            return false;
+        };
+        // `select(x, y, x > y)` is the max, `select(y, x, x > y)` the min.
+        let max = match (a == x && b == y, a == y && b == x) {
+            (true, _) => gt,
+            (_, true) => !gt,
+            _ => return false,
+        };
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        self.truncate_stack(n - 3);
+        let f: fn(S, S, S) -> Instr = match (max, signed) {
+            (false, true) => Instr::SelectMinS,
+            (false, false) => Instr::SelectMinU,
+            (true, true) => Instr::SelectMaxS,
+            (true, false) => Instr::SelectMaxU,
+        };
+        let d = self.dst();
+        self.emit_staged(f(d, a, b), Remake::Bin(f, a, b, Cmp::None));
         self.push_temp();
         true
     }
