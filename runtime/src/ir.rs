@@ -319,6 +319,7 @@ impl Instr {
             | Load16UIdx(s0, s1, s2, _)
             | Load16SIdx(s0, s1, s2, _)
             | Store8Idx(s0, s1, s2, _)
+            | Store8Add(s0, s1, s2, _)
             | Store32Idx(s0, s1, s2, _)
             | MemoryInit(s0, s1, s2, _)
             | TableGrow(s0, s1, s2, _)

@@ -39,6 +39,7 @@
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
 //! - `i32.rotl` followed by `i32.xor` (`I32XorRotl`: hash rounds);
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
+//! - an `i32.store8` followed by a step of its address local (`Store8Add`: strided fills);
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!
 //! These fusions happen only when no label lies between the fused instructions.

@@ -629,6 +629,7 @@ impl Translator {
                 done = true;
             }
             self.last = None;
+            self.fuse_store_step(idx);
         }
         let v = self.pop_entry();
         if !done {

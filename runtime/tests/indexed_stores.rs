@@ -1,9 +1,10 @@
-//! Stores whose address is an `i32.add` or `x + imm` computed before the value become indexed
-//! stores (`Store8Idx`, `Store32Idx`) unless something between could change what the add
-//! read or needs its result: each export stores and reads the stored bytes back with a plain
-//! load, compared with the same arithmetic in Rust (addresses wrap like `i32.add`). A fusion
-//! that removed an add before a branch the translator patches by index would also corrupt that
-//! branch (a wrong result, or a loop that runs out of fuel).
+//! Fused stores store what the unfused wasm stores. A store whose address is an `i32.add` or
+//! `x + imm` computed before the value becomes an indexed store (`Store8Idx`, `Store32Idx`)
+//! unless something between could change what the add read or needs its result; a byte store
+//! followed by a step of its address becomes `Store8Add`. Each export reads the stored bytes
+//! back with a plain load, compared with the same arithmetic in Rust (addresses wrap like
+//! `i32.add`). A fusion that removed an add before a branch the translator patches by index
+//! would also corrupt that branch (a wrong result, or a loop that runs out of fuel).
 
 use embwit_runtime::*;
 
@@ -33,6 +34,23 @@ const SRC: &str = r#"(module
       (i32.const 5)
       (i32.store8)
       (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
+  ;; a byte store, then its address stepped: a fill of n bytes with stride s, returning the
+  ;; final address (the step may be the address itself)
+  (func (export "fill") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.const 1000))
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 0)))
+      (i32.store8 offset=1 (local.get 2) (local.get 0))
+      (local.set 2 (i32.add (local.get 2) (local.get 1)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br 0)))
+    (local.get 2))
+  (func (export "double") (param i32 i32) (result i32)
+    (i32.store8 (local.get 0) (local.get 1))
+    (local.set 0 (i32.add (local.get 0) (local.get 0)))
+    (local.get 0))
+  (func (export "peek") (param i32 i32) (result i32)
+    (i32.load8_u (local.get 0)))
   ;; the address is the param of an if whose branch and saved param follow the add
   (func (export "if") (param i32 i32) (result i32)
     (i32.add (local.get 0) (local.get 1))
@@ -54,9 +72,9 @@ fn at(a: i32, b: i32) -> u32 {
     (a as u32).wrapping_add(b as u32)
 }
 
-#[test]
-fn indexed_stores_match_plain_stores() {
-    // Fuel turns a loop that does not end into a trap (each call needs a few dozen units).
+/// The module, with fuel: a loop that does not end becomes a trap (each call needs a few
+/// hundred units at most).
+fn instantiate() -> (Store<()>, Instance) {
     let mut config = Config::default();
     config.consume_fuel(true);
     let engine = Engine::new(&config);
@@ -66,6 +84,12 @@ fn indexed_stores_match_plain_stores() {
     let inst = Linker::<()>::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
+    (store, inst)
+}
+
+#[test]
+fn indexed_stores_match_plain_stores() {
+    let (mut store, inst) = instantiate();
     let cases: [(&str, Model); 6] = [
         ("s8", |a, b| fits(at(a, b), 1).then_some((a ^ 0x5a) & 0xff)),
         ("s32", |a, b| {
@@ -103,4 +127,28 @@ fn indexed_stores_match_plain_stores() {
             }
         }
     }
+}
+
+#[test]
+fn stepped_stores_match_plain_stores() {
+    let (mut store, inst) = instantiate();
+    let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {
+        inst.get_typed_func::<(i32, i32), i32>(&*store, name)
+            .unwrap()
+            .call(store, (a, b))
+    };
+    // Five bytes 5, 4, 3, 2, 1 at 1001, 1004, ...; the address ends at 1000 + 5 * 3.
+    assert_eq!(call(&mut store, "fill", 5, 3).unwrap(), 1015);
+    for k in 0..5 {
+        assert_eq!(call(&mut store, "peek", 1001 + 3 * k, 0).unwrap(), 5 - k);
+    }
+    // The third byte is out of bounds (81001): the first two were stored.
+    let trap = call(&mut store, "fill", 3, 40_000).unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(call(&mut store, "peek", 41_001, 0).unwrap(), 2);
+    // A step by the address itself.
+    assert_eq!(call(&mut store, "double", 300, 77).unwrap(), 600);
+    assert_eq!(call(&mut store, "peek", 300, 0).unwrap(), 77);
+    let trap = call(&mut store, "double", 65_536, 1).unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
 }

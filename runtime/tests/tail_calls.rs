@@ -271,6 +271,11 @@ const FIXTURE: &str = r#"(module
       (i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor (local.get $x) (local.get $y)))
       (i32.store (i32.add (local.get $p) (i32.const 44)) (i32.add (local.get $x) (local.get $i)))
       (local.set $x (i32.add (local.get $x) (i32.load offset=44 (local.get $p))))
+      ;; a byte store, then its address stepped (a strided fill)
+      (local.set $t (local.get $p))
+      (i32.store8 offset=52 (local.get $t) (local.get $y))
+      (local.set $t (i32.add (local.get $t) (local.get $q)))
+      (local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (i32.load offset=52 (local.get $p)))))
       ;; size, grow by 0, bulk operations, a second memory
       (local.set $x (i32.add (local.get $x) (memory.size)))
       (local.set $x (i32.xor (local.get $x) (memory.grow (i32.const 0))))
@@ -662,6 +667,8 @@ fn model(n: u32) -> u64 {
         st(&mut m0, p + q, 1, u64::from(x ^ y));
         st(&mut m0, p + 44, 4, u64::from(x.wrapping_add(i)));
         x = x.wrapping_add(ld(&m0, p + 44, 4) as u32);
+        st(&mut m0, p + 52, 1, u64::from(y));
+        x ^= (p + q).wrapping_add(ld(&m0, p + 52, 4) as u32);
         x = x.wrapping_add(1); // memory.size
         x ^= 1; // memory.grow 0: the old size
         let fill = (p + 48) as usize;
@@ -941,6 +948,10 @@ const REACHED: &[(&str, &str)] = &[
     ("Store16", "(i32.store16 offset=34 (local.get $p)"),
     ("Store32", "(i32.store (local.get $p)"),
     ("Store64", "(i64.store offset=8 (local.get $p)"),
+    (
+        "Store8Add",
+        "(local.set $t (i32.add (local.get $t) (local.get $q)))",
+    ),
     (
         "Store8Idx",
         "(i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor",

@@ -301,6 +301,14 @@ macro_rules! for_each_instr {
             Store16(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, (vm.r(v) as u16).to_le_bytes()),
             Store32(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r32(v).to_le_bytes()),
             Store64(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r(v).to_le_bytes()),
+            /// Store the byte `v` at `a + o`, then `a = a + s`: a strided fill (`i32.store8` and
+            /// the `local.set` of its address plus a step). `a` is written first (fewer live
+            /// registers); a trap ends the frame, so nobody sees it early.
+            Store8Add(v: S, a: S, s: S, o: u32) |vm| {
+                let (b, x) = (vm.r(v) as u8, vm.r32(a));
+                vm.w(a, x.wrapping_add(vm.r32(s)) as u64);
+                st!(vm, x as u64, o, [b])
+            },
             /// Stores addressed by `a + b + c`, like the indexed loads.
             Store8Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, [vm.r(v) as u8]),
             Store32Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, vm.r32(v).to_le_bytes()),

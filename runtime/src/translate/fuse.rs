@@ -230,6 +230,25 @@ impl Translator {
         true
     }
 
+    /// `a = a + s` at code index `at` (the last) right after an `i32.store8` at `a + o` (no
+    /// label between): one [`Instr::Store8Add`], which reads every operand before it writes.
+    pub(super) fn fuse_store_step(&mut self, at: usize) {
+        let Some(i) = at.checked_sub(1) else { return };
+        let (Some(&Instr::Store8(v, p, o)), Some(&Instr::I32Add(a, x, y))) =
+            (self.code.get(i), self.code.get(at))
+        else {
+            return;
+        };
+        let s = if x == a { y } else { x };
+        if p == a && (x == a || y == a) && self.straight_from(i) {
+            self.code.truncate(at);
+            self.offsets.truncate(at);
+            if let Some(last) = self.code.last_mut() {
+                *last = Instr::Store8Add(v, a, s, o);
+            }
+        }
+    }
+
     /// `x <u n` branching right after `x = x + y` (in place, no label between): one
     /// [`Instr::AddBrLtU`], a loop latch stepping by a slot. Returns the index of the
     /// instruction that holds the branch target.
