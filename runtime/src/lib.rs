@@ -34,7 +34,8 @@
 //! - `local.set` and `local.tee` into the instruction that produced the value;
 //! - i32 compares with `br_if` and `if`;
 //! - `x + imm`, and `i32.mul` followed by `i32.add` (`I32MulAdd`);
-//! - an `i32.add`, `x + imm` or `(x + imm) + b` that only computes a load address, into
+//! - an `i32.add`, `x + imm` or `(x + imm) + b` (the `x + imm` possibly before `b`'s
+//!   computation) that only computes a load address, into
 //!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
 //! - `i32.rotl` followed by `i32.xor` (`I32XorRotl`: hash rounds);

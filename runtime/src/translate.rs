@@ -158,8 +158,14 @@ pub(crate) struct Translator {
     /// Temporaries produced by an `i32.add` or `x + imm` still on the stack: (height, code
     /// index), by height (for [`Translator::fuse_store`]).
     sums: Vec<(usize, usize)>,
-    /// One past the code index of the last `local.set`/`local.tee`.
+    /// One past the code index of the last `local.set`/`local.tee`, the local it wrote, and
+    /// one past the code index of the one before.
     local_set_at: usize,
+    local_set_l: S,
+    local_set_prev: usize,
+    /// The last emitted instruction is an `i32.add` whose lower operand an `x + imm` at the
+    /// given index computed: (add index, `x + imm` index).
+    add_below: Option<(usize, usize)>,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -208,6 +214,9 @@ impl Translator {
             total_local_refs: 0,
             sums: Vec::new(),
             local_set_at: 0,
+            local_set_l: 0,
+            local_set_prev: 0,
+            add_below: None,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -267,6 +276,7 @@ impl Translator {
     }
     fn emit(&mut self, i: Instr) -> usize {
         self.last = None;
+        self.add_below = None;
         self.code.push(i);
         self.offsets.push(self.offset);
         self.code.len() - 1
@@ -381,6 +391,12 @@ impl Translator {
         self.pop_entry();
         s
     }
+    /// Whether no `local.set` after code index `j` wrote `a` or `b` (only the last two are
+    /// known).
+    fn locals_kept(&self, j: usize, a: S, b: S) -> bool {
+        self.local_set_prev <= j
+            && (self.local_set_at <= j || (self.local_set_l != a && self.local_set_l != b))
+    }
     fn dst(&self) -> S {
         self.slot(self.stack.len())
     }
@@ -478,7 +494,10 @@ impl Translator {
                 if self.fuse_mul_add() {
                     return;
                 }
+                let n = self.stack.len();
+                let below = self.sums.iter().rev().find(|s| s.0 + 2 == n).map(|s| s.1);
                 self.binop(Instr::I32Add, Cmp::None);
+                self.add_below = below.map(|j| (self.code.len() - 1, j));
             }
         }
         // A load fusion would have taken an add emitted last; a store looks further back.
@@ -647,7 +666,9 @@ impl Translator {
                 }
             }
         }
+        self.local_set_prev = self.local_set_at;
         self.local_set_at = self.code.len();
+        self.local_set_l = l;
         if tee {
             self.push_local(l as u32);
         }

@@ -47,8 +47,14 @@ impl Translator {
             },
             _ => return false,
         };
-        // Drop the add (and the `x + imm` right before it).
-        let end = drop.unwrap_or(len - 1);
+        // Drop the add (and the `x + imm`, right before it or further back).
+        if let Some(i) = drop
+            && i + 2 < len
+        {
+            self.code.remove(i);
+            self.offsets.remove(i);
+        }
+        let end = if drop.is_some() { len - 2 } else { len - 1 };
         self.code.truncate(end);
         self.offsets.truncate(end);
         self.last = None;
@@ -63,7 +69,7 @@ impl Translator {
     /// by an `a + b` or `x + imm` earlier (before the value; see [`Translator::sums`]): drop
     /// that add and emit one indexed store of `a + b + imm`. The instructions between only
     /// computed the value, at greater heights; they must not have written `a` or `b`: no
-    /// `local.set` since the add, and neither is a temporary above the address.
+    /// `local.set` of them since the add, and neither is a temporary above the address.
     #[inline(never)]
     pub(super) fn fuse_store(&mut self, f: fn(S, S, u32) -> Instr, v: S, offset: u32) -> bool {
         let g: fn(S, S, S, u32) -> Instr = match f(0, 0, 0) {
@@ -75,7 +81,7 @@ impl Translator {
         let Some(&(sh, i)) = self.sums.last() else {
             return false;
         };
-        if offset != 0 || sh != h || self.local_set_at > i || !self.straight_from(i) {
+        if offset != 0 || sh != h || !self.straight_from(i) {
             return false;
         }
         let (a, b, c) = match self.code.get(i).copied() {
@@ -89,7 +95,7 @@ impl Translator {
         // Locals and pooled constants (negative while translating), or the address slot itself.
         let t = self.slot(h);
         let kept = |s: S| (s as i16) < self.num_locals as i16 || s == t;
-        if !kept(a) || !kept(b) {
+        if !kept(a) || !kept(b) || !self.locals_kept(i, a, b) {
             return false;
         }
         self.code.remove(i);
@@ -100,10 +106,24 @@ impl Translator {
     }
 
     /// For the add at code index `at` (`a + b`, writing the top temporary): an `x + imm` that
-    /// computed either operand into its temporary slot right before the add. Returns its index
-    /// and the add as `x + y + imm`.
+    /// computed either operand into its temporary slot right before the add, or the lower
+    /// operand further back (then the instructions between only computed `b`: no label, no
+    /// `local.set` of `x`, and `x` a local, a constant or `a` itself, which they cannot write).
+    /// Returns its index and the add as `x + y + imm`.
     fn add_imm_before(&self, at: usize, a: S, b: S) -> Option<(usize, S, S, u32)> {
         let n = self.stack.len();
+        if let Some((add, j)) = self.add_below
+            && add == at
+            && j + 1 < at
+            && let Some(&Instr::I32AddImm(d, x, c)) = self.code.get(j)
+            && d == a
+            && a == self.slot(n - 1)
+            && ((x as i16) < self.num_locals as i16 || x == a)
+            && self.locals_kept(j, x, x)
+            && self.straight_from(j)
+        {
+            return Some((j, x, b, c as u32));
+        }
         // The operands were the temporaries at heights n-1 and n (when not locals/constants).
         let i = at.checked_sub(1)?;
         let &Instr::I32AddImm(d, x, c) = self.code.get(i)? else {
