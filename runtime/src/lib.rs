@@ -38,7 +38,7 @@
 //!   computation) that only computes a load address, into
 //!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
-//! - `i32.rotl` followed by `i32.xor` (`I32XorRotl`: hash rounds);
+//! - `i32.rotl` or `i32.shr_u` followed by `i32.xor` (`I32XorRotl`, `I32XorShrU`: hash rounds);
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
 //! - an `i32.store8` followed by a step of its address local (`Store8Add`: strided fills);
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).

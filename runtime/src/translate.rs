@@ -28,6 +28,7 @@ enum Remake {
     MemIdx(fn(S, S, S, u32) -> Instr, S, S, u32),
     AddImm(S, i32),
     MulAdd(S, S, S),
+    Quad(fn(S, S, S, S) -> Instr, S, S, S),
     Global(u32),
     Select(S, S, S),
 }
@@ -455,7 +456,7 @@ impl Translator {
         self.push_temp();
     }
     pub fn binop(&mut self, f: fn(S, S, S) -> Instr, cmp: Cmp) {
-        if matches!(f(0, 0, 0), Instr::I32Xor(..)) && self.fuse_xor_rotl() {
+        if matches!(f(0, 0, 0), Instr::I32Xor(..)) && self.fuse_xor_shift() {
             return;
         }
         let b = self.pop_slot();
@@ -640,6 +641,7 @@ impl Translator {
                 Remake::MemIdx(f, a, b, o) => f(l, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
+                Remake::Quad(f, a, b, c) => f(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };

@@ -1,5 +1,5 @@
 //! Fused bit operations compute what the unfused wasm computes: `a ^ rotl(x, k)`
-//! (`I32XorRotl`) and min/max selects (`SelectMinS` and the like), checked against Rust over
+//! (`I32XorRotl`), `a ^ (x >> k)` (`I32XorShrU`) and min/max selects (`SelectMinS` and the like), checked against Rust over
 //! operands and counts that wrap.
 
 use embwit_runtime::*;
@@ -18,6 +18,13 @@ const SRC: &str = r#"(module
   ;; the rotate below a local: not fused, same value
   (func (export "below") (param i32 i32 i32) (result i32)
     (i32.xor (i32.rotl (local.get 1) (local.get 2)) (local.get 0)))
+  (func (export "xor_shr") (param i32 i32 i32) (result i32)
+    (i32.xor (local.get 0) (i32.shr_u (local.get 1) (local.get 2))))
+  ;; SHA-256's small sigma: rotl ^ rotl ^ shr_u, folded into a local.set
+  (func (export "small_sigma") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.xor (i32.xor (i32.rotl (local.get 1) (i32.const 25)) (i32.rotl (local.get 1) (i32.const 14)))
+             (i32.shr_u (local.get 1) (local.get 2))))
+    (local.get 0))
   ;; the rotate in place on a temporary
   (func (export "temp") (param i32 i32 i32) (result i32)
     (i32.xor (local.get 0) (i32.rotl (i32.add (local.get 1) (local.get 0)) (local.get 2))))
@@ -27,14 +34,18 @@ const SRC: &str = r#"(module
 type Model = fn(u32, u32, u32) -> u32;
 
 #[test]
-fn xor_rotl_matches_plain_arithmetic() {
+fn xor_shift_matches_plain_arithmetic() {
     let engine = Engine::default();
     let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
     let mut store = Store::new(&engine, ());
     let inst = Linker::<()>::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    let cases: [(&str, Model); 5] = [
+    let cases: [(&str, Model); 7] = [
+        ("xor_shr", |a, x, k| a ^ (x >> (k % 32))),
+        ("small_sigma", |_, x, k| {
+            x.rotate_left(25) ^ x.rotate_left(14) ^ (x >> (k % 32))
+        }),
         ("xor_rotl", |a, x, k| a ^ x.rotate_left(k % 32)),
         ("sigma", |_, x, k| {
             x.rotate_left(26) ^ x.rotate_left(21) ^ x.rotate_left(k % 32)

@@ -986,6 +986,10 @@ const REACHED: &[(&str, &str)] = &[
         "(i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13)))",
     ),
     (
+        "I32XorShrU",
+        "(i32.xor (local.get $x) (i32.shr_u (local.get $x) (local.get $i)))",
+    ),
+    (
         "I32MulAdd",
         "(i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i))",
     ),

@@ -415,6 +415,12 @@ macro_rules! for_each_instr {
                 vm.w(d, v as u64);
                 Flow::Next
             },
+            /// dst = a ^ (x >> k) (a fused `i32.shr_u` + `i32.xor`: hash rounds, xorshift).
+            I32XorShrU(d: S, a: S, x: S, k: S) |vm| {
+                let v = vm.r32(a) ^ vm.r32(x).wrapping_shr(vm.r32(k));
+                vm.w(d, v as u64);
+                Flow::Next
+            },
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_mul(y)),

@@ -176,15 +176,21 @@ impl Translator {
         }
     }
 
-    /// `i32.xor` of a value and a just-computed `i32.rotl` (the top temporary): one
-    /// [`Instr::I32XorRotl`]. The rotate's operands were at the heights of the rotate's result
-    /// and above, so the other operand (below) does not alias the slot the rotate wrote.
-    pub(super) fn fuse_xor_rotl(&mut self) -> bool {
+    /// `i32.xor` of a value and a just-computed `i32.rotl` or `i32.shr_u` (the top
+    /// temporary): one [`Instr::I32XorRotl`] or [`Instr::I32XorShrU`]. The shift's operands were
+    /// at the heights of its result and above, so the other operand (below) does not alias the
+    /// slot the shift wrote.
+    pub(super) fn fuse_xor_shift(&mut self) -> bool {
         let n = self.stack.len();
         let Some((idx, Remake::Bin(_, x, k, _))) = self.last else {
             return false;
         };
-        let Some(&Instr::I32Rotl(d, ..)) = self.code.last() else {
+        let f: fn(S, S, S, S) -> Instr = match self.code.last() {
+            Some(Instr::I32Rotl(..)) => Instr::I32XorRotl,
+            Some(Instr::I32ShrU(..)) => Instr::I32XorShrU,
+            _ => return false,
+        };
+        let Some(&(Instr::I32Rotl(d, ..) | Instr::I32ShrU(d, ..))) = self.code.last() else {
             return false;
         };
         if idx + 1 != self.code.len()
@@ -200,10 +206,7 @@ impl Translator {
         self.pop_entry();
         let a = self.pop_slot();
         let d = self.dst();
-        self.emit_staged(
-            Instr::I32XorRotl(d, a, x, k),
-            Remake::MemIdx(xor_rotl_into, a, x, u32::from(k)),
-        );
+        self.emit_staged(f(d, a, x, k), Remake::Quad(f, a, x, k));
         self.push_temp();
         true
     }
@@ -288,11 +291,6 @@ impl Translator {
         self.last = None;
         Some(len - 1)
     }
-}
-
-/// [`Instr::I32XorRotl`] into `d` (the rotate count `k` widened, for [`Remake::MemIdx`]).
-fn xor_rotl_into(d: S, a: S, x: S, k: u32) -> Instr {
-    Instr::I32XorRotl(d, a, x, k as S)
 }
 
 /// [`Instr::I32DotLoad8S`] into `d`, with `c` and the two offsets packed into `k`.
