@@ -159,11 +159,8 @@ pub(crate) struct Translator {
     /// Temporaries produced by an `i32.add` or `x + imm` still on the stack: (height, code
     /// index), by height (for [`Translator::fuse_store`]).
     sums: Vec<(usize, usize)>,
-    /// One past the code index of the last `local.set`/`local.tee`, the local it wrote, and
-    /// one past the code index of the one before.
-    local_set_at: usize,
-    local_set_l: S,
-    local_set_prev: usize,
+    /// Per local: one past the code index of its last `local.set`/`local.tee`.
+    local_sets: Vec<u32>,
     /// The last emitted instruction is an `i32.add` whose lower operand an `x + imm` at the
     /// given index computed: (add index, `x + imm` index).
     add_below: Option<(usize, usize)>,
@@ -214,9 +211,7 @@ impl Translator {
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
             sums: Vec::new(),
-            local_set_at: 0,
-            local_set_l: 0,
-            local_set_prev: 0,
+            local_sets: alloc::vec![0; num_locals],
             add_below: None,
         };
         let fuel_at = if fuel {
@@ -392,11 +387,15 @@ impl Translator {
         self.pop_entry();
         s
     }
-    /// Whether no `local.set` after code index `j` wrote `a` or `b` (only the last two are
-    /// known).
+    /// Whether no `local.set` after code index `j` wrote `a` or `b` (slots that are not
+    /// locals count as kept).
     fn locals_kept(&self, j: usize, a: S, b: S) -> bool {
-        self.local_set_prev <= j
-            && (self.local_set_at <= j || (self.local_set_l != a && self.local_set_l != b))
+        let kept = |s: S| {
+            self.local_sets
+                .get(s as usize)
+                .is_none_or(|&w| w as usize <= j)
+        };
+        kept(a) && kept(b)
     }
     fn dst(&self) -> S {
         self.slot(self.stack.len())
@@ -668,9 +667,9 @@ impl Translator {
                 }
             }
         }
-        self.local_set_prev = self.local_set_at;
-        self.local_set_at = self.code.len();
-        self.local_set_l = l;
+        if let Some(w) = self.local_sets.get_mut(l as usize) {
+            *w = self.code.len() as u32;
+        }
         if tee {
             self.push_local(l as u32);
         }
