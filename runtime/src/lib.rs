@@ -41,6 +41,7 @@
 //! - `i32.rotl` or `i32.shr_u` followed by `i32.xor` (`I32XorRotl`, `I32XorShrU`: hash rounds);
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
 //! - an `i32.store8` followed by a step of its address local (`Store8Add`: strided fills);
+//! - an indexed `i32.load8_u` whose value only an indexed `i32.store8` uses (`Copy8Idx`);
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!
 //! These fusions happen only when no label lies between the fused instructions.

@@ -1,7 +1,8 @@
 //! Fused stores store what the unfused wasm stores. A store whose address is an `i32.add` or
 //! `x + imm` computed before the value becomes an indexed store (`Store8Idx`, `Store32Idx`)
 //! unless something between could change what the add read or needs its result; a byte store
-//! followed by a step of its address becomes `Store8Add`. Each export reads the stored bytes
+//! followed by a step of its address becomes `Store8Add`, and an indexed byte load whose
+//! value only an indexed byte store uses, `Copy8Idx`. Each export reads the stored bytes
 //! back with a plain load, compared with the same arithmetic in Rust (addresses wrap like
 //! `i32.add`). A fusion that removed an add before a branch the translator patches by index
 //! would also corrupt that branch (a wrong result, or a loop that runs out of fuel).
@@ -49,6 +50,14 @@ const SRC: &str = r#"(module
     (i32.store8 (local.get 0) (local.get 1))
     (local.set 0 (i32.add (local.get 0) (local.get 0)))
     (local.get 0))
+  ;; byte copies: an indexed load8_u whose value only the indexed store8 uses, and one whose
+  ;; value is also kept in a local (not fused); each returns the byte copied, read back
+  (func (export "copy") (param i32 i32) (result i32)
+    (i32.store8 (i32.add (local.get 0) (i32.const 3)) (i32.load8_u (i32.add (local.get 1) (i32.const 1))))
+    (i32.load8_u (i32.add (local.get 0) (i32.const 3))))
+  (func (export "copy_tee") (param i32 i32) (result i32) (local i32)
+    (i32.store8 (i32.add (local.get 0) (local.get 1)) (local.tee 2 (i32.load8_u (local.get 1))))
+    (i32.add (local.get 2) (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
   (func (export "peek") (param i32 i32) (result i32)
     (i32.load8_u (local.get 0)))
   ;; the address is the param of an if whose branch and saved param follow the add
@@ -130,7 +139,7 @@ fn indexed_stores_match_plain_stores() {
 }
 
 #[test]
-fn stepped_stores_match_plain_stores() {
+fn stepped_stores_and_byte_copies_match_plain_ones() {
     let (mut store, inst) = instantiate();
     let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {
         inst.get_typed_func::<(i32, i32), i32>(&*store, name)
@@ -151,4 +160,16 @@ fn stepped_stores_match_plain_stores() {
     assert_eq!(call(&mut store, "peek", 300, 0).unwrap(), 77);
     let trap = call(&mut store, "double", 65_536, 1).unwrap_err();
     assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    // Copies: 77 is at 300 (above); a trap on either side leaves the destination alone.
+    assert_eq!(call(&mut store, "copy", 2000, 299).unwrap(), 77);
+    assert_eq!(call(&mut store, "peek", 2003, 0).unwrap(), 77);
+    assert_eq!(call(&mut store, "copy_tee", 1000, 300).unwrap(), 154);
+    assert_eq!(call(&mut store, "peek", 1300, 0).unwrap(), 77);
+    let trap = call(&mut store, "copy", 4000, 65_535).unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    assert_eq!(call(&mut store, "peek", 4003, 0).unwrap(), 0);
+    let trap = call(&mut store, "copy", 65_533, 299).unwrap_err();
+    assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds));
+    // The source address wraps like i32.add: -1 + 1 is 0.
+    assert_eq!(call(&mut store, "copy", 5000, -1).unwrap(), 0);
 }

@@ -276,6 +276,9 @@ const FIXTURE: &str = r#"(module
       (i32.store8 offset=52 (local.get $t) (local.get $y))
       (local.set $t (i32.add (local.get $t) (local.get $q)))
       (local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (i32.load offset=52 (local.get $p)))))
+      ;; a byte copy: an indexed load8_u stored by an indexed store8
+      (i32.store8 (i32.add (local.get $p) (i32.const 60)) (i32.load8_u (i32.add (local.get $p) (local.get $q))))
+      (local.set $x (i32.add (local.get $x) (i32.load offset=60 (local.get $p))))
       ;; size, grow by 0, bulk operations, a second memory
       (local.set $x (i32.add (local.get $x) (memory.size)))
       (local.set $x (i32.xor (local.get $x) (memory.grow (i32.const 0))))
@@ -669,6 +672,9 @@ fn model(n: u32) -> u64 {
         x = x.wrapping_add(ld(&m0, p + 44, 4) as u32);
         st(&mut m0, p + 52, 1, u64::from(y));
         x ^= (p + q).wrapping_add(ld(&m0, p + 52, 4) as u32);
+        let byte = ld(&m0, p + q, 1);
+        st(&mut m0, p + 60, 1, byte);
+        x = x.wrapping_add(ld(&m0, p + 60, 4) as u32);
         x = x.wrapping_add(1); // memory.size
         x ^= 1; // memory.grow 0: the old size
         let fill = (p + 48) as usize;
@@ -951,6 +957,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "Store8Add",
         "(local.set $t (i32.add (local.get $t) (local.get $q)))",
+    ),
+    (
+        "Copy8Idx",
+        "(i32.store8 (i32.add (local.get $p) (i32.const 60)) (i32.load8_u",
     ),
     (
         "Store8Idx",

@@ -309,6 +309,15 @@ macro_rules! for_each_instr {
                 vm.w(a, x.wrapping_add(vm.r32(s)) as u64);
                 st!(vm, x as u64, o, [b])
             },
+            /// The byte at `p + q + lc` stored at `a + b + sc` (wrapping like the indexed loads
+            /// and stores it replaces: an `i32.load8_u` into a temporary that the `i32.store8`
+            /// consumes, a byte copy).
+            Copy8Idx(p: S, q: S, a: S, b: S, lc: u8, sc: u8) |vm| {
+                match vm.load::<1>(vm.idx(p, q, lc as u32), 0) {
+                    Some(v) => st!(vm, vm.idx(a, b, sc as u32), 0, v),
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// Stores addressed by `a + b + c`, like the indexed loads.
             Store8Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, [vm.r(v) as u8]),
             Store32Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, vm.r32(v).to_le_bytes()),

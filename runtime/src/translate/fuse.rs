@@ -100,9 +100,40 @@ impl Translator {
         }
         self.code.remove(i);
         self.offsets.remove(i);
+        let dead = v == self.slot(self.stack.len());
         self.pop_entry();
-        self.emit(g(v, a, b, c));
+        if !(dead && self.fuse_copy8(f, v, a, b, c)) {
+            self.emit(g(v, a, b, c));
+        }
         true
+    }
+
+    /// An indexed `i32.store8` of `v` at `a + b + c` whose value the instruction just emitted
+    /// loaded as a byte into the temporary `v`, which dies here: one [`Instr::Copy8Idx`] in
+    /// place of the load (it reads the source before the store, as they did).
+    fn fuse_copy8(&mut self, f: fn(S, S, u32) -> Instr, v: S, a: S, b: S, c: u32) -> bool {
+        if !matches!(f(0, 0, 0), Instr::Store8(..)) {
+            return false;
+        }
+        let (p, q, lc) = match self.code.last().copied() {
+            Some(Instr::Load8UIdx(d, p, q, lc)) if d == v => (p, q, lc),
+            Some(Instr::Load8U(d, p, 0)) if d == v => match self.const_slot(0) {
+                Some(z) => (p, z, 0),
+                None => return false,
+            },
+            _ => return false,
+        };
+        let len = self.code.len();
+        if let (Ok(lc), Ok(sc)) = (u8::try_from(lc), u8::try_from(c))
+            && self.straight_from(len - 1)
+            && let Some(last) = self.code.last_mut()
+        {
+            *last = Instr::Copy8Idx(p, q, a, b, lc, sc);
+            self.last = None;
+            self.add_below = None;
+            return true;
+        }
+        false
     }
 
     /// For the add at code index `at` (`a + b`, writing the top temporary): an `x + imm` that
