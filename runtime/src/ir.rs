@@ -220,7 +220,10 @@ impl Instr {
             }
             Select(s0, s1, s2, s3)
             | I32MulAdd(s0, s1, s2, s3)
-            | I32DotLoad8S(s0, s1, s2, s3, _, _) => {
+            | I32XorRotl(s0, s1, s2, s3)
+            | I32XorShrU(s0, s1, s2, s3)
+            | I32DotLoad8S(s0, s1, s2, s3, _, _)
+            | Copy8Idx(s0, s1, s2, s3, _, _) => {
                 f(s0);
                 f(s1);
                 f(s2);
@@ -232,6 +235,10 @@ impl Instr {
             MemoryFill(s0, s1, s2)
             | MemoryCopy(s0, s1, s2)
             | AddBrLtU(s0, s1, s2, _)
+            | SelectMinS(s0, s1, s2)
+            | SelectMinU(s0, s1, s2)
+            | SelectMaxS(s0, s1, s2)
+            | SelectMaxU(s0, s1, s2)
             | I32Add(s0, s1, s2)
             | I32Sub(s0, s1, s2)
             | I32Mul(s0, s1, s2)
@@ -318,6 +325,9 @@ impl Instr {
             | Load8SIdx(s0, s1, s2, _)
             | Load16UIdx(s0, s1, s2, _)
             | Load16SIdx(s0, s1, s2, _)
+            | Store8Idx(s0, s1, s2, _)
+            | Store8Add(s0, s1, s2, _)
+            | Store32Idx(s0, s1, s2, _)
             | MemoryInit(s0, s1, s2, _)
             | TableGrow(s0, s1, s2, _)
             | TableFill(s0, s1, s2, _)

@@ -34,9 +34,14 @@
 //! - `local.set` and `local.tee` into the instruction that produced the value;
 //! - i32 compares with `br_if` and `if`;
 //! - `x + imm`, and `i32.mul` followed by `i32.add` (`I32MulAdd`);
-//! - an `i32.add`, `x + imm` or `(x + imm) + b` that only computes a load address, into
-//!   indexed loads (`a + b + imm`);
+//! - an `i32.add`, `x + imm` or `(x + imm) + b` (the `x + imm` possibly before `b`'s
+//!   computation) that only computes a load address, into
+//!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s`, `i32.mul` and `i32.add` into one int8 dot-product step;
+//! - `i32.rotl` or `i32.shr_u` followed by `i32.xor` (`I32XorRotl`, `I32XorShrU`: hash rounds);
+//! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
+//! - an `i32.store8` followed by a step of its address local (`Store8Add`: strided fills);
+//! - an indexed `i32.load8_u` whose value only an indexed `i32.store8` uses (`Copy8Idx`);
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
 //!
 //! These fusions happen only when no label lies between the fused instructions.

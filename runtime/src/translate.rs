@@ -30,6 +30,7 @@ enum Remake {
     Dot(S, S, S, u8, u8),
     AddImm(S, i32),
     MulAdd(S, S, S),
+    Quad(fn(S, S, S, S) -> Instr, S, S, S),
     Global(u32),
     Select(S, S, S),
 }
@@ -151,11 +152,20 @@ pub(crate) struct Translator {
     consts: Vec<u64>,
     /// Ranges of `extra` holding slots (call arguments): (start, len).
     slot_ranges: Vec<(usize, usize)>,
-    /// The last code index bound as a branch target (see [`Translator::pc`]).
+    /// The last code index bound as a branch target, or following a conditional branch out
+    /// (see [`Translator::pc`]).
     label: usize,
     /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
     local_refs: Vec<u32>,
     total_local_refs: usize,
+    /// Temporaries produced by an `i32.add` or `x + imm` still on the stack: (height, code
+    /// index), by height (for [`Translator::fuse_store`]).
+    sums: Vec<(usize, usize)>,
+    /// Per local: one past the code index of its last `local.set`/`local.tee`.
+    local_sets: Vec<u32>,
+    /// The last emitted instruction is an `i32.add` whose lower operand an `x + imm` at the
+    /// given index computed: (add index, `x + imm` index).
+    add_below: Option<(usize, usize)>,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -202,6 +212,9 @@ impl Translator {
             label: 0,
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
+            sums: Vec::new(),
+            local_sets: alloc::vec![0; num_locals],
+            add_below: None,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -261,6 +274,7 @@ impl Translator {
     }
     fn emit(&mut self, i: Instr) -> usize {
         self.last = None;
+        self.add_below = None;
         self.code.push(i);
         self.offsets.push(self.offset);
         self.code.len() - 1
@@ -308,6 +322,15 @@ impl Translator {
                 }
             },
             _ => self.slot(h),
+        }
+    }
+    /// The slot of the entry at height `h` if it has one without emitting code (locals,
+    /// temporaries, pooled constants).
+    fn peek_slot(&mut self, h: usize) -> Option<S> {
+        match self.stack.get(h).copied()? {
+            Loc::Local(l) => Some(l),
+            Loc::Const(v) => self.const_slot(v),
+            Loc::Temp => Some(self.slot(h)),
         }
     }
     /// The (negative) frame slot of a pooled constant; `None` when the pool is full.
@@ -366,6 +389,16 @@ impl Translator {
         self.pop_entry();
         s
     }
+    /// Whether no `local.set` after code index `j` wrote `a` or `b` (slots that are not
+    /// locals count as kept).
+    fn locals_kept(&self, j: usize, a: S, b: S) -> bool {
+        let kept = |s: S| {
+            self.local_sets
+                .get(s as usize)
+                .is_none_or(|&w| w as usize <= j)
+        };
+        kept(a) && kept(b)
+    }
     fn dst(&self) -> S {
         self.slot(self.stack.len())
     }
@@ -385,6 +418,9 @@ impl Translator {
         let e = self.stack.pop();
         if let Some(Loc::Local(l)) = e {
             self.count_local(l, false);
+        }
+        while self.sums.last().is_some_and(|s| s.0 >= self.stack.len()) {
+            self.sums.pop();
         }
         e
     }
@@ -421,6 +457,9 @@ impl Translator {
         self.push_temp();
     }
     pub fn binop(&mut self, f: Op3, cmp: Cmp) {
+        if f == op!(Op3 I32Xor) && self.fuse_xor_shift() {
+            return;
+        }
         let b = self.pop_slot();
         let a = self.pop_slot();
         let d = self.dst();
@@ -452,13 +491,20 @@ impl Translator {
                 self.emit_staged(Instr::I32AddImm(d, x, c), Remake::AddImm(x, c));
                 self.push_temp();
             }
-            None if sub => self.binop(op!(Op3 I32Sub), Cmp::None),
+            None if sub => return self.binop(op!(Op3 I32Sub), Cmp::None),
             None => {
-                if !self.fuse_mul_add() {
-                    self.binop(op!(Op3 I32Add), Cmp::None);
+                if self.fuse_mul_add() {
+                    return;
                 }
+                let n = self.stack.len();
+                let below = self.sums.iter().rev().find(|s| s.0 + 2 == n).map(|s| s.1);
+                self.binop(op!(Op3 I32Add), Cmp::None);
+                self.add_below = below.map(|j| (self.code.len() - 1, j));
             }
         }
+        // A load fusion would have taken an add emitted last; a store looks further back.
+        let (h, i) = (self.stack.len(), self.code.len());
+        self.sums.push((h.wrapping_sub(1), i.wrapping_sub(1)));
     }
     /// `i32.add` of a just-computed `i32.mul` (either operand) and a value: replace the
     /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
@@ -506,6 +552,9 @@ impl Translator {
         self.pop_entry();
     }
     pub fn select(&mut self) {
+        if self.fuse_min_max() {
+            return;
+        }
         let c = self.pop_slot();
         let b = self.pop_slot();
         let a = self.pop_slot();
@@ -526,6 +575,9 @@ impl Translator {
     #[inline(never)]
     pub fn store(&mut self, f: OpMem, offset: u32) {
         let v = self.pop_slot();
+        if self.fuse_store(f, v, offset) {
+            return;
+        }
         let base = self.pop_slot();
         self.emit(f.make(v, base, offset));
     }
@@ -583,6 +635,7 @@ impl Translator {
                 Remake::Dot(p, q, c, op, oq) => Instr::I32DotLoad8S(l, p, q, c, op, oq),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
+                Remake::Quad(f, a, b, c) => f(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };
@@ -591,6 +644,7 @@ impl Translator {
                 done = true;
             }
             self.last = None;
+            self.fuse_store_step(idx);
         }
         let v = self.pop_entry();
         if !done {
@@ -607,6 +661,9 @@ impl Translator {
                     self.emit(Instr::Copy(l, s));
                 }
             }
+        }
+        if let Some(w) = self.local_sets.get_mut(l as usize) {
+            *w = self.code.len() as u32;
         }
         if tee {
             self.push_local(l as u32);
@@ -714,6 +771,8 @@ impl Translator {
             save = Some(first);
         }
         let br = self.emit(cond.branch_unless(0)) as u32;
+        // The saves and the branch are patched by index: nothing may be removed before them.
+        self.label = self.code.len();
         let f = self.push_frame(Kind::If, np, nr, false);
         f.else_fixup = Some(br);
         f.save = save;
@@ -917,6 +976,9 @@ impl Translator {
                 f.fixups.push(br);
             }
         }
+        // Nothing fuses across a branch out: it may pass on a value a fusion would drop, and
+        // its index is kept for patching.
+        self.label = self.code.len();
     }
 
     pub fn br(&mut self, depth: u32) {

@@ -288,13 +288,34 @@ const IMM_LOADS: &str = r#"(module
         (drop (br_if 0 (local.get 1) (i32.eqz (local.get 1))))
         (i32.add (local.get 0) (i32.const 3)))
       (local.get 1))))
+  ;; the `x + imm` further back: b computed between, with a local.tee of another local
+  (func (export "far") (param i32 i32) (result i32) (local i32)
+    (i32.load16_s (i32.add (i32.add (local.get 0) (i32.const 5))
+      (i32.shl (local.tee 2 (i32.and (local.get 1) (i32.const 0xff))) (i32.const 1)))))
+  ;; ... with a local.tee of x itself between: the add read the old x
+  (func (export "far_x") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 7))
+      (i32.xor (local.tee 0 (local.get 1)) (i32.const 0)))))
+  ;; ... with two, x's first
+  (func (export "far_x2") (param i32 i32) (result i32) (local i32)
+    (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const 7))
+      (i32.add (local.tee 0 (local.get 1)) (local.tee 2 (local.get 1))))))
 )"#;
 
 #[test]
 fn indexed_loads_with_immediates_match_plain_loads() {
     let (mut store, inst) = instantiate(IMM_LOADS);
     type F = fn(i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 8] = [
+    let cases: [(&str, F); 11] = [
+        ("far", |a, b| {
+            load_le(a.wrapping_add(5), (b & 0xff) << 1, 0, 2).map(|v| v as u16 as i16 as i32)
+        }),
+        ("far_x", |a, b| {
+            load_le(a.wrapping_add(7), b, 0, 1).map(|v| v as i32)
+        }),
+        ("far_x2", |a, b| {
+            load_le(a.wrapping_add(7), b.wrapping_add(b), 0, 1).map(|v| v as i32)
+        }),
         ("lower_u8", |a, b| {
             load_le(a.wrapping_add(7), b, 0, 1).map(|v| v as i32)
         }),

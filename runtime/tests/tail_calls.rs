@@ -111,6 +111,12 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (local.get $i))))
       (local.set $x (i32.rotl (local.get $x) (local.get $y)))
       (local.set $x (i32.rotr (local.get $x) (local.get $i)))
+      (local.set $x (i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13))))
+      ;; min and max: a select of the operands of its i32 compare condition
+      (local.set $t (select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y))))
+      (local.set $t (i32.add (local.get $t) (select (local.get $y) (local.get $x) (i32.gt_u (local.get $x) (local.get $y)))))
+      (local.set $t (i32.add (local.get $t) (select (local.get $x) (local.get $i) (i32.ge_s (local.get $x) (local.get $i)))))
+      (local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (select (local.get $i) (local.get $x) (i32.lt_u (local.get $x) (local.get $i))))))
       (local.set $x (i32.add (local.get $x) (i32.const 12345)))
       (local.set $x (i32.sub (local.get $x) (i32.const 77)))
       (local.set $x (i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i)))
@@ -268,6 +274,18 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
       (local.set $x (i32.xor (local.get $x) (i32.load16_s (i32.add (i32.add (local.get $p) (i32.const 3)) (local.get $q)))))
+      ;; stores addressed by an i32.add or x + imm computed before the value (indexed stores)
+      (i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor (local.get $x) (local.get $y)))
+      (i32.store (i32.add (local.get $p) (i32.const 44)) (i32.add (local.get $x) (local.get $i)))
+      (local.set $x (i32.add (local.get $x) (i32.load offset=44 (local.get $p))))
+      ;; a byte store, then its address stepped (a strided fill)
+      (local.set $t (local.get $p))
+      (i32.store8 offset=52 (local.get $t) (local.get $y))
+      (local.set $t (i32.add (local.get $t) (local.get $q)))
+      (local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (i32.load offset=52 (local.get $p)))))
+      ;; a byte copy: an indexed load8_u stored by an indexed store8
+      (i32.store8 (i32.add (local.get $p) (i32.const 60)) (i32.load8_u (i32.add (local.get $p) (local.get $q))))
+      (local.set $x (i32.add (local.get $x) (i32.load offset=60 (local.get $p))))
       ;; size, grow by 0, bulk operations, a second memory
       (local.set $x (i32.add (local.get $x) (memory.size)))
       (local.set $x (i32.xor (local.get $x) (memory.grow (i32.const 0))))
@@ -493,6 +511,11 @@ fn model(n: u32) -> u64 {
         x ^= x.wrapping_shr(i);
         x = x.rotate_left(y % 32);
         x = x.rotate_right(i % 32);
+        x = i ^ x.rotate_left(13);
+        let mut t = (x as i32).min(y as i32) as u32;
+        t = t.wrapping_add(x.min(y));
+        t = t.wrapping_add((x as i32).max(i as i32) as u32);
+        x ^= t.wrapping_add(x.max(i));
         x = x.wrapping_add(12345);
         x = x.wrapping_sub(77);
         x = x.wrapping_mul(y).wrapping_add(i);
@@ -652,6 +675,14 @@ fn model(n: u32) -> u64 {
         );
         x = x.wrapping_add(ld(&m0, q + p, 2) as u32);
         x ^= ld(&m0, p + q + 3, 2) as u16 as i16 as u32;
+        st(&mut m0, p + q, 1, u64::from(x ^ y));
+        st(&mut m0, p + 44, 4, u64::from(x.wrapping_add(i)));
+        x = x.wrapping_add(ld(&m0, p + 44, 4) as u32);
+        st(&mut m0, p + 52, 1, u64::from(y));
+        x ^= (p + q).wrapping_add(ld(&m0, p + 52, 4) as u32);
+        let byte = ld(&m0, p + q, 1);
+        st(&mut m0, p + 60, 1, byte);
+        x = x.wrapping_add(ld(&m0, p + 60, 4) as u32);
         x = x.wrapping_add(1); // memory.size
         x ^= 1; // memory.grow 0: the old size
         let fill = (p + 48) as usize;
@@ -879,6 +910,22 @@ const REACHED: &[(&str, &str)] = &[
     ("Const32", "(local.set $t (i32.const 0))"),
     ("Const64", "(local.set $Y (i64.const 0x0badcafef00dd00d))"),
     ("Select", "(select (i32.add"),
+    (
+        "SelectMinS",
+        "(select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y)))",
+    ),
+    (
+        "SelectMinU",
+        "(select (local.get $y) (local.get $x) (i32.gt_u (local.get $x) (local.get $y)))",
+    ),
+    (
+        "SelectMaxS",
+        "(select (local.get $x) (local.get $i) (i32.ge_s (local.get $x) (local.get $i)))",
+    ),
+    (
+        "SelectMaxU",
+        "(select (local.get $i) (local.get $x) (i32.lt_u (local.get $x) (local.get $i)))",
+    ),
     ("GlobalGet", "(global.get $glob)"),
     ("GlobalSet", "(global.set $glob"),
     ("RefFunc", "(ref.func $mix)"),
@@ -915,6 +962,22 @@ const REACHED: &[(&str, &str)] = &[
     ("Store16", "(i32.store16 offset=34 (local.get $p)"),
     ("Store32", "(i32.store (local.get $p)"),
     ("Store64", "(i64.store offset=8 (local.get $p)"),
+    (
+        "Store8Add",
+        "(local.set $t (i32.add (local.get $t) (local.get $q)))",
+    ),
+    (
+        "Copy8Idx",
+        "(i32.store8 (i32.add (local.get $p) (i32.const 60)) (i32.load8_u",
+    ),
+    (
+        "Store8Idx",
+        "(i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor",
+    ),
+    (
+        "Store32Idx",
+        "(i32.store (i32.add (local.get $p) (i32.const 44))",
+    ),
     ("MemorySize", "(memory.size)"),
     ("MemoryGrow", "(memory.grow (i32.const 0))"),
     ("MemoryFill", "(memory.fill "),
@@ -935,6 +998,14 @@ const REACHED: &[(&str, &str)] = &[
     (
         "I32DotLoad8S",
         "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",
+    ),
+    (
+        "I32XorRotl",
+        "(i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13)))",
+    ),
+    (
+        "I32XorShrU",
+        "(i32.xor (local.get $x) (i32.shr_u (local.get $x) (local.get $i)))",
     ),
     (
         "I32MulAdd",

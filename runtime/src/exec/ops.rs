@@ -105,6 +105,15 @@ macro_rules! br_cmp {
         $vm.branch_if($e, $t)
     }};
 }
+/// `dst = if f(a, b) { a } else { b }` over the i32s in `a` and `b`, copying the whole cell.
+macro_rules! sel {
+    ($vm:ident, $d:ident, $a:ident, $b:ident, |$x:ident, $y:ident| $e:expr) => {{
+        let ($x, $y) = ($vm.r32($a), $vm.r32($b));
+        let v = if $e { $vm.r($a) } else { $vm.r($b) };
+        $vm.w($d, v);
+        Flow::Next
+    }};
+}
 /// A trapping float-to-int conversion.
 macro_rules! conv {
     ($vm:ident, $d:ident, $e:expr, $ty:ty) => {{
@@ -132,9 +141,9 @@ macro_rules! ld {
 }
 /// Store `bytes` at `addr + off`.
 macro_rules! st {
-    ($vm:ident, $a:ident, $o:ident, $bytes:expr) => {{
+    ($vm:ident, $addr:expr, $o:expr, $bytes:expr) => {{
         let bytes = $bytes;
-        if $vm.store($vm.r($a), $o, bytes) {
+        if $vm.store($addr, $o, bytes) {
             Flow::Next
         } else {
             $vm.trap(TrapCode::MemoryOutOfBounds)
@@ -151,7 +160,7 @@ macro_rules! done {
     }};
 }
 
-pub(crate) use {bin, br_cmp, conv, done, ld, st, un};
+pub(crate) use {bin, br_cmp, conv, done, ld, sel, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -229,6 +238,12 @@ macro_rules! for_each_instr {
                 vm.w(d, v);
                 Flow::Next
             },
+            /// dst = the min or max of the i32s in `a` and `b`: a `select` on an i32 compare of
+            /// the same two slots, copying the whole chosen cell as that `select` does.
+            SelectMinS(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| (x as i32) < (y as i32)),
+            SelectMinU(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| x < y),
+            SelectMaxS(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| (x as i32) > (y as i32)),
+            SelectMaxU(d: S, a: S, b: S) |vm| sel!(vm, d, a, b, |x, y| x > y),
             GlobalGet(d: S, g: u32) |vm| match vm.cx.global(g).copied() {
                 Some(v) => {
                     vm.w(d, v);
@@ -283,10 +298,30 @@ macro_rules! for_each_instr {
             Load16SIdx(d: S, a: S, b: S, c: u32) |vm| {
                 ld!(vm, d, vm.idx(a, b, c), 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
             },
-            Store8(v: S, a: S, o: u32) |vm| st!(vm, a, o, [vm.r(v) as u8]),
-            Store16(v: S, a: S, o: u32) |vm| st!(vm, a, o, (vm.r(v) as u16).to_le_bytes()),
-            Store32(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r32(v).to_le_bytes()),
-            Store64(v: S, a: S, o: u32) |vm| st!(vm, a, o, vm.r(v).to_le_bytes()),
+            Store8(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, [vm.r(v) as u8]),
+            Store16(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, (vm.r(v) as u16).to_le_bytes()),
+            Store32(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r32(v).to_le_bytes()),
+            Store64(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r(v).to_le_bytes()),
+            /// Store the byte `v` at `a + o`, then `a = a + s`: a strided fill (`i32.store8` and
+            /// the `local.set` of its address plus a step). `a` is written first (fewer live
+            /// registers); a trap ends the frame, so nobody sees it early.
+            Store8Add(v: S, a: S, s: S, o: u32) |vm| {
+                let (b, x) = (vm.r(v) as u8, vm.r32(a));
+                vm.w(a, x.wrapping_add(vm.r32(s)) as u64);
+                st!(vm, x as u64, o, [b])
+            },
+            /// The byte at `p + q + lc` stored at `a + b + sc` (wrapping like the indexed loads
+            /// and stores it replaces: an `i32.load8_u` into a temporary that the `i32.store8`
+            /// consumes, a byte copy).
+            Copy8Idx(p: S, q: S, a: S, b: S, lc: u8, sc: u8) |vm| {
+                match vm.load::<1>(vm.idx(p, q, lc as u32), 0) {
+                    Some(v) => st!(vm, vm.idx(a, b, sc as u32), 0, v),
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
+            /// Stores addressed by `a + b + c`, like the indexed loads.
+            Store8Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, [vm.r(v) as u8]),
+            Store32Idx(v: S, a: S, b: S, c: u32) |vm| st!(vm, vm.idx(a, b, c), 0, vm.r32(v).to_le_bytes()),
             MemorySize(d: S) |vm| {
                 let p = vm.memory_pages();
                 vm.w(d, p as u32 as u64);
@@ -383,6 +418,18 @@ macro_rules! for_each_instr {
                     }
                     _ => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
+            },
+            /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
+            I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
+                let v = vm.r32(a) ^ vm.r32(x).rotate_left(vm.r32(k) & 31);
+                vm.w(d, v as u64);
+                Flow::Next
+            },
+            /// dst = a ^ (x >> k) (a fused `i32.shr_u` + `i32.xor`: hash rounds, xorshift).
+            I32XorShrU(d: S, a: S, x: S, k: S) |vm| {
+                let v = vm.r32(a) ^ vm.r32(x).wrapping_shr(vm.r32(k));
+                vm.w(d, v as u64);
+                Flow::Next
             },
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),

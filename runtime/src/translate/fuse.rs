@@ -3,7 +3,7 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Instr, Loc, OpIdx, OpMem, Remake, S, Translator};
+use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator};
 use crate::ir::op;
 
 impl Translator {
@@ -48,8 +48,14 @@ impl Translator {
             },
             _ => return false,
         };
-        // Drop the add (and the `x + imm` right before it).
-        let end = drop.unwrap_or(len - 1);
+        // Drop the add (and the `x + imm`, right before it or further back).
+        if let Some(i) = drop
+            && i + 2 < len
+        {
+            self.code.remove(i);
+            self.offsets.remove(i);
+        }
+        let end = if drop.is_some() { len - 2 } else { len - 1 };
         self.code.truncate(end);
         self.offsets.truncate(end);
         self.last = None;
@@ -60,11 +66,98 @@ impl Translator {
         true
     }
 
+    /// A narrow or 32-bit store at offset 0 of `v` whose address is the top temporary, computed
+    /// by an `a + b` or `x + imm` earlier (before the value; see [`Translator::sums`]): drop
+    /// that add and emit one indexed store of `a + b + imm`. The instructions between only
+    /// computed the value, at greater heights; they must not have written `a` or `b`: no
+    /// `local.set` of them since the add, and neither is a temporary above the address.
+    #[inline(never)]
+    pub(super) fn fuse_store(&mut self, f: OpMem, v: S, offset: u32) -> bool {
+        let g = if f == op!(OpMem Store8) {
+            op!(OpIdx Store8Idx)
+        } else if f == op!(OpMem Store32) {
+            op!(OpIdx Store32Idx)
+        } else {
+            return false;
+        };
+        let h = self.stack.len().wrapping_sub(1);
+        let Some(&(sh, i)) = self.sums.last() else {
+            return false;
+        };
+        if offset != 0 || sh != h || !self.straight_from(i) {
+            return false;
+        }
+        let (a, b, c) = match self.code.get(i).copied() {
+            Some(Instr::I32Add(_, a, b)) => (a, b, 0),
+            Some(Instr::I32AddImm(_, x, c)) => match self.const_slot(0) {
+                Some(z) => (x, z, c as u32),
+                None => return false,
+            },
+            _ => return false,
+        };
+        // Locals and pooled constants (negative while translating), or the address slot itself.
+        let t = self.slot(h);
+        let kept = |s: S| (s as i16) < self.num_locals as i16 || s == t;
+        if !kept(a) || !kept(b) || !self.locals_kept(i, a, b) {
+            return false;
+        }
+        self.code.remove(i);
+        self.offsets.remove(i);
+        let dead = v == self.slot(self.stack.len());
+        self.pop_entry();
+        if !(dead && self.fuse_copy8(f, v, a, b, c)) {
+            self.emit(g.make(v, a, b, c));
+        }
+        true
+    }
+
+    /// An indexed `i32.store8` of `v` at `a + b + c` whose value the instruction just emitted
+    /// loaded as a byte into the temporary `v`, which dies here: one [`Instr::Copy8Idx`] in
+    /// place of the load (it reads the source before the store, as they did).
+    fn fuse_copy8(&mut self, f: OpMem, v: S, a: S, b: S, c: u32) -> bool {
+        if f != op!(OpMem Store8) {
+            return false;
+        }
+        let (p, q, lc) = match self.code.last().copied() {
+            Some(Instr::Load8UIdx(d, p, q, lc)) if d == v => (p, q, lc),
+            Some(Instr::Load8U(d, p, 0)) if d == v => match self.const_slot(0) {
+                Some(z) => (p, z, 0),
+                None => return false,
+            },
+            _ => return false,
+        };
+        let len = self.code.len();
+        if let (Ok(lc), Ok(sc)) = (u8::try_from(lc), u8::try_from(c))
+            && self.straight_from(len - 1)
+            && let Some(last) = self.code.last_mut()
+        {
+            *last = Instr::Copy8Idx(p, q, a, b, lc, sc);
+            self.last = None;
+            self.add_below = None;
+            return true;
+        }
+        false
+    }
+
     /// For the add at code index `at` (`a + b`, writing the top temporary): an `x + imm` that
-    /// computed either operand into its temporary slot right before the add. Returns its index
-    /// and the add as `x + y + imm`.
+    /// computed either operand into its temporary slot right before the add, or the lower
+    /// operand further back (then the instructions between only computed `b`: no label, no
+    /// `local.set` of `x`, and `x` a local, a constant or `a` itself, which they cannot write).
+    /// Returns its index and the add as `x + y + imm`.
     fn add_imm_before(&self, at: usize, a: S, b: S) -> Option<(usize, S, S, u32)> {
         let n = self.stack.len();
+        if let Some((add, j)) = self.add_below
+            && add == at
+            && j + 1 < at
+            && let Some(&Instr::I32AddImm(d, x, c)) = self.code.get(j)
+            && d == a
+            && a == self.slot(n - 1)
+            && ((x as i16) < self.num_locals as i16 || x == a)
+            && self.locals_kept(j, x, x)
+            && self.straight_from(j)
+        {
+            return Some((j, x, b, c as u32));
+        }
         // The operands were the temporaries at heights n-1 and n (when not locals/constants).
         let i = at.checked_sub(1)?;
         let &Instr::I32AddImm(d, x, c) = self.code.get(i)? else {
@@ -112,6 +205,102 @@ impl Translator {
             self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
             // A following `local.set` retargets it.
             self.last = Some((i, Remake::Dot(p, q, c, op, oq)));
+        }
+    }
+
+    /// `i32.xor` of a value and a just-computed `i32.rotl` or `i32.shr_u` (the top
+    /// temporary): one [`Instr::I32XorRotl`] or [`Instr::I32XorShrU`]. The shift's operands were
+    /// at the heights of its result and above, so the other operand (below) does not alias the
+    /// slot the shift wrote.
+    pub(super) fn fuse_xor_shift(&mut self) -> bool {
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(_, x, k, _))) = self.last else {
+            return false;
+        };
+        let f: fn(S, S, S, S) -> Instr = match self.code.last() {
+            Some(Instr::I32Rotl(..)) => Instr::I32XorRotl,
+            Some(Instr::I32ShrU(..)) => Instr::I32XorShrU,
+            _ => return false,
+        };
+        let Some(&(Instr::I32Rotl(d, ..) | Instr::I32ShrU(d, ..))) = self.code.last() else {
+            return false;
+        };
+        if idx + 1 != self.code.len()
+            || n < 2
+            || self.stack.get(n - 1) != Some(&Loc::Temp)
+            || d != self.slot(n - 1)
+        {
+            return false;
+        }
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        self.pop_entry();
+        let a = self.pop_slot();
+        let d = self.dst();
+        self.emit_staged(f(d, a, x, k), Remake::Quad(f, a, x, k));
+        self.push_temp();
+        true
+    }
+
+    /// `select` of the two operands of the i32 compare just computed as its condition (in
+    /// either order): one [`Instr::SelectMinS`] and the like (min, max, clamp).
+    pub(super) fn fuse_min_max(&mut self) -> bool {
+        let n = self.stack.len();
+        let Some((idx, Remake::Bin(_, x, y, cmp))) = self.last else {
+            return false;
+        };
+        let (signed, gt) = match cmp {
+            Cmp::LtS | Cmp::LeS => (true, false),
+            Cmp::GtS | Cmp::GeS => (true, true),
+            Cmp::LtU | Cmp::LeU => (false, false),
+            Cmp::GtU | Cmp::GeU => (false, true),
+            _ => return false,
+        };
+        if idx + 1 != self.code.len() || n < 3 || self.stack.get(n - 1) != Some(&Loc::Temp) {
+            return false;
+        }
+        let (Some(a), Some(b)) = (self.peek_slot(n - 3), self.peek_slot(n - 2)) else {
+            return false;
+        };
+        // `select(x, y, x > y)` is the max, `select(y, x, x > y)` the min.
+        let max = match (a == x && b == y, a == y && b == x) {
+            (true, _) => gt,
+            (_, true) => !gt,
+            _ => return false,
+        };
+        self.code.pop();
+        self.offsets.pop();
+        self.last = None;
+        self.truncate_stack(n - 3);
+        let f = match (max, signed) {
+            (false, true) => op!(Op3 SelectMinS),
+            (false, false) => op!(Op3 SelectMinU),
+            (true, true) => op!(Op3 SelectMaxS),
+            (true, false) => op!(Op3 SelectMaxU),
+        };
+        let d = self.dst();
+        self.emit_staged(f.make(d, a, b), Remake::Bin(f, a, b, Cmp::None));
+        self.push_temp();
+        true
+    }
+
+    /// `a = a + s` at code index `at` (the last) right after an `i32.store8` at `a + o` (no
+    /// label between): one [`Instr::Store8Add`], which reads every operand before it writes.
+    pub(super) fn fuse_store_step(&mut self, at: usize) {
+        let Some(i) = at.checked_sub(1) else { return };
+        let (Some(&Instr::Store8(v, p, o)), Some(&Instr::I32Add(a, x, y))) =
+            (self.code.get(i), self.code.get(at))
+        else {
+            return;
+        };
+        let s = if x == a { y } else { x };
+        if p == a && (x == a || y == a) && self.straight_from(i) {
+            self.code.truncate(at);
+            self.offsets.truncate(at);
+            if let Some(last) = self.code.last_mut() {
+                *last = Instr::Store8Add(v, a, s, o);
+            }
         }
     }
 
