@@ -124,7 +124,14 @@ mod ir_dump {
                 c.num_locals
             );
             for (pc, ins) in c.code.iter().enumerate() {
-                std::println!("  {pc:4}: {ins:?}");
+                // Branch targets are byte offsets from the next instruction: show the index.
+                match ins.target() {
+                    Some(t) => {
+                        let to = pc as i64 + 1 + t as i32 as i64 / 12;
+                        std::println!("  {pc:4}: {ins:?} -> {to}");
+                    }
+                    None => std::println!("  {pc:4}: {ins:?}"),
+                }
             }
         }
     }

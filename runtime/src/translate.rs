@@ -6,6 +6,7 @@
 use alloc::vec::Vec;
 
 mod fuse;
+mod loops;
 
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, Op2, Op3, OpIdx, OpMem, S, op};
@@ -156,6 +157,9 @@ pub(crate) struct Translator {
     /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
     local_refs: Vec<u32>,
     total_local_refs: usize,
+    /// The last instruction, when [`Translator::jump_with`] emitted it: its index and the frame
+    /// whose fixups hold it (`None`: a loop, its target is final).
+    exit_jump: Option<(usize, Option<usize>)>,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -202,6 +206,7 @@ impl Translator {
             label: 0,
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
+            exit_jump: None,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -261,6 +266,7 @@ impl Translator {
     }
     fn emit(&mut self, i: Instr) -> usize {
         self.last = None;
+        self.exit_jump = None;
         self.code.push(i);
         self.offsets.push(self.offset);
         self.code.len() - 1
@@ -878,7 +884,7 @@ impl Translator {
         };
         self.transfer(height, n);
         if kind == Kind::Loop {
-            self.emit(Instr::Br(target));
+            self.back_edge(target);
         } else {
             let br = self.emit(Instr::Br(0)) as u32;
             if let Some(f) = self.frames.get_mut(fi) {
@@ -910,12 +916,14 @@ impl Translator {
         let Some(f) = self.frames.get(fi) else { return };
         if f.kind == Kind::Loop {
             let t = f.target;
-            self.emit_branch(make(t));
+            let at = self.emit_branch(make(t));
+            self.exit_jump = Some((at, None));
         } else {
-            let br = self.emit_branch(make(0)) as u32;
+            let br = self.emit_branch(make(0));
             if let Some(f) = self.frames.get_mut(fi) {
-                f.fixups.push(br);
+                f.fixups.push(br as u32);
             }
+            self.exit_jump = Some((br, Some(fi)));
         }
     }
 

@@ -1,0 +1,196 @@
+//! Loop back edges that dispatch one branch per iteration instead of two: a latch `br_if exit;
+//! br head` is inverted, and a back edge to a head that starts with a compare-branch repeats
+//! that compare (negated) at the latch. Both only rewrite code emitted for the back edge itself
+//! or the branch just before it, with no label between, so every path through them is known.
+
+use super::{Cmp, Cond, Instr, Translator};
+
+/// The condition of a compare-branch that has no other effect.
+fn cond_of(i: Instr) -> Option<Cond> {
+    let (cmp, a, b) = match i {
+        Instr::BrEq(a, b, _) => (Cmp::Eq, a, b),
+        Instr::BrNe(a, b, _) => (Cmp::Ne, a, b),
+        Instr::BrLtS(a, b, _) => (Cmp::LtS, a, b),
+        Instr::BrLtU(a, b, _) => (Cmp::LtU, a, b),
+        Instr::BrGtS(a, b, _) => (Cmp::GtS, a, b),
+        Instr::BrGtU(a, b, _) => (Cmp::GtU, a, b),
+        Instr::BrLeS(a, b, _) => (Cmp::LeS, a, b),
+        Instr::BrLeU(a, b, _) => (Cmp::LeU, a, b),
+        Instr::BrGeS(a, b, _) => (Cmp::GeS, a, b),
+        Instr::BrGeU(a, b, _) => (Cmp::GeU, a, b),
+        Instr::BrIfEqz(a, _) => (Cmp::Eqz, a, 0),
+        Instr::BrIfNez(a, _) => (Cmp::None, a, 0),
+        _ => return None,
+    };
+    Some(Cond { cmp, a, b })
+}
+
+impl Translator {
+    /// Emit the unconditional back edge to the loop head `head`.
+    pub(super) fn back_edge(&mut self, head: u32) {
+        if !self.invert_latch(head) {
+            // `goto head` is `if !c goto head+1; goto head` when `head` is `if c goto x`.
+            if let Some(c) = self.code.get(head as usize).and_then(|i| cond_of(*i)) {
+                self.emit_branch(c.branch_unless(head + 1));
+            }
+            self.emit(Instr::Br(head));
+        }
+    }
+
+    /// `if c goto x; goto head` (nothing lands between them) becomes `if !c goto head; goto x`.
+    /// The first branch was just emitted by [`Translator::jump_with`], which recorded where its
+    /// target gets patched (`self.exit_jump`).
+    fn invert_latch(&mut self, head: u32) -> bool {
+        let len = self.code.len();
+        let Some((at, frame)) = self.exit_jump else {
+            return false;
+        };
+        let Some(&old) = self.code.get(at) else {
+            return false;
+        };
+        let Some(c) = cond_of(old) else { return false };
+        if at + 1 != len || self.label == len {
+            return false;
+        }
+        let exit = match frame {
+            // A forward branch: its frame's newest fixup moves to the new `Br`.
+            Some(fi) => match self.frames.get_mut(fi).map(|f| &mut f.fixups) {
+                Some(fx) if fx.last() == Some(&(at as u32)) => {
+                    fx.pop();
+                    fx.push(len as u32);
+                    0
+                }
+                _ => return false,
+            },
+            None => old.target().unwrap_or(0),
+        };
+        if let Some(i) = self.code.get_mut(at) {
+            *i = c.branch_unless(head);
+        }
+        self.emit(Instr::Br(exit));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{Instr, absolute_targets};
+    use crate::{Engine, Linker, Module, Store};
+
+    /// Each function's code (absolute targets) and its results for `args` (`(param i32)
+    /// (result i32)` exports `f0`, `f1`, ...).
+    fn run(
+        src: &str,
+        args: &[i32],
+    ) -> (
+        alloc::vec::Vec<alloc::vec::Vec<Instr>>,
+        alloc::vec::Vec<i32>,
+    ) {
+        let engine = Engine::default();
+        let m = Module::new(&engine, &wat::parse_str(src).unwrap()).unwrap();
+        let code = m
+            .inner
+            .code
+            .iter()
+            .map(|c| absolute_targets(&c.code))
+            .collect();
+        let mut store = Store::new(&engine, ());
+        let inst = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+        let mut out = alloc::vec::Vec::new();
+        for i in 0..m.inner.code.len() {
+            let f = inst
+                .get_typed_func::<i32, i32>(&store, &alloc::format!("f{i}"))
+                .unwrap();
+            for &a in args {
+                out.push(f.call(&mut store, a).unwrap());
+            }
+        }
+        (code, out)
+    }
+
+    /// Index of the loop's back edge: the only branch to an earlier instruction.
+    fn back_edges(code: &[Instr]) -> alloc::vec::Vec<(usize, Instr)> {
+        code.iter()
+            .enumerate()
+            .filter(|(i, c)| c.target().is_some_and(|t| (t as usize) <= *i))
+            .map(|(i, c)| (i, *c))
+            .collect()
+    }
+
+    #[test]
+    fn latch_br_if_then_br_is_inverted() {
+        // Sum 1..=n, leaving by `br_if` to an outer block (forward) or an outer loop (known).
+        let src = r#"(module
+          (func (export "f0") (param i32) (result i32) (local i32)
+            (block
+              (loop
+                (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br_if 1 (i32.le_s (local.get 0) (i32.const 0)))
+                (br 0)))
+            (local.get 1))
+          (func (export "f1") (param i32) (result i32) (local i32 i32)
+            (loop
+              (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+              (block
+                (loop
+                  (local.set 1 (i32.add (local.get 1) (local.get 2)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br_if 2 (i32.and (local.get 0) (i32.const 3)))
+                  (br_if 1 (i32.le_s (local.get 0) (i32.const 0)))
+                  (br 0))))
+            (local.get 1)))"#;
+        let (code, out) = run(src, &[5, 1, 0, -3, 8]);
+        assert_eq!(out, [15, 1, 0, -3, 36, 11, 1, 10, 1, 32]);
+        // f0: the back edge is the inverted compare, followed by the exit.
+        let e = back_edges(&code[0]);
+        assert_eq!(e.len(), 1);
+        let (i, b) = e[0];
+        assert!(matches!(b, Instr::BrGtS(..)), "{:?}", code[0]);
+        assert!(matches!(code[0][i + 1], Instr::Br(t) if t as usize > i + 1));
+        // f1: `br_if 2` goes back to the outer loop, so `br_if 1; br 0` is inverted there too.
+        let e = back_edges(&code[1]);
+        assert!(
+            e.iter().any(|(_, b)| matches!(b, Instr::BrGtS(..))),
+            "{:?}",
+            code[1]
+        );
+        assert!(
+            !e.iter().any(|(_, b)| matches!(b, Instr::Br(_))),
+            "{:?}",
+            code[1]
+        );
+    }
+
+    #[test]
+    fn loop_with_head_test_is_rotated() {
+        // `while (n > 0) { s += n; n -= 1 }`, also with a loop param and a block result.
+        let src = r#"(module
+          (func (export "f0") (param i32) (result i32) (local i32)
+            (block
+              (loop
+                (br_if 1 (i32.le_s (local.get 0) (i32.const 0)))
+                (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br 0)))
+            (local.get 1))
+          (func (export "f1") (param i32) (result i32)
+            (block (result i32)
+              (i32.const 100)
+              (loop (param i32) (result i32)
+                (br_if 1 (i32.eqz (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (i32.add (i32.const 3))
+                (br 0)))))"#;
+        let (code, out) = run(src, &[5, 1, 0, 7, 8]);
+        assert_eq!(out, [15, 1, 0, 28, 36, 115, 103, 100, 121, 124]);
+        // f0: one conditional back edge to just after the head's test; the head still tests.
+        let e = back_edges(&code[0]);
+        assert_eq!(e.len(), 2, "{:?}", code[0]);
+        let (_, first) = e[0];
+        let t = first.target().unwrap() as usize;
+        assert!(matches!(first, Instr::BrGtS(..)), "{:?}", code[0]);
+        assert!(matches!(code[0][t - 1], Instr::BrLeS(..)), "{:?}", code[0]);
+        assert!(matches!(e[1].1, Instr::Br(h) if h as usize == t - 1));
+    }
+}
