@@ -5,6 +5,9 @@
 
 use super::{Cmp, Cond, Instr, Translator};
 
+/// Most plain instructions of a loop head copied to the latch (see [`Translator::back_edge`]).
+const MAX_COPY: usize = 4;
+
 /// The condition of a compare-branch that has no other effect.
 fn cond_of(i: Instr) -> Option<Cond> {
     let (cmp, a, b) = match i {
@@ -28,13 +31,43 @@ fn cond_of(i: Instr) -> Option<Cond> {
 impl Translator {
     /// Emit the unconditional back edge to the loop head `head`.
     pub(super) fn back_edge(&mut self, head: u32) {
-        if !self.invert_latch(head) {
-            // `goto head` is `if !c goto head+1; goto head` when `head` is `if c goto x`.
-            if let Some(c) = self.code.get(head as usize).and_then(|i| cond_of(*i)) {
-                self.emit_branch(c.branch_unless(head + 1));
-            }
-            self.emit(Instr::Br(head));
+        if self.invert_latch(head) {
+            return;
         }
+        // `goto head` is `<head's straight code>; if !c goto k+1; goto k` when the head runs
+        // at most `MAX_COPY` plain instructions and then `k: if c goto x`.
+        let h = head as usize;
+        let mut k = h;
+        while k < h + MAX_COPY && self.code.get(k).is_some_and(|i| self.copyable(k, *i)) {
+            k += 1;
+        }
+        let Some(c) = self.code.get(k).and_then(|i| cond_of(*i)) else {
+            self.emit(Instr::Br(head));
+            return;
+        };
+        for j in h..k {
+            if let (Some(&i), Some(&off)) = (self.code.get(j), self.offsets.get(j)) {
+                self.emit(i);
+                // A trap in the copy reports the original's offset.
+                if let Some(o) = self.offsets.last_mut() {
+                    *o = off;
+                }
+            }
+        }
+        self.emit_branch(c.branch_unless(k as u32 + 1));
+        self.emit(Instr::Br(k as u32));
+    }
+
+    /// Whether instruction `i` at `at` only computes (no branch, call, return or fuel charge;
+    /// not a save-slot copy, which `finish` patches by index), so a copy does the same.
+    fn copyable(&self, at: usize, i: Instr) -> bool {
+        use Instr::*;
+        let control = matches!(
+            i,
+            Unreachable | Fuel(..) | BrTable(..) | Return(..) | Call(..) | CallIndirect(..)
+        );
+        let save = self.save_refs.binary_search_by_key(&at, |r| r.0).is_ok();
+        i.target().is_none() && !control && !save
     }
 
     /// `if c goto x; goto head` (nothing lands between them) becomes `if !c goto head; goto x`.
@@ -77,15 +110,11 @@ mod tests {
     use crate::ir::{Instr, absolute_targets};
     use crate::{Engine, Linker, Module, Store};
 
-    /// Each function's code (absolute targets) and its results for `args` (`(param i32)
-    /// (result i32)` exports `f0`, `f1`, ...).
-    fn run(
-        src: &str,
-        args: &[i32],
-    ) -> (
-        alloc::vec::Vec<alloc::vec::Vec<Instr>>,
-        alloc::vec::Vec<i32>,
-    ) {
+    type Code = alloc::vec::Vec<alloc::vec::Vec<Instr>>;
+
+    /// Each function's code (absolute targets) and its results for `args` (`None`: a trap);
+    /// the exports are `f0`, `f1`, ..., each `(param i32) (result i32)`.
+    fn run(src: &str, args: &[i32]) -> (Code, alloc::vec::Vec<Option<i32>>) {
         let engine = Engine::default();
         let m = Module::new(&engine, &wat::parse_str(src).unwrap()).unwrap();
         let code = m
@@ -98,14 +127,17 @@ mod tests {
         let inst = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
         let mut out = alloc::vec::Vec::new();
         for i in 0..m.inner.code.len() {
-            let f = inst
-                .get_typed_func::<i32, i32>(&store, &alloc::format!("f{i}"))
-                .unwrap();
+            let name = alloc::format!("f{i}");
+            let f = inst.get_typed_func::<i32, i32>(&store, &name).unwrap();
             for &a in args {
-                out.push(f.call(&mut store, a).unwrap());
+                out.push(f.call(&mut store, a).ok());
             }
         }
         (code, out)
+    }
+
+    fn all(v: &[i32]) -> alloc::vec::Vec<Option<i32>> {
+        v.iter().map(|x| Some(*x)).collect()
     }
 
     /// Index of the loop's back edge: the only branch to an earlier instruction.
@@ -141,7 +173,7 @@ mod tests {
                   (br 0))))
             (local.get 1)))"#;
         let (code, out) = run(src, &[5, 1, 0, -3, 8]);
-        assert_eq!(out, [15, 1, 0, -3, 36, 11, 1, 10, 1, 32]);
+        assert_eq!(out, all(&[15, 1, 0, -3, 36, 11, 1, 10, 1, 32]));
         // f0: the back edge is the inverted compare, followed by the exit.
         let e = back_edges(&code[0]);
         assert_eq!(e.len(), 1);
@@ -183,7 +215,7 @@ mod tests {
                 (i32.add (i32.const 3))
                 (br 0)))))"#;
         let (code, out) = run(src, &[5, 1, 0, 7, 8]);
-        assert_eq!(out, [15, 1, 0, 28, 36, 115, 103, 100, 121, 124]);
+        assert_eq!(out, all(&[15, 1, 0, 28, 36, 115, 103, 100, 121, 124]));
         // f0: one conditional back edge to just after the head's test; the head still tests.
         let e = back_edges(&code[0]);
         assert_eq!(e.len(), 2, "{:?}", code[0]);
@@ -192,5 +224,62 @@ mod tests {
         assert!(matches!(first, Instr::BrGtS(..)), "{:?}", code[0]);
         assert!(matches!(code[0][t - 1], Instr::BrLeS(..)), "{:?}", code[0]);
         assert!(matches!(e[1].1, Instr::Br(h) if h as usize == t - 1));
+    }
+
+    #[test]
+    fn loop_head_code_is_copied_to_the_latch() {
+        // f0: the head computes a bound, then tests. f1: the head divides (traps when the
+        // divisor reaches 0, also in the copy). f2: the head is an `if` with a param: its save
+        // copy is patched by index, so it is not copied (a copy would write local 0).
+        let src = r#"(module
+          (func (export "f0") (param i32) (result i32) (local i32 i32 i32)
+            (block
+              (loop
+                (local.set 2 (i32.mul (local.get 0) (i32.const 3)))
+                (br_if 1 (i32.ge_u (local.get 1) (local.get 2)))
+                (local.set 3 (i32.add (local.get 3) (local.get 1)))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (br 0)))
+            (local.get 3))
+          (func (export "f1") (param i32) (result i32) (local i32)
+            (block
+              (loop
+                (local.set 1 (i32.add (local.get 1) (i32.div_u (i32.const 10000) (local.get 0))))
+                (br_if 1 (i32.gt_u (local.get 1) (i32.const 1000)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br 0)))
+            (local.get 1))
+          (func (export "f2") (param i32) (result i32) (local i32)
+            (block
+              (loop
+                (local.get 0)
+                (if (param i32) (i32.and (local.get 0) (i32.const 1))
+                  (then (local.set 1 (i32.add (local.get 1))))
+                  (else (local.set 1 (i32.sub (local.get 1)))))
+                (br_if 1 (i32.eqz (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br 0)))
+            (local.get 1)))"#;
+        let (code, out) = run(src, &[5, 1, 0, 7, 200]);
+        assert_eq!(out[..5], all(&[105, 3, 0, 210, 179700]));
+        assert_eq!(
+            out[5..10],
+            [Some(2000), Some(10000), None, Some(1428), Some(1042)]
+        );
+        assert_eq!(out[10..], all(&[-1, -1, 0, 0, 200]));
+        // f0, f1: the back edge is a conditional branch to just after the head's test.
+        for f in &code[..2] {
+            let e = back_edges(f);
+            assert_eq!(e.len(), 2, "{f:?}");
+            let t = e[0].1.target().unwrap() as usize;
+            assert!(
+                matches!(e[0].1, Instr::BrLtU(..) | Instr::BrLeU(..)),
+                "{f:?}"
+            );
+            assert!(
+                matches!(e[1].1, Instr::Br(k) if k as usize == t - 1),
+                "{f:?}"
+            );
+        }
     }
 }
