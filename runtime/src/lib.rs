@@ -118,10 +118,11 @@ mod ir_dump {
         let m = crate::Module::new(&engine, &bytes).unwrap();
         for (i, c) in m.inner.code.iter().enumerate() {
             std::println!(
-                "func {} frame {} locals {}",
+                "func {} frame {} locals {} consts {}",
                 i,
                 c.cells as usize - c.consts.len(),
-                c.num_locals
+                c.num_locals,
+                c.consts.len()
             );
             for (pc, ins) in c.code.iter().enumerate() {
                 // Branch targets are byte offsets from the next instruction: show the index.

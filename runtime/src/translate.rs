@@ -1089,6 +1089,7 @@ impl Translator {
                 "internal error: IR operand outside the frame or the code",
             ));
         }
+        loops::thread_jumps(&mut self.code);
         // The executor branches by a byte offset from the next instruction: `ip += t` needs no
         // code base and no scaling.
         for (i, ins) in self.code.iter_mut().enumerate() {

@@ -28,6 +28,30 @@ fn cond_of(i: Instr) -> Option<Cond> {
     Some(Cond { cmp, a, b })
 }
 
+/// Jump threading, on validated absolute targets: a branch to a `Br` goes to that `Br`'s
+/// target (a few hops: chains are short, and a cycle of `Br`s stays a cycle), and a `Br` to a
+/// `Return` becomes that `Return`.
+pub(super) fn thread_jumps(code: &mut [Instr]) {
+    for i in 0..code.len() {
+        let Some(mut t) = code.get(i).and_then(|c| c.target()) else {
+            continue;
+        };
+        for _ in 0..4 {
+            match code.get(t as usize) {
+                Some(&Instr::Br(u)) => t = u,
+                _ => break,
+            }
+        }
+        let ret = code.get(t as usize).copied();
+        if let Some(c) = code.get_mut(i) {
+            match (*c, ret) {
+                (Instr::Br(_), Some(r @ Instr::Return(..))) => *c = r,
+                _ => c.set_target(t),
+            }
+        }
+    }
+}
+
 impl Translator {
     /// Emit the unconditional back edge to the loop head `head`.
     pub(super) fn back_edge(&mut self, head: u32) {
@@ -87,10 +111,9 @@ impl Translator {
         }
         let exit = match frame {
             // A forward branch: its frame's newest fixup moves to the new `Br`.
-            Some(fi) => match self.frames.get_mut(fi).map(|f| &mut f.fixups) {
-                Some(fx) if fx.last() == Some(&(at as u32)) => {
-                    fx.pop();
-                    fx.push(len as u32);
+            Some(fi) => match self.frames.get_mut(fi).and_then(|f| f.fixups.last_mut()) {
+                Some(fx) if *fx == at as u32 => {
+                    *fx = len as u32;
                     0
                 }
                 _ => return false,
@@ -179,7 +202,11 @@ mod tests {
         assert_eq!(e.len(), 1);
         let (i, b) = e[0];
         assert!(matches!(b, Instr::BrGtS(..)), "{:?}", code[0]);
-        assert!(matches!(code[0][i + 1], Instr::Br(t) if t as usize > i + 1));
+        // The exit (threaded to the return).
+        let exit = code[0][i + 1];
+        assert!(
+            matches!(exit, Instr::Return(..)) || matches!(exit, Instr::Br(t) if t as usize > i + 1)
+        );
         // f1: `br_if 2` goes back to the outer loop, so `br_if 1; br 0` is inverted there too.
         let e = back_edges(&code[1]);
         assert!(
@@ -281,5 +308,42 @@ mod tests {
                 "{f:?}"
             );
         }
+    }
+
+    #[test]
+    fn branches_to_branches_are_threaded() {
+        // f0: `br_if $mid` lands on `br $out`, which lands on the return. f1: br_table entries
+        // to blocks that end in a `br`.
+        let src = r#"(module
+          (func (export "f0") (param i32) (result i32) (local i32)
+            (block $out
+              (block $mid
+                (br_if $mid (local.get 0))
+                (local.set 1 (i32.const 5)))
+              (br $out))
+            (local.get 1))
+          (func (export "f1") (param i32) (result i32) (local i32)
+            (block $x
+              (block $y
+                (block $z
+                  (br_table $z $y $x (local.get 0)))
+                (local.set 1 (i32.const 7))
+                (br $x))
+              (local.set 1 (i32.const 9))
+              (br $x))
+            (i32.add (local.get 1) (i32.const 1))))"#;
+        let (code, out) = run(src, &[0, 1, 2, 3]);
+        assert_eq!(out, all(&[5, 0, 0, 0, 8, 10, 1, 1]));
+        for f in &code {
+            for c in f {
+                let t = c.target().map(|t| f[t as usize]);
+                assert!(!matches!(t, Some(Instr::Br(_))), "{f:?}");
+            }
+        }
+        assert!(
+            !code[0].iter().any(|c| matches!(c, Instr::Br(_))),
+            "{:?}",
+            code[0]
+        );
     }
 }
