@@ -668,7 +668,7 @@ mod random {
     /// Whether a loop's head runs code before its budget check (half the loops: the
     /// translator copies such code to back edges).
     fn mixes(body: &[Stmt]) -> bool {
-        body.len() % 2 == 0
+        body.len().is_multiple_of(2)
     }
 
     pub fn wat(s: &[Stmt], out: &mut String) {
