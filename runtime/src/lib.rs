@@ -123,13 +123,21 @@ mod ir_dump {
         let m = crate::Module::new(&engine, &bytes).unwrap();
         for (i, c) in m.inner.code.iter().enumerate() {
             std::println!(
-                "func {} frame {} locals {}",
+                "func {} frame {} locals {} consts {}",
                 i,
                 c.cells as usize - c.consts.len(),
-                c.num_locals
+                c.num_locals,
+                c.consts.len()
             );
             for (pc, ins) in c.code.iter().enumerate() {
-                std::println!("  {pc:4}: {ins:?}");
+                // Branch targets are byte offsets from the next instruction: show the index.
+                match ins.target() {
+                    Some(t) => {
+                        let to = pc as i64 + 1 + t as i32 as i64 / 12;
+                        std::println!("  {pc:4}: {ins:?} -> {to}");
+                    }
+                    None => std::println!("  {pc:4}: {ins:?}"),
+                }
             }
         }
     }

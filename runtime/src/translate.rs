@@ -6,6 +6,7 @@
 use alloc::vec::Vec;
 
 mod fuse;
+mod loops;
 
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, Op2, Op3, OpIdx, OpMem, S, op};
@@ -155,6 +156,9 @@ pub(crate) struct Translator {
     /// The last code index bound as a branch target, or following a conditional branch out
     /// (see [`Translator::pc`]).
     label: usize,
+    /// Code index before which nothing may be fused or removed although no branch lands there
+    /// (after a branch out or an `if`'s saves, whose indices are kept for patching).
+    fence: usize,
     /// Number of stack entries that are `Loc::Local(l)`, per local and in total.
     local_refs: Vec<u32>,
     total_local_refs: usize,
@@ -166,6 +170,9 @@ pub(crate) struct Translator {
     /// The last emitted instruction is an `i32.add` whose lower operand an `x + imm` at the
     /// given index computed: (add index, `x + imm` index).
     add_below: Option<(usize, usize)>,
+    /// The last instruction, when [`Translator::jump_with`] emitted it: its index and the frame
+    /// whose fixups hold it (`None`: a loop, its target is final).
+    exit_jump: Option<(usize, Option<usize>)>,
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -210,11 +217,13 @@ impl Translator {
             consts: Vec::new(),
             slot_ranges: Vec::new(),
             label: 0,
+            fence: 0,
             local_refs: alloc::vec![0; num_locals],
             total_local_refs: 0,
             sums: Vec::new(),
             local_sets: alloc::vec![0; num_locals],
             add_below: None,
+            exit_jump: None,
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -275,6 +284,7 @@ impl Translator {
     fn emit(&mut self, i: Instr) -> usize {
         self.last = None;
         self.add_below = None;
+        self.exit_jump = None;
         self.code.push(i);
         self.offsets.push(self.offset);
         self.code.len() - 1
@@ -772,7 +782,7 @@ impl Translator {
         }
         let br = self.emit(cond.branch_unless(0)) as u32;
         // The saves and the branch are patched by index: nothing may be removed before them.
-        self.label = self.code.len();
+        self.fence = self.code.len();
         let f = self.push_frame(Kind::If, np, nr, false);
         f.else_fixup = Some(br);
         f.save = save;
@@ -937,7 +947,7 @@ impl Translator {
         };
         self.transfer(height, n);
         if kind == Kind::Loop {
-            self.emit(Instr::Br(target));
+            self.back_edge(target);
         } else {
             let br = self.emit(Instr::Br(0)) as u32;
             if let Some(f) = self.frames.get_mut(fi) {
@@ -969,16 +979,19 @@ impl Translator {
         let Some(f) = self.frames.get(fi) else { return };
         if f.kind == Kind::Loop {
             let t = f.target;
-            self.emit_branch(make(t));
+            let at = self.emit_branch(make(t));
+            self.exit_jump = Some((at, None));
         } else {
-            let br = self.emit_branch(make(0)) as u32;
+            let br = self.emit_branch(make(0));
             if let Some(f) = self.frames.get_mut(fi) {
-                f.fixups.push(br);
+                f.fixups.push(br as u32);
             }
+            self.exit_jump = Some((br, Some(fi)));
         }
         // Nothing fuses across a branch out: it may pass on a value a fusion would drop, and
-        // its index is kept for patching.
-        self.label = self.code.len();
+        // its index is kept for patching. (Not a label: the latch inversion may still rewrite
+        // it, see `invert_latch`.)
+        self.fence = self.code.len();
     }
 
     pub fn br(&mut self, depth: u32) {
@@ -1143,6 +1156,7 @@ impl Translator {
                 "internal error: IR operand outside the frame or the code",
             ));
         }
+        loops::thread_jumps(&mut self.code);
         // The executor branches by a byte offset from the next instruction: `ip += t` needs no
         // code base and no scaling.
         for (i, ins) in self.code.iter_mut().enumerate() {

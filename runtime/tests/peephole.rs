@@ -665,6 +665,12 @@ mod random {
         }
     }
 
+    /// Whether a loop's head runs code before its budget check (half the loops: the
+    /// translator copies such code to back edges).
+    fn mixes(body: &[Stmt]) -> bool {
+        body.len().is_multiple_of(2)
+    }
+
     pub fn wat(s: &[Stmt], out: &mut String) {
         for s in s {
             match s {
@@ -679,7 +685,11 @@ mod random {
                     *out += ")\n";
                 }
                 Stmt::Loop(b) => {
-                    *out += "(block (loop\n(br_if 1 (i32.eqz (local.get 7)))\n";
+                    *out += "(block (loop\n";
+                    if mixes(b) {
+                        *out += "(local.set 6 (i32.xor (local.get 6) (local.get 7)))\n";
+                    }
+                    *out += "(br_if 1 (i32.eqz (local.get 7)))\n";
                     *out += "(local.set 7 (i32.sub (local.get 7) (i32.const 1)))\n";
                     wat(b, out);
                     *out += "))\n";
@@ -760,6 +770,9 @@ mod random {
                     Some(n) => Some(n - 1),
                 },
                 Stmt::Loop(b) => loop {
+                    if mixes(b) {
+                        l[6] ^= l[7];
+                    }
                     if l[7] == 0 {
                         break None;
                     }

@@ -7,9 +7,9 @@ use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator};
 use crate::ir::op;
 
 impl Translator {
-    /// Whether no branch lands after code index `i` (one may land on `i`).
+    /// Whether no branch lands and no fence lies after code index `i` (one may land on `i`).
     fn straight_from(&self, i: usize) -> bool {
-        self.label <= i
+        self.label.max(self.fence) <= i
     }
 
     /// A narrow or 32-bit load at offset 0 whose address is the just-computed top temporary
