@@ -53,15 +53,10 @@ unsafe fn push(
             *base.add(k) = *stack.add(lo + slot as usize);
         }
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
-        ex.frames.as_mut_ptr().add(n).write(Frame {
-            ip,
-            #[cfg(embwit_threaded)]
-            code: caller,
-            fp: lo as u32,
-            ret: (lo + dst as usize) as u32,
-            func: caller.func_index,
-            inst: cx.inst_idx,
-        });
+        ex.frames
+            .as_mut_ptr()
+            .add(n)
+            .write(caller_record(cx.inst_idx, caller, ip, lo, dst));
         ex.frames.set_len(n + 1);
         callee_fp
     }
@@ -131,15 +126,8 @@ fn enter_host(
     let caller = cx.code;
     let ex = &mut cx.ex;
     let lo = frame_start(ex, fp);
-    ex.frames.push(Frame {
-        ip,
-        #[cfg(embwit_threaded)]
-        code: caller,
-        fp: lo as u32,
-        ret: (lo + dst as usize) as u32,
-        func: caller.func_index,
-        inst: cx.inst_idx,
-    });
+    ex.frames
+        .push(caller_record(cx.inst_idx, caller, ip, lo, dst));
     let (np, nr) = (ty.params().len(), ty.results().len());
     ex.host_buf.clear();
     for k in 0..np {
@@ -310,5 +298,20 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
             NonNull::new_unchecked(code.code.as_ptr().byte_add(pc).cast_mut()),
             cx.ex.stack.as_mut_ptr().add(top.fp as usize),
         ))
+    }
+}
+
+/// The record of the running function `caller` (of instance `inst`, frame at stack index `lo`)
+/// calling out at `ip`, its callee's results going to its slot `dst`.
+#[inline(always)]
+fn caller_record(inst: u32, caller: &CompiledFunc, ip: *const Instr, lo: usize, dst: S) -> Frame {
+    Frame {
+        ip,
+        #[cfg(embwit_threaded)]
+        code: caller,
+        fp: lo as u32,
+        ret: (lo + dst as usize) as u32,
+        func: caller.func_index,
+        inst,
     }
 }
