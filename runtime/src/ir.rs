@@ -219,6 +219,7 @@ impl Instr {
                 f(s0);
             }
             Select(s0, s1, s2, s3)
+            | Copy2(s0, s1, s2, s3)
             | I32MulAdd(s0, s1, s2, s3)
             | I32XorRotl(s0, s1, s2, s3)
             | I32XorShrU(s0, s1, s2, s3)

@@ -289,6 +289,26 @@ impl Translator {
         self.offsets.push(self.offset);
         self.code.len() - 1
     }
+    /// Emit `d = s`. Right after another plain copy with no label or fence between, both
+    /// become one [`Instr::Copy2`] (in order: the second may read what the first wrote), as in
+    /// the local shuffles of unrolled loops (SHA-256's rounds move four locals at once). A
+    /// copy `finish` patches by index (an `if`'s parameter restore) is never merged.
+    fn emit_copy(&mut self, d: S, s: S) {
+        let len = self.code.len();
+        let patched = self.save_refs.last().is_some_and(|r| r.0 + 1 == len);
+        if let Some(&Instr::Copy(d0, s0)) = self.code.last()
+            && self.label.max(self.fence) < len
+            && !patched
+            && let Some(last) = self.code.last_mut()
+        {
+            *last = Instr::Copy2(d0, s0, d, s);
+            self.last = None;
+            self.add_below = None;
+            self.exit_jump = None;
+            return;
+        }
+        self.emit(Instr::Copy(d, s));
+    }
     fn emit_staged(&mut self, i: Instr, r: Remake) {
         let idx = self.emit(i);
         self.last = Some((idx, r));
@@ -370,14 +390,14 @@ impl Translator {
         match self.stack.get(h).copied() {
             Some(Loc::Local(l)) => {
                 if l != dst {
-                    self.emit(Instr::Copy(dst, l));
+                    self.emit_copy(dst, l);
                 }
             }
             Some(Loc::Const(v)) => self.emit_const(dst, v),
             _ => {
                 let s = self.slot(h);
                 if s != dst {
-                    self.emit(Instr::Copy(dst, s));
+                    self.emit_copy(dst, s);
                 }
             }
         }
@@ -663,12 +683,12 @@ impl Translator {
             match v {
                 Some(Loc::Local(x)) if x == l => {}
                 Some(Loc::Local(x)) => {
-                    self.emit(Instr::Copy(l, x));
+                    self.emit_copy(l, x);
                 }
                 Some(Loc::Const(c)) => self.emit_const(l, c),
                 _ => {
                     let s = self.slot(h);
-                    self.emit(Instr::Copy(l, s));
+                    self.emit_copy(l, s);
                 }
             }
         }

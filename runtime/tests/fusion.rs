@@ -600,3 +600,54 @@ fn add_branch_latch_matches_plain_loop() {
         }
     }
 }
+
+#[test]
+fn consecutive_copies_run_in_order_and_never_across_a_label() {
+    let src = r#"(module
+      ;; rotate three locals twice: each step reads what the one before wrote
+      (func (export "rot") (param i32 i32) (result i32) (local i32 i32)
+        (local.set 2 (local.get 0))
+        (local.set 0 (local.get 1))
+        (local.set 1 (local.get 2))
+        (local.set 3 (local.get 0))
+        (local.set 0 (local.get 1))
+        (local.set 1 (local.get 3))
+        (i32.sub (i32.mul (local.get 0) (i32.const 1000)) (local.get 1)))
+      ;; a branch lands between two copies: the second must run on both paths
+      (func (export "landing") (param i32 i32) (result i32) (local i32 i32)
+        (local.set 2 (local.get 0))
+        (block
+          (br_if 0 (local.get 1))
+          (local.set 2 (local.get 1)))
+        (local.set 3 (local.get 2))
+        (i32.add (local.get 3) (i32.mul (local.get 2) (i32.const 7))))
+      ;; an `if` with a parameter: the restore copy of the `else` is patched by index
+      (func (export "ifparam") (param i32 i32) (result i32) (local i32)
+        (local.set 2 (local.get 1))
+        (i32.add (local.get 0) (i32.const 5))
+        (if (param i32) (result i32) (local.get 1)
+          (then (i32.add (i32.const 3)))
+          (else (local.set 2 (local.get 0)) (local.set 0 (local.get 2)) (i32.mul (local.get 0))))
+        (i32.add (local.get 2)))
+    )"#;
+    let (mut store, inst) = instantiate(src);
+    let vals = [0, 1, -1, 5, 1000, i32::MIN, i32::MAX];
+    let ps = pairs(&vals);
+    check(&mut store, &inst, "rot", ps.clone(), |(a, b)| {
+        // (a, b) -> (b, a) -> (a, b)
+        Some(a.wrapping_mul(1000).wrapping_sub(b))
+    });
+    check(&mut store, &inst, "landing", ps.clone(), |(a, b)| {
+        let l2 = if b != 0 { a } else { b };
+        Some(l2.wrapping_add(l2.wrapping_mul(7)))
+    });
+    check(&mut store, &inst, "ifparam", ps, |(a, b)| {
+        let p = a.wrapping_add(5);
+        let (r, l2) = if b != 0 {
+            (p.wrapping_add(3), b)
+        } else {
+            (p.wrapping_mul(a), a)
+        };
+        Some(r.wrapping_add(l2))
+    });
+}

@@ -322,6 +322,9 @@ const FIXTURE: &str = r#"(module
       (local.set $Y (i64.const 0x0badcafef00dd00d))
       (local.set $x (select (i32.add (local.get $x) (local.get $q)) (i32.sub (local.get $t) (local.get $q)) (i32.and (local.get $i) (i32.const 2))))
       (local.set $X (select (result i64) (i64.add (local.get $X) (local.get $Y)) (i64.sub (local.get $X) (local.get $Y)) (i32.and (local.get $x) (i32.const 1))))
+      ;; two copies in a row: one Copy2, which copies in order (so `x` keeps its value)
+      (local.set $t (local.get $x))
+      (local.set $x (local.get $t))
       (call $three (local.get $x))
       (local.set $d)
       (local.set $X (i64.add (local.get $X)))
@@ -732,6 +735,7 @@ fn model(n: u32) -> u64 {
         } else {
             xx.wrapping_sub(yy)
         };
+        // Copy2: t = x, then x = t, so x is unchanged (t is set again before it is read)
         let three = (
             x.wrapping_add(1),
             (i64::from(s32(x)).wrapping_mul(3)) as u64,
@@ -907,6 +911,7 @@ const REACHED: &[(&str, &str)] = &[
     ("Call", "(call $three"),
     ("CallIndirect", "(call_indirect $t1"),
     ("Copy", "(local.set $t (local.get $x))"),
+    ("Copy2", "(local.set $x (local.get $t))"),
     ("Const32", "(local.set $t (i32.const 0))"),
     ("Const64", "(local.set $Y (i64.const 0x0badcafef00dd00d))"),
     ("Select", "(select (i32.add"),

@@ -224,6 +224,12 @@ macro_rules! for_each_instr {
                 vm.w(d, vm.r(s));
                 Flow::Next
             },
+            /// `d = s`, then `e = t` (two `Copy`s in a row, merged by the translator).
+            Copy2(d: S, s: S, e: S, t: S) |vm| {
+                vm.w(d, vm.r(s));
+                vm.w(e, vm.r(t));
+                Flow::Next
+            },
             Const32(d: S, v: u32) |vm| {
                 vm.w(d, v as u64);
                 Flow::Next
