@@ -224,6 +224,7 @@ impl Instr {
             | I32XorRotl(s0, s1, s2, s3)
             | I32XorShrU(s0, s1, s2, s3)
             | I32DotLoad8S(s0, s1, s2, s3, _, _)
+            | I32DotLoad32(s0, s1, s2, s3, _, _)
             | Copy8Idx(s0, s1, s2, s3, _, _) => {
                 f(s0);
                 f(s1);

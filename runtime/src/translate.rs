@@ -27,13 +27,23 @@ enum Remake {
     Un(Op2, S, Cmp),
     Mem(OpMem, S, u32),
     MemIdx(OpIdx, S, S, u32),
-    /// [`Instr::I32DotLoad8S`]'s operands after the destination.
-    Dot(S, S, S, u8, u8),
+    /// [`Instr::I32DotLoad32`] (true) or [`Instr::I32DotLoad8S`]: the operands after the
+    /// destination.
+    Dot(bool, S, S, S, u8, u8),
     AddImm(S, i32),
     MulAdd(S, S, S),
     Quad(fn(S, S, S, S) -> Instr, S, S, S),
     Global(u32),
     Select(S, S, S),
+}
+
+/// The dot-product step `d = c + load(p + op) * load(q + oq)`: 32-bit words (`wide`) or int8.
+fn dot(wide: bool, d: S, p: S, q: S, c: S, op: u8, oq: u8) -> Instr {
+    if wide {
+        Instr::I32DotLoad32(d, p, q, c, op, oq)
+    } else {
+        Instr::I32DotLoad8S(d, p, q, c, op, oq)
+    }
 }
 
 /// i32 compare kinds that can fuse with a branch.
@@ -662,7 +672,7 @@ impl Translator {
                 Remake::Un(f, a, _) => f.make(l, a),
                 Remake::Mem(f, a, o) => f.make(l, a, o),
                 Remake::MemIdx(f, a, b, o) => f.make(l, a, b, o),
-                Remake::Dot(p, q, c, op, oq) => Instr::I32DotLoad8S(l, p, q, c, op, oq),
+                Remake::Dot(w, p, q, c, op, oq) => dot(w, l, p, q, c, op, oq),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Quad(f, a, b, c) => f(l, a, b, c),

@@ -651,3 +651,53 @@ fn consecutive_copies_run_in_order_and_never_across_a_label() {
         Some(r.wrapping_add(l2))
     });
 }
+
+/// 32-bit multiply-accumulate shapes (`I32DotLoad32`: matrix multiply), against the same
+/// arithmetic over the memory image, trapping exactly when a load would.
+const MAC32: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  (func (export "acc") (param i32 i32 i32) (result i32)
+    (local.set 2 (i32.add (local.get 2)
+      (i32.mul (i32.load offset=3 (local.get 0)) (i32.load offset=255 (local.get 1)))))
+    (local.get 2))
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (i32.load (local.get 1)) (i32.load offset=1 (local.get 0)))
+             (local.get 2)))
+  (func (export "into_addr") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.add (local.get 2)
+      (i32.mul (i32.load (local.get 0)) (i32.load (local.get 1)))))
+    (local.get 0))
+  (func (export "big_offset") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load offset=256 (local.get 0)) (i32.load (local.get 1)))))
+)"#;
+
+#[test]
+fn word_mac_fusion_matches_plain_arithmetic_and_traps() {
+    let (mut store, inst) = instantiate(MAC32);
+    let w = |a: i32, off: u64| load_le(a, 0, off, 4);
+    type F = fn(&dyn Fn(i32, u64) -> Option<u32>, i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 4] = [
+        ("acc", |w, x, y, c| {
+            Some(c.wrapping_add(w(x, 3)?.wrapping_mul(w(y, 255)?) as i32))
+        }),
+        ("below", |w, x, y, c| {
+            let (p, q) = (w(y, 0)?, w(x, 1)?);
+            Some((p.wrapping_mul(q) as i32).wrapping_add(c))
+        }),
+        ("into_addr", |w, x, y, c| {
+            Some(c.wrapping_add(w(x, 0)?.wrapping_mul(w(y, 0)?) as i32))
+        }),
+        ("big_offset", |w, x, y, c| {
+            Some(c.wrapping_add(w(x, 256)?.wrapping_mul(w(y, 0)?) as i32))
+        }),
+    ];
+    let addrs = [0, 1, 3, 7, 12, 65_532, 65_533, 65_280, -1, i32::MIN];
+    for (name, expect) in cases {
+        let args = triples(&addrs, &[0, -5, i32::MAX]);
+        check(&mut store, &inst, name, args, |(x, y, c)| {
+            expect(&w, x, y, c)
+        });
+    }
+}

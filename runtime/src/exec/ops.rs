@@ -425,6 +425,18 @@ macro_rules! for_each_instr {
                     _ => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
+            /// multiply). Reads both words and `c` before it writes `d`.
+            I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+                match (vm.load::<4>(vm.r(p), op as u32), vm.load::<4>(vm.r(q), oq as u32)) {
+                    (Some(x), Some(y)) => {
+                        let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
+                        vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
+                        Flow::Next
+                    }
+                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
             I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
                 let v = vm.r32(a) ^ vm.r32(x).rotate_left(vm.r32(k) & 31);

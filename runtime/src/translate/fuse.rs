@@ -3,7 +3,7 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator};
+use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator, dot};
 use crate::ir::op;
 
 impl Translator {
@@ -173,19 +173,26 @@ impl Translator {
         self.straight_from(i).then_some((i, x, y, c as u32))
     }
 
-    /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` right before it, into
-    /// temporaries that die here: one [`Instr::I32DotLoad8S`]. It reads both addresses and `c`
-    /// before writing anything, so the loads must not write them. (The factors, two dead
-    /// temporaries the multiply popped, sit at two stack heights: distinct slots.)
+    /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` (or two `i32.load`)
+    /// right before it, into temporaries that die here: one [`Instr::I32DotLoad8S`] (or
+    /// [`Instr::I32DotLoad32`]). It reads both addresses and `c` before writing anything, so the
+    /// loads must not write them. (The factors, two dead temporaries the multiply popped, sit at
+    /// two stack heights: distinct slots.)
     pub(super) fn fuse_dot(&mut self) {
-        let &[
-            ..,
-            Instr::Load8S32(x, p, op),
-            Instr::Load8S32(y, q, oq),
-            Instr::I32MulAdd(d, a, b, c),
-        ] = &self.code[..]
-        else {
-            return;
+        let (wide, x, p, op, y, q, oq, d, a, b, c) = match self.code[..] {
+            [
+                ..,
+                Instr::Load8S32(x, p, op),
+                Instr::Load8S32(y, q, oq),
+                Instr::I32MulAdd(d, a, b, c),
+            ] => (false, x, p, op, y, q, oq, d, a, b, c),
+            [
+                ..,
+                Instr::Load32(x, p, op),
+                Instr::Load32(y, q, oq),
+                Instr::I32MulAdd(d, a, b, c),
+            ] => (true, x, p, op, y, q, oq, d, a, b, c),
+            _ => return,
         };
         let i = self.code.len() - 3;
         let live = self.dst();
@@ -202,9 +209,9 @@ impl Translator {
         {
             self.code.truncate(i);
             self.offsets.truncate(i + 1);
-            self.code.push(Instr::I32DotLoad8S(d, p, q, c, op, oq));
+            self.code.push(dot(wide, d, p, q, c, op, oq));
             // A following `local.set` retargets it.
-            self.last = Some((i, Remake::Dot(p, q, c, op, oq)));
+            self.last = Some((i, Remake::Dot(wide, p, q, c, op, oq)));
         }
     }
 
