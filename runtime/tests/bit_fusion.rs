@@ -4,6 +4,8 @@
 
 use embwit_runtime::*;
 
+mod common;
+
 const SRC: &str = r#"(module
   (func (export "xor_rotl") (param i32 i32 i32) (result i32)
     (i32.xor (local.get 0) (i32.rotl (local.get 1) (local.get 2))))
@@ -35,12 +37,7 @@ type Model = fn(u32, u32, u32) -> u32;
 
 #[test]
 fn xor_shift_matches_plain_arithmetic() {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = common::instantiate_wat(SRC, None);
     let cases: [(&str, Model); 7] = [
         ("xor_shr", |a, x, k| a ^ (x >> (k % 32))),
         ("small_sigma", |_, x, k| {
@@ -105,12 +102,7 @@ fn min_max_selects_match_plain_selects() {
         );
     }
     src += ")";
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(&src).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, inst) = common::instantiate_wat(&src, None);
     let vals = [0, 1, -1, -128, 127, i32::MAX, i32::MIN, 0x7000_0000];
     for (op, cmp) in CMPS {
         let call = |store: &mut Store<()>, name: &str, a: i32, b: i32| {

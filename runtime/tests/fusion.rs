@@ -3,15 +3,11 @@
 
 use embwit_runtime::*;
 
+mod common;
+
 /// Instantiates the text module `src` (no imports).
 fn instantiate(src: &str) -> (Store<()>, Instance) {
-    let engine = Engine::default();
-    let module = Module::new(&engine, &wat::parse_str(src).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    (store, inst)
+    common::instantiate_wat(src, None)
 }
 
 /// Calls export `name` with each of `args` and compares with `model`: `Some(v)` is the

@@ -9,6 +9,8 @@
 
 use embwit_runtime::*;
 
+mod common;
+
 const SRC: &str = r#"(module
   (memory 1)
   (func (export "s8") (param i32 i32) (result i32)
@@ -84,16 +86,7 @@ fn at(a: i32, b: i32) -> u32 {
 /// The module, with fuel: a loop that does not end becomes a trap (each call needs a few
 /// hundred units at most).
 fn instantiate() -> (Store<()>, Instance) {
-    let mut config = Config::default();
-    config.consume_fuel(true);
-    let engine = Engine::new(&config);
-    let module = Module::new(&engine, &wat::parse_str(SRC).unwrap()).unwrap();
-    let mut store = Store::new(&engine, ());
-    store.set_fuel(1 << 20).unwrap();
-    let inst = Linker::<()>::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
-    (store, inst)
+    common::instantiate_wat(SRC, Some(1 << 20))
 }
 
 #[test]
