@@ -173,7 +173,7 @@ fn set_instance<'a>(cx: &mut Cx<'a>, inst: &'a InstanceData, idx: u32) {
 /// The top record was pushed in this run (`ex.frames.len() > cx.floor`) and its instance is
 /// the running one.
 #[inline(always)]
-unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
+pub(super) unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
     let ex = &mut cx.ex;
     let len = ex.frames.len();
     let stack = ex.stack.as_mut_ptr();
@@ -185,17 +185,17 @@ unsafe fn pop(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Regs {
     // `[src, src + n)` in the running frame; `copy` allows overlap. `rec.ip` is the caller's
     // next instruction, and `rec.code` the caller's code, borrowed from the store for the run.
     unsafe {
-        let rec = ex.frames.as_ptr().add(len - 1);
-        cx.code = &*(*rec).code;
-        let to = stack.add((*rec).ret as usize);
+        let rec = &*ex.frames.as_ptr().add(len - 1);
+        let to = stack.add(rec.ret as usize);
         match n {
             0 => {}
             1 => *to = *fp.add(src as usize),
             _ => ptr::copy(fp.add(src as usize), to, n as usize),
         }
+        cx.code = &*rec.code;
         let regs = (
-            NonNull::new_unchecked((*rec).ip.cast_mut()),
-            stack.add((*rec).fp as usize),
+            NonNull::new_unchecked(rec.ip.cast_mut()),
+            stack.add(rec.fp as usize),
         );
         ex.frames.set_len(len - 1);
         regs
@@ -304,7 +304,13 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
 /// The record of the running function `caller` (of instance `inst`, frame at stack index `lo`)
 /// calling out at `ip`, its callee's results going to its slot `dst`.
 #[inline(always)]
-fn caller_record(inst: u32, caller: &CompiledFunc, ip: *const Instr, lo: usize, dst: S) -> Frame {
+pub(super) fn caller_record(
+    inst: u32,
+    caller: &CompiledFunc,
+    ip: *const Instr,
+    lo: usize,
+    dst: S,
+) -> Frame {
     Frame {
         ip,
         #[cfg(embwit_threaded)]

@@ -6,7 +6,7 @@
 use alloc::rc::Rc;
 use core::ptr::{self, NonNull};
 
-use super::call::frame_start;
+use super::call::{caller_record, frame_start, pop};
 use super::vm::{Cx, Regs};
 use super::{Frame, HOST};
 use crate::ir::{CompiledFunc, Instr, S};
@@ -88,13 +88,9 @@ fn enter_code<'a>(
     unsafe {
         // Stack indices fit in `u32`: the stack never outgrows `max_value_stack`.
         ex.frames.as_mut_ptr().add(n).write(Frame {
-            ip,
-            code: caller,
-            fp: lo as u32,
-            ret: (lo + dst as usize) as u32,
             // Filled in when the run ends (`complete`): one store less per call.
             func: HOST,
-            inst: cx.inst_idx,
+            ..caller_record(cx.inst_idx, caller, ip, lo, dst)
         });
         ex.frames.set_len(n + 1);
         let callee_fp = stack.add(new);
@@ -130,30 +126,18 @@ fn enter_code<'a>(
 /// the return.
 #[inline(always)]
 pub(crate) fn leave_fast(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) -> Option<Regs> {
-    let ex = &mut cx.ex;
-    let len = ex.frames.len();
+    let len = cx.ex.frames.len();
     if len <= cx.floor || n > 1 {
         return None;
     }
-    // SAFETY: `len > floor >= 0`, so the top record exists; the rest as in `call::pop`
-    // (here `n <= 1`).
-    unsafe {
-        let rec = &*ex.frames.as_ptr().add(len - 1);
-        if rec.inst != cx.inst_idx {
-            return None;
-        }
-        let stack = ex.stack.as_mut_ptr();
-        if n == 1 {
-            *stack.add(rec.ret as usize) = *fp.add(src as usize);
-        }
-        cx.code = &*rec.code;
-        let regs = (
-            NonNull::new_unchecked(rec.ip.cast_mut()),
-            stack.add(rec.fp as usize),
-        );
-        ex.frames.set_len(len - 1);
-        Some(regs)
+    // SAFETY: `len > floor >= 0`, so the top record exists.
+    let inst = unsafe { (*cx.ex.frames.as_ptr().add(len - 1)).inst };
+    if inst != cx.inst_idx {
+        return None;
     }
+    // SAFETY: the record was pushed in this run (`len > floor`) and its instance is the
+    // running one. (`n <= 1`, so the inlined copy is a plain move: no `memmove` call.)
+    Some(unsafe { pop(cx, fp, src, n) })
 }
 
 /// Fill in [`Frame::func`] of the records the fast call pushed in this run (it leaves it out):

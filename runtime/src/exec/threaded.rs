@@ -79,7 +79,7 @@ pub(super) fn run(vm: Vm<'_, '_>) {
     unsafe { dispatch(vm) }
 }
 
-/// The calls [`super::call::enter_fast`] leaves to [`enter`], then continue (a tail call from
+/// The calls [`super::fast::call_fast`] and [`super::fast::enter_fast`] leave to [`enter`], then continue (a tail call from
 /// the handler, so the handler's fast path keeps its registers to itself).
 #[inline(never)]
 pub(super) fn enter_slow(
@@ -94,7 +94,7 @@ pub(super) fn enter_slow(
     continue_with(regs, cx)
 }
 
-/// The returns [`super::call::leave_fast`] leaves to [`leave`], then continue (see
+/// The returns [`super::fast::leave_fast`] leaves to [`leave`], then continue (see
 /// [`enter_slow`]).
 #[inline(never)]
 pub(super) fn leave_slow(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) {
