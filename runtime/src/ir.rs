@@ -8,7 +8,7 @@
 use alloc::boxed::Box;
 
 pub(crate) mod shape;
-pub(crate) use shape::{Op2, Op3, OpIdx, OpMem, op, ops};
+pub(crate) use shape::{Op2, Op3, Op4, OpIdx, OpMem, op, ops};
 
 /// A frame slot. While translating: a signed 16-bit offset from the frame base (negative
 /// offsets address the function's constant pool, just below the base); after

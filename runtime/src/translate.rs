@@ -9,7 +9,7 @@ mod fuse;
 mod loops;
 
 use crate::error::Error;
-use crate::ir::{CompiledFunc, Instr, Op2, Op3, OpIdx, OpMem, S, op};
+use crate::ir::{CompiledFunc, Instr, Op2, Op3, Op4, OpIdx, OpMem, S, op};
 
 type R<T> = Result<T, Error>;
 
@@ -32,7 +32,7 @@ enum Remake {
     Dot(bool, S, S, S, u8, u8),
     AddImm(S, i32),
     MulAdd(S, S, S),
-    Quad(fn(S, S, S, S) -> Instr, S, S, S),
+    Quad(Op4, S, S, S),
     Global(u32),
     Select(S, S, S),
 }
@@ -108,6 +108,26 @@ pub(crate) struct Cond {
 impl Cond {
     fn branch_if(self, t: u32) -> Instr {
         self.cmp.branch(self.a, self.b, t)
+    }
+    /// The condition of a compare-branch that has no other effect: the inverse of
+    /// [`Cond::branch_if`].
+    fn of(i: Instr) -> Option<Cond> {
+        let (cmp, a, b) = match i {
+            Instr::BrEq(a, b, _) => (Cmp::Eq, a, b),
+            Instr::BrNe(a, b, _) => (Cmp::Ne, a, b),
+            Instr::BrLtS(a, b, _) => (Cmp::LtS, a, b),
+            Instr::BrLtU(a, b, _) => (Cmp::LtU, a, b),
+            Instr::BrGtS(a, b, _) => (Cmp::GtS, a, b),
+            Instr::BrGtU(a, b, _) => (Cmp::GtU, a, b),
+            Instr::BrLeS(a, b, _) => (Cmp::LeS, a, b),
+            Instr::BrLeU(a, b, _) => (Cmp::LeU, a, b),
+            Instr::BrGeS(a, b, _) => (Cmp::GeS, a, b),
+            Instr::BrGeU(a, b, _) => (Cmp::GeU, a, b),
+            Instr::BrIfEqz(a, _) => (Cmp::Eqz, a, 0),
+            Instr::BrIfNez(a, _) => (Cmp::None, a, 0),
+            _ => return None,
+        };
+        Some(Cond { cmp, a, b })
     }
     fn branch_unless(self, t: u32) -> Instr {
         match self.cmp {
@@ -291,10 +311,15 @@ impl Translator {
         }
         self.emit(i)
     }
-    fn emit(&mut self, i: Instr) -> usize {
+    /// The last instruction is new or was rewritten in place: what was known about the one
+    /// before (for folding, address fusion and latch inversion) no longer holds.
+    fn forget_last(&mut self) {
         self.last = None;
         self.add_below = None;
         self.exit_jump = None;
+    }
+    fn emit(&mut self, i: Instr) -> usize {
+        self.forget_last();
         self.code.push(i);
         self.offsets.push(self.offset);
         self.code.len() - 1
@@ -312,9 +337,7 @@ impl Translator {
             && let Some(last) = self.code.last_mut()
         {
             *last = Instr::Copy2(d0, s0, d, s);
-            self.last = None;
-            self.add_below = None;
-            self.exit_jump = None;
+            self.forget_last();
             return;
         }
         self.emit(Instr::Copy(d, s));
@@ -675,7 +698,7 @@ impl Translator {
                 Remake::Dot(w, p, q, c, op, oq) => dot(w, l, p, q, c, op, oq),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
-                Remake::Quad(f, a, b, c) => f(l, a, b, c),
+                Remake::Quad(f, a, b, c) => f.make(l, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };
@@ -1195,19 +1218,23 @@ impl Translator {
                 ins.set_target(rel.wrapping_mul(size_of::<Instr>() as u32));
             }
         }
+        // Constants and locals: what the threaded backend's fast call copies from `init` (4
+        // cells, or 8 for a `wide` frame).
+        #[cfg(embwit_threaded)]
+        let (small, wide) = {
+            let n = nc as usize + self.num_locals;
+            (n <= 8 && self.num_params <= 4, n > 4)
+        };
         Ok(CompiledFunc {
             code: self.code.into_boxed_slice(),
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
             cells: total as u32,
             #[cfg(embwit_threaded)]
-            shape: {
-                let init = nc as usize + self.num_locals;
-                if init <= 8 && self.num_params <= 4 {
-                    nc as u32 | (self.num_params as u32) << 8 | ((init > 4) as u32) << 16
-                } else {
-                    CompiledFunc::BIG
-                }
+            shape: if small {
+                nc as u32 | (self.num_params as u32) << 8 | (wide as u32) << 16
+            } else {
+                CompiledFunc::BIG
             },
             #[cfg(embwit_threaded)]
             init: {
@@ -1218,11 +1245,7 @@ impl Translator {
                 init
             },
             #[cfg(embwit_threaded)]
-            span: total.max(if nc as usize + self.num_locals > 4 {
-                8
-            } else {
-                4
-            }) as u32,
+            span: total.max(if wide { 8 } else { 4 }) as u32,
             consts: {
                 let mut c = self.consts;
                 c.reverse();

@@ -83,6 +83,8 @@ shapes! {
     OpMem(d: S, a: S, o: u32),
     /// `Name(dst, a, b, imm)`: indexed loads.
     OpIdx(d: S, a: S, b: S, c: u32),
+    /// `Name(dst, a, b, c)`: fused three-operand forms (`x ^ rotl(y, k)`, ...).
+    Op4(d: S, a: S, b: S, c: S),
 }
 
 /// `[Shape::of(Instr::Name(0, ...)), ...]`: an operator table.
@@ -103,6 +105,9 @@ macro_rules! sample {
         $crate::ir::Instr::$name(0, 0, 0)
     };
     (OpIdx $name:ident) => {
+        $crate::ir::Instr::$name(0, 0, 0, 0)
+    };
+    (Op4 $name:ident) => {
         $crate::ir::Instr::$name(0, 0, 0, 0)
     };
 }

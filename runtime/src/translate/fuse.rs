@@ -132,8 +132,7 @@ impl Translator {
             && let Some(last) = self.code.last_mut()
         {
             *last = Instr::Copy8Idx(p, q, a, b, lc, sc);
-            self.last = None;
-            self.add_below = None;
+            self.forget_last();
             return true;
         }
         false
@@ -224,13 +223,10 @@ impl Translator {
         let Some((idx, Remake::Bin(_, x, k, _))) = self.last else {
             return false;
         };
-        let f: fn(S, S, S, S) -> Instr = match self.code.last() {
-            Some(Instr::I32Rotl(..)) => Instr::I32XorRotl,
-            Some(Instr::I32ShrU(..)) => Instr::I32XorShrU,
+        let (f, d) = match self.code.last() {
+            Some(&Instr::I32Rotl(d, ..)) => (op!(Op4 I32XorRotl), d),
+            Some(&Instr::I32ShrU(d, ..)) => (op!(Op4 I32XorShrU), d),
             _ => return false,
-        };
-        let Some(&(Instr::I32Rotl(d, ..) | Instr::I32ShrU(d, ..))) = self.code.last() else {
-            return false;
         };
         if idx + 1 != self.code.len()
             || n < 2
@@ -245,7 +241,7 @@ impl Translator {
         self.pop_entry();
         let a = self.pop_slot();
         let d = self.dst();
-        self.emit_staged(f(d, a, x, k), Remake::Quad(f, a, x, k));
+        self.emit_staged(f.make(d, a, x, k), Remake::Quad(f, a, x, k));
         self.push_temp();
         true
     }

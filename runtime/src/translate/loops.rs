@@ -3,30 +3,10 @@
 //! that compare (negated) at the latch. Both only rewrite code emitted for the back edge itself
 //! or the branch just before it, with no label between, so every path through them is known.
 
-use super::{Cmp, Cond, Instr, Translator};
+use super::{Cond, Instr, Translator};
 
 /// Most plain instructions of a loop head copied to the latch (see [`Translator::back_edge`]).
 const MAX_COPY: usize = 4;
-
-/// The condition of a compare-branch that has no other effect.
-fn cond_of(i: Instr) -> Option<Cond> {
-    let (cmp, a, b) = match i {
-        Instr::BrEq(a, b, _) => (Cmp::Eq, a, b),
-        Instr::BrNe(a, b, _) => (Cmp::Ne, a, b),
-        Instr::BrLtS(a, b, _) => (Cmp::LtS, a, b),
-        Instr::BrLtU(a, b, _) => (Cmp::LtU, a, b),
-        Instr::BrGtS(a, b, _) => (Cmp::GtS, a, b),
-        Instr::BrGtU(a, b, _) => (Cmp::GtU, a, b),
-        Instr::BrLeS(a, b, _) => (Cmp::LeS, a, b),
-        Instr::BrLeU(a, b, _) => (Cmp::LeU, a, b),
-        Instr::BrGeS(a, b, _) => (Cmp::GeS, a, b),
-        Instr::BrGeU(a, b, _) => (Cmp::GeU, a, b),
-        Instr::BrIfEqz(a, _) => (Cmp::Eqz, a, 0),
-        Instr::BrIfNez(a, _) => (Cmp::None, a, 0),
-        _ => return None,
-    };
-    Some(Cond { cmp, a, b })
-}
 
 /// Jump threading, on validated absolute targets: a branch to a `Br` goes to that `Br`'s
 /// target (a few hops: chains are short, and a cycle of `Br`s stays a cycle), and a `Br` to a
@@ -65,7 +45,7 @@ impl Translator {
         while k < h + MAX_COPY && self.code.get(k).is_some_and(|i| self.copyable(k, *i)) {
             k += 1;
         }
-        let Some(c) = self.code.get(k).and_then(|i| cond_of(*i)) else {
+        let Some(c) = self.code.get(k).and_then(|i| Cond::of(*i)) else {
             self.emit(Instr::Br(head));
             return;
         };
@@ -105,7 +85,7 @@ impl Translator {
         let Some(&old) = self.code.get(at) else {
             return false;
         };
-        let Some(c) = cond_of(old) else { return false };
+        let Some(c) = Cond::of(old) else { return false };
         if at + 1 != len || self.label == len {
             return false;
         }
