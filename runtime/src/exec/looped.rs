@@ -30,8 +30,10 @@ macro_rules! match_loop {
                         $body
                     } )*
                 };
-                if let Flow::Exit = flow {
-                    return;
+                match flow {
+                    Flow::Next | Flow::NotTaken => {}
+                    Flow::Taken(t) => regs.jump(t),
+                    Flow::Exit => return,
                 }
             }
         }

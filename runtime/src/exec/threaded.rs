@@ -39,6 +39,32 @@ macro_rules! handlers {
                     len: usize,
                     cx: &mut Cx<'_>,
                 ) {
+                    /// This handler's dispatch site for an untaken branch: out of line, so
+                    /// that LLVM cannot merge it with the taken one into a select (see
+                    /// [`Flow::Taken`]). The comment keeps the functions of different
+                    /// handlers distinct, else they would be merged into one shared site.
+                    ///
+                    /// # Safety
+                    /// As for [`dispatch`].
+                    #[inline(never)]
+                    #[allow(dead_code)]
+                    unsafe fn fall_through(
+                        ip: *const Instr,
+                        fp: *mut u64,
+                        mem: *mut u8,
+                        len: usize,
+                        cx: &mut Cx<'_>,
+                    ) {
+                        // SAFETY: an assembler comment: no instruction, no effect.
+                        unsafe {
+                            core::arch::asm!(
+                                concat!("/* ", stringify!($name), " */"),
+                                options(nomem, nostack, preserves_flags)
+                            )
+                        };
+                        // SAFETY: the caller's contract.
+                        unsafe { dispatch(Vm { ip, fp, mem, len, cx }) }
+                    }
                     // SAFETY: `ip` is valid (caller's contract); `HANDLERS` maps an
                     // instruction's tag to this function only for this variant.
                     let Instr::$name $(( $($f),* ))? = (unsafe { *ip }) else {
@@ -47,10 +73,20 @@ macro_rules! handlers {
                     };
                     let mut regs = Vm { ip: ip.wrapping_add(1), fp, mem, len, cx };
                     let $vm = &mut regs;
-                    if let Flow::Next = $body {
+                    match $body {
                         // SAFETY: a body returning `Next` leaves `ip` at an instruction of the
                         // running function (the `Vm` invariants).
-                        unsafe { dispatch(regs) }
+                        Flow::Next => unsafe { dispatch(regs) },
+                        Flow::Taken(t) => {
+                            regs.jump(t);
+                            // SAFETY: `t` is a branch target of the running function.
+                            unsafe { dispatch(regs) }
+                        }
+                        // SAFETY: as for `Next`.
+                        Flow::NotTaken => unsafe {
+                            fall_through(regs.ip, regs.fp, regs.mem, regs.len, regs.cx)
+                        },
+                        Flow::Exit => {}
                     }
                 }
             )*

@@ -28,6 +28,13 @@ use crate::trap::{Trap, TrapCode};
 pub(crate) enum Flow {
     /// Run the instruction at `vm.ip`.
     Next,
+    /// A branch is taken: run the instruction `t` bytes after `vm.ip`. The threaded backend
+    /// gives a branch's two outcomes dispatch sites of their own: each indirect jump then
+    /// predicts one successor, and the next instruction's fetch does not wait for the
+    /// condition, as it would were the two merged into a select.
+    Taken(u32),
+    /// A branch is not taken: run the instruction at `vm.ip`.
+    NotTaken,
     /// Stop: the outcome is in [`Cx::out`].
     Exit,
 }
@@ -107,16 +114,10 @@ impl Vm<'_, '_> {
     pub fn jump(&mut self, t: u32) {
         self.ip = self.ip.wrapping_byte_offset(t as i32 as isize);
     }
-    /// Branch by `t` if `cond`. Kept a real branch: were LLVM to turn it into a select, the
-    /// next dispatch would wait for the condition instead of being predicted.
+    /// Branch by `t` if `cond` (see [`Flow::Taken`]).
     #[inline(always)]
     pub fn branch_if(&mut self, cond: bool, t: u32) -> Flow {
-        if cond {
-            self.jump(t);
-        } else {
-            core::hint::cold_path();
-        }
-        Flow::Next
+        if cond { Flow::Taken(t) } else { Flow::NotTaken }
     }
     /// Skip `n` instructions (into a `br_table`'s entries).
     #[inline(always)]
