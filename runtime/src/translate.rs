@@ -7,6 +7,10 @@ use alloc::vec::Vec;
 
 mod fuse;
 mod loops;
+#[cfg(test)]
+mod test_util;
+#[cfg(test)]
+mod zero;
 
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, Op2, Op3, Op4, OpIdx, OpMem, S, op};
@@ -203,6 +207,17 @@ pub(crate) struct Translator {
     /// The last instruction, when [`Translator::jump_with`] emitted it: its index and the frame
     /// whose fixups hold it (`None`: a loop, its target is final).
     exit_jump: Option<(usize, Option<usize>)>,
+    /// Bit `l`: local `l` (of the first 64) holds zero on every path here. Declared locals
+    /// start zeroed, and compilers still write zero to them first (`i32.const 0; local.set`):
+    /// such a write is dropped. Cleared at every label ([`Translator::pc`]).
+    zero: u64,
+}
+
+/// The [`Translator::zero`] bits of a function's entry: its declared locals (after the
+/// parameters) among the first 64.
+fn zero_locals(num_params: usize, num_locals: usize) -> u64 {
+    let upto = |n: usize| 1u64.checked_shl(n as u32).map_or(u64::MAX, |b| b - 1);
+    upto(num_locals) & !upto(num_params)
 }
 
 /// Constants pooled per function (the rest are materialized by instructions).
@@ -254,6 +269,7 @@ impl Translator {
             local_sets: alloc::vec![0; num_locals],
             add_below: None,
             exit_jump: None,
+            zero: zero_locals(num_params, num_locals),
         };
         let fuel_at = if fuel {
             Some(t.emit(Instr::Fuel(0)))
@@ -286,6 +302,7 @@ impl Translator {
     /// The index of the next instruction, taken as a label: nothing may be fused across it.
     fn pc(&mut self) -> u32 {
         self.label = self.code.len();
+        self.zero = 0;
         self.code.len() as u32
     }
     /// Emit a branch, fusing `BrNe` on `x` with a just-emitted in-place `x = x + imm` (no
@@ -682,6 +699,16 @@ impl Translator {
         let l = l as S;
         let h = self.stack.len().saturating_sub(1);
         let top = self.stack.get(h).copied();
+        let bit = 1u64.checked_shl(l as u32).unwrap_or(0);
+        if top == Some(Loc::Const(0)) && self.zero & bit != 0 {
+            // The local holds zero already: nothing changes, not even for its aliases.
+            self.pop_entry();
+            if tee {
+                self.push_local(l as u32);
+            }
+            return;
+        }
+        self.zero &= !bit;
         let refs = self.local_refs.get(l as usize).copied().unwrap_or(0);
         let aliased = refs > u32::from(top == Some(Loc::Local(l)));
         let mut done = false;
@@ -718,7 +745,12 @@ impl Translator {
                 Some(Loc::Local(x)) => {
                     self.emit_copy(l, x);
                 }
-                Some(Loc::Const(c)) => self.emit_const(l, c),
+                Some(Loc::Const(c)) => {
+                    self.emit_const(l, c);
+                    if c == 0 {
+                        self.zero |= bit;
+                    }
+                }
                 _ => {
                     let s = self.slot(h);
                     self.emit_copy(l, s);

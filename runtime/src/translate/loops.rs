@@ -110,38 +110,8 @@ impl Translator {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Instr, absolute_targets};
-    use crate::{Engine, Linker, Module, Store};
-
-    type Code = alloc::vec::Vec<alloc::vec::Vec<Instr>>;
-
-    /// Each function's code (absolute targets) and its results for `args` (`None`: a trap);
-    /// the exports are `f0`, `f1`, ..., each `(param i32) (result i32)`.
-    fn run(src: &str, args: &[i32]) -> (Code, alloc::vec::Vec<Option<i32>>) {
-        let engine = Engine::default();
-        let m = Module::new(&engine, &wat::parse_str(src).unwrap()).unwrap();
-        let code = m
-            .inner
-            .code
-            .iter()
-            .map(|c| absolute_targets(&c.code))
-            .collect();
-        let mut store = Store::new(&engine, ());
-        let inst = Linker::new(&engine).instantiate(&mut store, &m).unwrap();
-        let mut out = alloc::vec::Vec::new();
-        for i in 0..m.inner.code.len() {
-            let name = alloc::format!("f{i}");
-            let f = inst.get_typed_func::<i32, i32>(&store, &name).unwrap();
-            for &a in args {
-                out.push(f.call(&mut store, a).ok());
-            }
-        }
-        (code, out)
-    }
-
-    fn all(v: &[i32]) -> alloc::vec::Vec<Option<i32>> {
-        v.iter().map(|x| Some(*x)).collect()
-    }
+    use super::super::test_util::{all, run};
+    use crate::ir::Instr;
 
     /// Index of the loop's back edge: the only branch to an earlier instruction.
     fn back_edges(code: &[Instr]) -> alloc::vec::Vec<(usize, Instr)> {
