@@ -237,6 +237,9 @@ impl Instr {
             MemoryFill(s0, s1, s2)
             | MemoryCopy(s0, s1, s2)
             | AddBrLtU(s0, s1, s2, _)
+            | CopyBrNe(s0, s1, s2, _)
+            | CopyBrEq(s0, s1, s2, _)
+            | CopyBrIfNez(s0, s1, s2, _)
             | SelectMinS(s0, s1, s2)
             | SelectMinU(s0, s1, s2)
             | SelectMaxS(s0, s1, s2)
@@ -373,7 +376,10 @@ impl Instr {
             | BrLeU(_, _, x)
             | BrGeS(_, _, x)
             | BrGeU(_, _, x)
-            | AddBrLtU(_, _, _, x) => Some(x),
+            | AddBrLtU(_, _, _, x)
+            | CopyBrNe(_, _, _, x)
+            | CopyBrEq(_, _, _, x)
+            | CopyBrIfNez(_, _, _, x) => Some(x),
             _ => None,
         }
     }

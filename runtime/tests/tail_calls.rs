@@ -369,6 +369,23 @@ const FIXTURE: &str = r#"(module
           (local.set $x (i32.add (local.get $x) (i32.const 163)))
           (br $bt2))
         (local.set $x (i32.xor (local.get $x) (i32.const 0x55))))
+      ;; a copy right before a branch that tests the copied value, or another slot
+      (local.set $t (i32.and (local.get $x) (i32.const 1)))
+      (local.set $s (i32.and (local.get $i) (i32.const 1)))
+      (block $k12
+        (local.set $q (local.get $t))
+        (br_if $k12 (i32.ne (local.get $q) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 167))))
+      (local.set $t (i32.and (local.get $x) (i32.const 2)))
+      (local.set $s (i32.and (local.get $i) (i32.const 2)))
+      (block $k13
+        (local.set $q (local.get $s))
+        (br_if $k13 (i32.eq (local.get $t) (local.get $q)))
+        (local.set $x (i32.add (local.get $x) (i32.const 173))))
+      (block $k14
+        (local.set $q (local.get $x))
+        (br_if $k14 (local.get $t))
+        (local.set $x (i32.add (local.get $q) (i32.const 179))))
       (local.set $t (i32.const 0))
       (loop $inner
         (local.set $x (i32.add (i32.rotl (local.get $x) (i32.const 5)) (local.get $t)))
@@ -798,6 +815,17 @@ fn model(n: u32) -> u64 {
             1 => x ^= 0x55,
             _ => {}
         }
+        // copy + branch
+        if x & 1 == i & 1 {
+            x = x.wrapping_add(167);
+        }
+        let t2 = x & 2;
+        if t2 != i & 2 {
+            x = x.wrapping_add(173);
+        }
+        if t2 == 0 {
+            x = x.wrapping_add(179);
+        }
         t = 0;
         loop {
             x = x.rotate_left(5).wrapping_add(t);
@@ -897,6 +925,15 @@ const REACHED: &[(&str, &str)] = &[
         "AddBrNe",
         "(br_if $inner (i32.ne (local.get $t) (i32.const 3)))",
     ),
+    (
+        "CopyBrNe",
+        "(br_if $k12 (i32.ne (local.get $q) (local.get $s)))",
+    ),
+    (
+        "CopyBrEq",
+        "(br_if $k13 (i32.eq (local.get $t) (local.get $q)))",
+    ),
+    ("CopyBrIfNez", "(br_if $k14 (local.get $t))"),
     ("BrEq", "(br_if $k0 (i32.eq"),
     ("BrNe", "(br_if $k1 (i32.ne"),
     ("BrLtS", "(br_if $k2 (i32.lt_s"),

@@ -188,6 +188,24 @@ macro_rules! for_each_instr {
                 vm.w(x, v as u64);
                 vm.branch_if(v < vm.r32(n), t)
             },
+            /// `d = s; if s != b goto target` (`b` read after the copy): a loop variable
+            /// moved into place right before the latch tests it.
+            CopyBrNe(d: S, s: S, b: S, t: T) |vm| {
+                let v = vm.r(s);
+                vm.w(d, v);
+                vm.branch_if(v as u32 != vm.r32(b), t)
+            },
+            /// `d = s; if s == b goto target` (`b` read after the copy).
+            CopyBrEq(d: S, s: S, b: S, t: T) |vm| {
+                let v = vm.r(s);
+                vm.w(d, v);
+                vm.branch_if(v as u32 == vm.r32(b), t)
+            },
+            /// `d = s; if c != 0 goto target` (`c` read after the copy).
+            CopyBrIfNez(d: S, s: S, c: S, t: T) |vm| {
+                vm.w(d, vm.r(s));
+                vm.branch_if(vm.r32(c) != 0, t)
+            },
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),

@@ -326,4 +326,32 @@ impl Translator {
         self.last = None;
         Some(len - 1)
     }
+
+    /// A copy right before a branch (no label between: every path into the branch came
+    /// through it), as loops leave it when they move the next value of a variable into place
+    /// and test it: `d = s; if s != b` (or `== b`; `d` in place of `s` is the same value) and
+    /// `d = s; if c`. The copy of an `if`'s parameters, patched by index, is left alone.
+    pub(super) fn fuse_copy_branch(&mut self, i: Instr) -> Option<usize> {
+        let len = self.code.len();
+        let Some(&Instr::Copy(d, s)) = self.code.last() else {
+            return None;
+        };
+        let patched = self.save_refs.last().is_some_and(|r| r.0 + 1 == len);
+        if patched || !self.straight_from(len - 1) {
+            return None;
+        }
+        let copied = |x: S| x == d || x == s;
+        let fused = match i {
+            Instr::BrNe(a, b, t) if copied(a) => Instr::CopyBrNe(d, s, b, t),
+            Instr::BrNe(a, b, t) if copied(b) => Instr::CopyBrNe(d, s, a, t),
+            Instr::BrEq(a, b, t) if copied(a) => Instr::CopyBrEq(d, s, b, t),
+            Instr::BrEq(a, b, t) if copied(b) => Instr::CopyBrEq(d, s, a, t),
+            Instr::BrIfNez(c, t) => Instr::CopyBrIfNez(d, s, c, t),
+            _ => return None,
+        };
+        let last = self.code.last_mut()?;
+        *last = fused;
+        self.forget_last();
+        Some(len - 1)
+    }
 }

@@ -85,8 +85,13 @@ impl Translator {
         let Some(&old) = self.code.get(at) else {
             return false;
         };
-        let Some(c) = Cond::of(old) else { return false };
-        if at + 1 != len || self.label == len {
+        // The inverted branch: a compare-branch negated, or a copy-branch with the other test.
+        let inverted = |t: u32| match old {
+            Instr::CopyBrNe(d, s, b, _) => Some(Instr::CopyBrEq(d, s, b, t)),
+            Instr::CopyBrEq(d, s, b, _) => Some(Instr::CopyBrNe(d, s, b, t)),
+            _ => Cond::of(old).map(|c| c.branch_unless(t)),
+        };
+        if inverted(0).is_none() || at + 1 != len || self.label == len {
             return false;
         }
         let exit = match frame {
@@ -100,8 +105,8 @@ impl Translator {
             },
             None => old.target().unwrap_or(0),
         };
-        if let Some(i) = self.code.get_mut(at) {
-            *i = c.branch_unless(head);
+        if let (Some(i), Some(new)) = (self.code.get_mut(at), inverted(head)) {
+            *i = new;
         }
         self.emit(Instr::Br(exit));
         true
@@ -295,5 +300,37 @@ mod tests {
             "{:?}",
             code[0]
         );
+    }
+
+    #[test]
+    fn latch_inversion_keeps_the_copy_of_a_copy_branch() {
+        // `k = i; if k == n break; continue` (f0) and `k = i; if n != k break; continue`
+        // (f1: leaves at the first i other than n). The copy fuses with the exit test, and the
+        // inverted latch must still copy both ways: the result shows `k` after the loop.
+        let src = r#"(module
+          (func (export "f0") (param i32) (result i32) (local i32 i32 i32)
+            (block
+              (loop
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (local.set 2 (i32.add (local.get 2) (local.get 1)))
+                (local.set 3 (local.get 1))
+                (br_if 1 (i32.eq (local.get 3) (local.get 0)))
+                (br 0)))
+            (i32.add (i32.mul (local.get 2) (i32.const 1000)) (local.get 3)))
+          (func (export "f1") (param i32) (result i32) (local i32 i32 i32)
+            (block
+              (loop
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (local.set 2 (i32.add (local.get 2) (local.get 1)))
+                (local.set 3 (local.get 1))
+                (br_if 1 (i32.ne (local.get 0) (local.get 3)))
+                (br 0)))
+            (i32.add (i32.mul (local.get 2) (i32.const 1000)) (local.get 3))))"#;
+        let (code, out) = run(src, &[1, 3, 5]);
+        assert_eq!(out, all(&[1001, 6003, 15005, 3002, 1001, 1001]));
+        let e = back_edges(&code[0]);
+        assert!(matches!(e[..], [(_, Instr::CopyBrNe(..))]), "{:?}", code[0]);
+        let e = back_edges(&code[1]);
+        assert!(matches!(e[..], [(_, Instr::CopyBrEq(..))]), "{:?}", code[1]);
     }
 }
