@@ -8,6 +8,16 @@ use super::{Cond, Instr, Translator};
 /// Most plain instructions of a loop head copied to the latch (see [`Translator::back_edge`]).
 const MAX_COPY: usize = 4;
 
+/// The branch to `t` taken exactly when branch `i` is not, with the same other effect (a
+/// compare-branch negated; a copy-branch, whose copy is repeatable, with the opposite test).
+fn negated(i: Instr, t: u32) -> Option<Instr> {
+    match i {
+        Instr::CopyBrNe(d, s, b, _) => Some(Instr::CopyBrEq(d, s, b, t)),
+        Instr::CopyBrEq(d, s, b, _) => Some(Instr::CopyBrNe(d, s, b, t)),
+        _ => Cond::of(i).map(|c| c.branch_unless(t)),
+    }
+}
+
 /// Jump threading, on validated absolute targets: a branch to a `Br` goes to that `Br`'s
 /// target (a few hops: chains are short, and a cycle of `Br`s stays a cycle), and a `Br` to a
 /// `Return` becomes that `Return`.
@@ -39,13 +49,14 @@ impl Translator {
             return;
         }
         // `goto head` is `<head's straight code>; if !c goto k+1; goto k` when the head runs
-        // at most `MAX_COPY` plain instructions and then `k: if c goto x`.
+        // at most `MAX_COPY` plain instructions and then `k: if c goto x` (a compare-branch or
+        // a copy-branch: see `negated`).
         let h = head as usize;
         let mut k = h;
         while k < h + MAX_COPY && self.code.get(k).is_some_and(|i| self.copyable(k, *i)) {
             k += 1;
         }
-        let Some(c) = self.code.get(k).and_then(|i| Cond::of(*i)) else {
+        let Some(unless) = self.code.get(k).and_then(|i| negated(*i, k as u32 + 1)) else {
             self.emit(Instr::Br(head));
             return;
         };
@@ -58,7 +69,7 @@ impl Translator {
                 }
             }
         }
-        self.emit_branch(c.branch_unless(k as u32 + 1));
+        self.emit_branch(unless);
         self.emit(Instr::Br(k as u32));
     }
 
@@ -85,13 +96,7 @@ impl Translator {
         let Some(&old) = self.code.get(at) else {
             return false;
         };
-        // The inverted branch: a compare-branch negated, or a copy-branch with the other test.
-        let inverted = |t: u32| match old {
-            Instr::CopyBrNe(d, s, b, _) => Some(Instr::CopyBrEq(d, s, b, t)),
-            Instr::CopyBrEq(d, s, b, _) => Some(Instr::CopyBrNe(d, s, b, t)),
-            _ => Cond::of(old).map(|c| c.branch_unless(t)),
-        };
-        if inverted(0).is_none() || at + 1 != len || self.label == len {
+        if negated(old, 0).is_none() || at + 1 != len || self.label == len {
             return false;
         }
         let exit = match frame {
@@ -105,7 +110,7 @@ impl Translator {
             },
             None => old.target().unwrap_or(0),
         };
-        if let (Some(i), Some(new)) = (self.code.get_mut(at), inverted(head)) {
+        if let (Some(i), Some(new)) = (self.code.get_mut(at), negated(old, head)) {
             *i = new;
         }
         self.emit(Instr::Br(exit));
@@ -303,10 +308,11 @@ mod tests {
     }
 
     #[test]
-    fn latch_inversion_keeps_the_copy_of_a_copy_branch() {
+    fn latches_keep_the_copy_of_a_copy_branch() {
         // `k = i; if k == n break; continue` (f0) and `k = i; if n != k break; continue`
         // (f1: leaves at the first i other than n). The copy fuses with the exit test, and the
-        // inverted latch must still copy both ways: the result shows `k` after the loop.
+        // inverted latch must still copy both ways: the result shows `k` after the loop. f2
+        // tests at the head, so its back edge repeats the copy-branch.
         let src = r#"(module
           (func (export "f0") (param i32) (result i32) (local i32 i32 i32)
             (block
@@ -325,9 +331,29 @@ mod tests {
                 (local.set 3 (local.get 1))
                 (br_if 1 (i32.ne (local.get 0) (local.get 3)))
                 (br 0)))
+            (i32.add (i32.mul (local.get 2) (i32.const 1000)) (local.get 3)))
+          (func (export "f2") (param i32) (result i32) (local i32 i32 i32)
+            (block
+              (loop
+                (local.set 3 (local.get 1))
+                (br_if 1 (i32.eq (local.get 3) (local.get 0)))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (local.set 2 (i32.add (local.get 2) (local.get 1)))
+                (br 0)))
             (i32.add (i32.mul (local.get 2) (i32.const 1000)) (local.get 3))))"#;
         let (code, out) = run(src, &[1, 3, 5]);
-        assert_eq!(out, all(&[1001, 6003, 15005, 3002, 1001, 1001]));
+        assert_eq!(
+            out,
+            all(&[1001, 6003, 15005, 3002, 1001, 1001, 1001, 6003, 15005])
+        );
+        // f2: the head's copy-branch is repeated, negated, at the latch (into the body), and
+        // the exit goes through the original.
+        let e = back_edges(&code[2]);
+        assert!(
+            matches!(e[..], [(_, Instr::CopyBrNe(_, _, _, 1)), (_, Instr::Br(0))]),
+            "{:?}",
+            code[2]
+        );
         let e = back_edges(&code[0]);
         assert!(matches!(e[..], [(_, Instr::CopyBrNe(..))]), "{:?}", code[0]);
         let e = back_edges(&code[1]);
