@@ -16,9 +16,36 @@ pub(crate) use shape::{Op2, Op3, Op4, OpIdx, OpMem, op, ops};
 /// to be below `cells`.
 pub(crate) type S = u16;
 
-/// A branch target: a byte offset from the next instruction (absolute instruction indices while
+/// A branch target: a byte offset from the next [`Step`] (absolute instruction indices while
 /// translating; `Translator::finish` converts them).
 pub(crate) type T = u32;
+
+/// An instruction as the executor runs it. The threaded backend keeps each instruction's
+/// handler beside it (direct threading): a dispatch is one indirect jump through the
+/// instruction pointer, with no table lookup by tag.
+#[cfg(embwit_threaded)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    pub handler: crate::exec::Handler,
+    pub ins: Instr,
+}
+/// An instruction as the executor runs it (the `match` loop needs nothing beside it).
+#[cfg(not(embwit_threaded))]
+#[derive(Debug, Clone, Copy)]
+#[repr(transparent)]
+pub(crate) struct Step {
+    pub ins: Instr,
+}
+
+impl Step {
+    pub(crate) fn new(ins: Instr) -> Step {
+        Step {
+            #[cfg(embwit_threaded)]
+            handler: crate::exec::handler_of(&ins),
+            ins,
+        }
+    }
+}
 
 /// Calls `$f` on a field of type `S` (a slot operand); other fields are not slots.
 #[cfg(test)]
@@ -388,9 +415,9 @@ impl Instr {
 /// `code` with every branch target turned back into an absolute instruction index (tests read
 /// those more easily than the executor's relative byte offsets).
 #[cfg(test)]
-pub(crate) fn absolute_targets(code: &[Instr]) -> alloc::vec::Vec<Instr> {
-    let size = size_of::<Instr>() as i64;
-    let mut out = code.to_vec();
+pub(crate) fn absolute_targets(code: &[Step]) -> alloc::vec::Vec<Instr> {
+    let size = size_of::<Step>() as i64;
+    let mut out: alloc::vec::Vec<Instr> = code.iter().map(|s| s.ins).collect();
     for (i, ins) in out.iter_mut().enumerate() {
         if let Some(t) = ins.target() {
             ins.set_target((i as i64 + 1 + t as i32 as i64 / size) as u32);
@@ -402,7 +429,7 @@ pub(crate) fn absolute_targets(code: &[Instr]) -> alloc::vec::Vec<Instr> {
 /// A translated function body.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    pub code: Box<[Instr]>,
+    pub code: Box<[Step]>,
     /// Byte offset in the module of the wasm instruction each IR instruction came from.
     pub offsets: Box<[u32]>,
     pub extra: Box<[u32]>,
@@ -467,12 +494,13 @@ mod tests {
 
     #[test]
     fn relative_byte_targets_read_back_as_indices() {
-        let size = size_of::<Instr>() as u32;
+        let size = size_of::<Step>() as u32;
         let code = [
             Instr::Br(size),
             Instr::Unreachable,
             Instr::BrIfNez(0, (-2i32 * size as i32) as u32),
-        ];
+        ]
+        .map(Step::new);
         let abs = absolute_targets(&code);
         assert!(matches!(
             abs[..],

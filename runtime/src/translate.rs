@@ -13,7 +13,7 @@ mod test_util;
 mod zero;
 
 use crate::error::Error;
-use crate::ir::{CompiledFunc, Instr, Op2, Op3, Op4, OpIdx, OpMem, S, op};
+use crate::ir::{CompiledFunc, Instr, Op2, Op3, Op4, OpIdx, OpMem, S, Step, op};
 
 type R<T> = Result<T, Error>;
 
@@ -1226,7 +1226,7 @@ impl Translator {
         }
         // Every branch lands inside the code, and `br_table` entries exist; byte offsets fit i32.
         let len = self.code.len();
-        ok &= len < i32::MAX as usize / size_of::<Instr>();
+        ok &= len < i32::MAX as usize / size_of::<Step>();
         for (i, ins) in self.code.iter().enumerate() {
             let good = match *ins {
                 Instr::BrTable(_, n) => i + 1 + (n as usize) < len,
@@ -1247,7 +1247,7 @@ impl Translator {
         for (i, ins) in self.code.iter_mut().enumerate() {
             if let Some(t) = ins.target() {
                 let rel = t.wrapping_sub(i as u32 + 1);
-                ins.set_target(rel.wrapping_mul(size_of::<Instr>() as u32));
+                ins.set_target(rel.wrapping_mul(size_of::<Step>() as u32));
             }
         }
         // Constants and locals: what the threaded backend's fast call copies from `init` (4
@@ -1258,7 +1258,7 @@ impl Translator {
             (n <= 8 && self.num_params <= 4, n > 4)
         };
         Ok(CompiledFunc {
-            code: self.code.into_boxed_slice(),
+            code: self.code.into_iter().map(Step::new).collect(),
             offsets: self.offsets.into_boxed_slice(),
             extra: self.extra.into_boxed_slice(),
             cells: total as u32,

@@ -10,7 +10,7 @@ use core::ptr::NonNull;
 use super::bulk::store_index;
 use super::vm::{Cx, Regs, trap_at};
 use super::{Exec, Exit, Frame, HOST, init_frame, make_room};
-use crate::ir::{CompiledFunc, Instr, S};
+use crate::ir::{CompiledFunc, S, Step};
 use crate::store::{FuncEntity, InstanceData};
 use crate::trap::{Trap, TrapCode};
 
@@ -31,7 +31,7 @@ pub(super) fn frame_start(ex: &Exec, fp: *mut u64) -> usize {
 #[inline(always)]
 unsafe fn push(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Step,
     lo: usize,
     code: &CompiledFunc,
     arg_slots: &[u32],
@@ -69,7 +69,7 @@ unsafe fn push(
 #[inline(never)]
 pub(crate) fn enter(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     callee: u32,
     dst: S,
@@ -113,7 +113,7 @@ pub(crate) fn enter(
 #[inline(never)]
 fn enter_host(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     callee: u32,
     dst: S,
@@ -282,8 +282,8 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
         return fail(cx, TrapCode::Unreachable);
     };
     let pc = (top.ip as usize).wrapping_sub(code.code.as_ptr() as usize);
-    if pc >= code.code.len() * size_of::<Instr>()
-        || !pc.is_multiple_of(size_of::<Instr>())
+    if pc >= code.code.len() * size_of::<Step>()
+        || !pc.is_multiple_of(size_of::<Step>())
         || top.fp as usize + code.cells as usize > cx.ex.stack.len()
     {
         return fail(cx, TrapCode::Unreachable);
@@ -307,7 +307,7 @@ pub(crate) fn resume(cx: &mut Cx<'_>, top: Frame) -> Option<Regs> {
 pub(super) fn caller_record(
     inst: u32,
     caller: &CompiledFunc,
-    ip: *const Instr,
+    ip: *const Step,
     lo: usize,
     dst: S,
 ) -> Frame {

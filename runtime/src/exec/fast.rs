@@ -9,7 +9,7 @@ use core::ptr::{self, NonNull};
 use super::call::{caller_record, frame_start, pop};
 use super::vm::{Cx, Regs};
 use super::{Frame, HOST};
-use crate::ir::{CompiledFunc, Instr, S};
+use crate::ir::{CompiledFunc, S, Step};
 use crate::store::FuncEntity;
 
 /// The common call, inline in the threaded backend: function `f` (index among the functions
@@ -19,7 +19,7 @@ use crate::store::FuncEntity;
 #[inline(always)]
 pub(crate) fn call_fast<'a>(
     cx: &mut Cx<'a>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     f: u32,
     dst: S,
@@ -35,7 +35,7 @@ pub(crate) fn call_fast<'a>(
 #[inline(always)]
 pub(crate) fn enter_fast(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     callee: u32,
     dst: S,
@@ -56,7 +56,7 @@ pub(crate) fn enter_fast(
 #[inline(always)]
 fn enter_code<'a>(
     cx: &mut Cx<'a>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     code: &'a CompiledFunc,
     dst: S,

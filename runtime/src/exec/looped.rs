@@ -22,7 +22,7 @@ macro_rules! match_loop {
             loop {
                 // SAFETY: `ip` points at an instruction of the running function: `exec::run`
                 // builds `regs` from `resume`, and bodies keep the `Vm` invariants.
-                let ins = unsafe { *regs.ip };
+                let ins = unsafe { (*regs.ip).ins };
                 regs.ip = regs.ip.wrapping_add(1);
                 let flow = match ins {
                     $( Instr::$name $(( $($f),* ))? => {

@@ -24,9 +24,11 @@ use alloc::vec::Vec;
 use looped as backend;
 #[cfg(embwit_threaded)]
 use threaded as backend;
+#[cfg(embwit_threaded)]
+pub(crate) use threaded::{Handler, handler_of};
 
 use crate::engine::Limits;
-use crate::ir::{CompiledFunc, Instr};
+use crate::ir::{CompiledFunc, Step};
 use crate::store::StoreInner;
 use crate::trap::{Trap, TrapCode};
 use vm::{Cx, Vm};
@@ -38,7 +40,7 @@ use vm::{Cx, Vm};
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Frame {
     /// Where the function continues (an instruction of its code).
-    pub ip: *const Instr,
+    pub ip: *const Step,
     /// Its code; only dereferenced for records pushed in the current [`run`] (the store's
     /// function is borrowed for the whole run then), by the threaded backend's fast return.
     #[cfg(embwit_threaded)]

@@ -1,8 +1,8 @@
 //! Threaded dispatch: one handler function per instruction (expanded from [`super::ops`]), each
-//! ending in a tail call of the next instruction's handler, found through the instruction's
-//! tag in [`HANDLERS`]. The registers stay in machine registers from one instruction to the
-//! next, and every handler has its own indirect jump, which predicts far better than the single
-//! one of a `match` loop.
+//! ending in a tail call of the next instruction's handler, which the code keeps beside the
+//! instruction ([`Step`], filled from [`HANDLERS`] by tag at load time). The registers stay in
+//! machine registers from one instruction to the next, and every handler has its own indirect
+//! jump, which predicts far better than the single one of a `match` loop.
 //!
 //! This relies on LLVM turning those calls into jumps (sibling calls), which it does at
 //! opt-level 2 and above; without it every instruction would grow the native stack, so
@@ -14,11 +14,22 @@ use super::call::{enter, leave};
 use super::float::{self, Conv};
 use super::ops::*;
 use super::vm::{Cx, Flow, Regs, Vm, mem_regs};
-use crate::ir::{INSTR_COUNT, Instr, S};
+use crate::ir::{INSTR_COUNT, Instr, S, Step};
 use crate::trap::TrapCode;
 
 /// A handler: the registers of [`Vm`], passed in argument registers.
-type Handler = unsafe fn(*const Instr, *mut u64, *mut u8, usize, &mut Cx<'_>);
+pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>);
+
+/// The handler of instruction `i` (for [`Step::new`]).
+pub(crate) fn handler_of(i: &Instr) -> Handler {
+    // SAFETY: `Instr` is `#[repr(u16)]`, so every value starts with its `u16` tag.
+    let tag = unsafe { *(i as *const Instr as *const u16) };
+    // The tag is below `INSTR_COUNT`; `Unreachable` stands in only to keep this total.
+    HANDLERS
+        .get(tag as usize)
+        .copied()
+        .unwrap_or(handler::Unreachable)
+}
 
 macro_rules! handlers {
     ($( $(#[$attr:meta])* $name:ident $(( $($f:ident : $t:ident),* ))? |$vm:ident| $body:expr ),* $(,)?) => {
@@ -33,7 +44,7 @@ macro_rules! handlers {
                 /// `ip` points at an `Instr::` of this name inside the running function's code,
                 /// and the other registers describe the running frame and memory (see [`Vm`]).
                 pub(super) unsafe fn $name(
-                    ip: *const Instr,
+                    ip: *const Step,
                     fp: *mut u64,
                     mem: *mut u8,
                     len: usize,
@@ -49,7 +60,7 @@ macro_rules! handlers {
                     #[inline(never)]
                     #[allow(dead_code)]
                     unsafe fn fall_through(
-                        ip: *const Instr,
+                        ip: *const Step,
                         fp: *mut u64,
                         mem: *mut u8,
                         len: usize,
@@ -65,9 +76,9 @@ macro_rules! handlers {
                         // SAFETY: the caller's contract.
                         unsafe { dispatch(Vm { ip, fp, mem, len, cx }) }
                     }
-                    // SAFETY: `ip` is valid (caller's contract); `HANDLERS` maps an
-                    // instruction's tag to this function only for this variant.
-                    let Instr::$name $(( $($f),* ))? = (unsafe { *ip }) else {
+                    // SAFETY: `ip` is valid (caller's contract), and a step's handler is this
+                    // function only for this variant (`Step::new`).
+                    let Instr::$name $(( $($f),* ))? = (unsafe { (*ip).ins }) else {
                         // SAFETY: see above: no other variant reaches this handler.
                         unsafe { core::hint::unreachable_unchecked() }
                     };
@@ -102,9 +113,9 @@ for_each_instr!(handlers);
 /// [`Vm`] invariants.
 #[inline(always)]
 unsafe fn dispatch(vm: Vm<'_, '_>) {
-    // SAFETY: `Instr` is `#[repr(u16)]`, so every value starts with its `u16` tag, which is
-    // below `INSTR_COUNT`; `ip` points at a valid `Instr` (the caller's contract).
-    let h = unsafe { *HANDLERS.get_unchecked(*(vm.ip as *const u16) as usize) };
+    // SAFETY: `ip` points at a valid `Step` (the caller's contract), whose handler is its
+    // instruction's (`Step::new`; code is immutable once translated).
+    let h = unsafe { (*vm.ip).handler };
     // SAFETY: `h` is the handler of the instruction at `ip`.
     unsafe { h(vm.ip, vm.fp, vm.mem, vm.len, vm.cx) }
 }
@@ -120,7 +131,7 @@ pub(super) fn run(vm: Vm<'_, '_>) {
 #[inline(never)]
 pub(super) fn enter_slow(
     cx: &mut Cx<'_>,
-    ip: *const Instr,
+    ip: *const Step,
     fp: *mut u64,
     callee: u32,
     dst: S,

@@ -20,7 +20,7 @@ use super::fast::{call_fast, enter_fast, leave_fast};
 use super::threaded::{enter_slow, leave_slow};
 use super::{Exec, Exit};
 use crate::engine::Limits;
-use crate::ir::{CompiledFunc, Instr, S};
+use crate::ir::{CompiledFunc, S, Step};
 use crate::store::{FuncEntity, GlobalEntity, InstanceData, MemoryEntity, TableEntity};
 use crate::trap::{Trap, TrapCode};
 
@@ -75,7 +75,7 @@ pub(crate) struct Cx<'a> {
 pub(crate) struct Vm<'c, 'a> {
     /// The next instruction: always inside `cx.code.code` when dispatched (see
     /// `Translator::finish`: branch targets are checked, and the code ends in `Unreachable`).
-    pub ip: *const Instr,
+    pub ip: *const Step,
     /// Slot 0 of the running frame (the first constant); the frame has
     /// `cells` cells on the value stack (see [`enter`]).
     pub fp: *mut u64,
@@ -333,7 +333,7 @@ impl Vm<'_, '_> {
 /// The instruction and frame registers to continue with (`NonNull` so that `Option<Regs>` is
 /// two words, returned in registers: a value returned through memory would keep the handlers'
 /// final calls from being tail calls).
-pub(crate) type Regs = (NonNull<Instr>, *mut u64);
+pub(crate) type Regs = (NonNull<Step>, *mut u64);
 
 /// The registers describing memory `idx` of the store (none: an empty memory).
 #[inline(always)]
@@ -347,8 +347,8 @@ pub(crate) fn mem_regs(memories: &mut [MemoryEntity], idx: usize) -> (*mut u8, u
 /// Record trap `c` at the instruction before `ip` of the running function.
 #[cold]
 #[inline(never)]
-pub(crate) fn trap_at(cx: &mut Cx<'_>, ip: *const Instr, c: TrapCode) {
-    let pc = (ip as usize).wrapping_sub(cx.code.code.as_ptr() as usize) / size_of::<Instr>();
+pub(crate) fn trap_at(cx: &mut Cx<'_>, ip: *const Step, c: TrapCode) {
+    let pc = (ip as usize).wrapping_sub(cx.code.code.as_ptr() as usize) / size_of::<Step>();
     let off = cx
         .code
         .offsets
