@@ -369,7 +369,7 @@ impl Instr {
                 f(s1);
                 f(s2);
             }
-            I32AddImm(s0, s1, _) => {
+            I32AddImm(s0, s1, _) | I32AddImm2(s0, s1, _, _) => {
                 f(s0);
                 f(s1);
             }

@@ -10,7 +10,7 @@ mod loops;
 #[cfg(test)]
 mod test_util;
 #[cfg(test)]
-mod zero;
+mod tests;
 
 use crate::error::Error;
 use crate::ir::{CompiledFunc, Instr, Op2, Op3, Op4, OpIdx, OpMem, S, Step, op};
@@ -313,18 +313,25 @@ impl Translator {
         if let Some(at) = self.fuse_add_branch(i).or_else(|| self.fuse_copy_branch(i)) {
             return at;
         }
-        if let Instr::BrNe(a, b, t) = i
-            && self.label != len
+        if self.label != len
             && let Some(&Instr::I32AddImm(x, y, c)) = self.code.last()
             && x == y
-            && (a == x || b == x)
             && let Ok(c) = i16::try_from(c)
-            && let Some(last) = self.code.last_mut()
         {
-            let n = if a == x { b } else { a };
-            *last = Instr::AddBrNe(x, n, c, t);
-            self.last = None;
-            return len - 1;
+            // `x != n`, or `x` as a condition: `x != 0`.
+            let n = match i {
+                Instr::BrNe(a, b, t) if a == x => Some((b, t)),
+                Instr::BrNe(a, b, t) if b == x => Some((a, t)),
+                Instr::BrIfNez(a, t) if a == x => self.const_slot(0).map(|z| (z, t)),
+                _ => None,
+            };
+            if let Some((n, t)) = n
+                && let Some(last) = self.code.last_mut()
+            {
+                *last = Instr::AddBrNe(x, n, c, t);
+                self.last = None;
+                return len - 1;
+            }
         }
         self.emit(i)
     }
@@ -735,6 +742,7 @@ impl Translator {
             }
             self.last = None;
             self.fuse_store_step(idx);
+            self.fuse_steps(idx);
         }
         let v = self.pop_entry();
         if !done {

@@ -396,6 +396,10 @@ const FIXTURE: &str = r#"(module
       (loop $inner2
         (local.set $x (i32.xor (local.get $x) (local.get $t)))
         (br_if $inner2 (i32.lt_u (local.tee $t (i32.add (local.get $t) (local.get $s))) (i32.const 7))))
+      ;; two in-place steps in a row
+      (local.set $t (i32.add (local.get $t) (i32.const 3)))
+      (local.set $s (i32.add (local.get $s) (i32.const -5)))
+      (local.set $x (i32.add (local.get $x) (i32.xor (local.get $t) (local.get $s))))
 
       ;; ---- fold everything into the checksum; the latch ----
       (local.set $acc (call $mix (local.get $acc) (local.get $x)))
@@ -843,6 +847,9 @@ fn model(n: u32) -> u64 {
                 break;
             }
         }
+        t = t.wrapping_add(3);
+        let s = s.wrapping_sub(5);
+        x = x.wrapping_add(t ^ s);
 
         // checksum, latch
         acc = acc.rotate_left(5) ^ u64::from(x); // $mix
@@ -1039,6 +1046,10 @@ const REACHED: &[(&str, &str)] = &[
     ("TableInit", "(table.init $t0 $e0"),
     ("ElemDrop", "(elem.drop $e1)"),
     ("I32AddImm", "(i32.add (local.get $x) (i32.const 12345))"),
+    (
+        "I32AddImm2",
+        "(local.set $s (i32.add (local.get $s) (i32.const -5)))",
+    ),
     (
         "I32DotLoad8S",
         "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",

@@ -425,6 +425,12 @@ macro_rules! for_each_instr {
                 vm.w(d, vm.r32(a).wrapping_add(c as u32) as u64);
                 Flow::Next
             },
+            /// `x += a; y += b` (two in-place steps in a row: a loop's induction variables).
+            I32AddImm2(x: S, y: S, a: i16, b: i16) |vm| {
+                vm.w(x, vm.r32(x).wrapping_add(a as i32 as u32) as u64);
+                vm.w(y, vm.r32(y).wrapping_add(b as i32 as u32) as u64);
+                Flow::Next
+            },
             /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
             I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
                 let (x, y, z) = (vm.r32(a), vm.r32(b), vm.r32(c));

@@ -354,4 +354,26 @@ impl Translator {
         self.forget_last();
         Some(len - 1)
     }
+
+    /// Two in-place steps `x += a; y += b` in a row (no label between), the second just
+    /// emitted at `at`: one [`Instr::I32AddImm2`], as loops bump their induction variables.
+    pub(super) fn fuse_steps(&mut self, at: usize) {
+        let Some(i) = at.checked_sub(1) else { return };
+        let (Some(&Instr::I32AddImm(x, x2, a)), Some(&Instr::I32AddImm(y, y2, b))) =
+            (self.code.get(i), self.code.get(at))
+        else {
+            return;
+        };
+        let (Ok(a), Ok(b)) = (i16::try_from(a), i16::try_from(b)) else {
+            return;
+        };
+        if x == x2 && y == y2 && at + 1 == self.code.len() && self.straight_from(i) {
+            self.code.truncate(at);
+            self.offsets.truncate(at);
+            if let Some(last) = self.code.last_mut() {
+                *last = Instr::I32AddImm2(x, y, a, b);
+            }
+            self.forget_last();
+        }
+    }
 }

@@ -1,0 +1,85 @@
+//! Unit tests of the translator's small rewrites: zero stores dropped
+//! ([`super::Translator::zero`]), in-place steps merged ([`super::Translator::fuse_steps`]),
+//! a count-down latch fused.
+
+use super::test_util::{all, run};
+use crate::ir::Instr;
+
+/// Stores of the constant 0 in `code` (slots are renumbered behind the constant pool, so any
+/// destination counts: the fixtures store zero to one local only).
+fn zero_stores(code: &[Instr]) -> usize {
+    code.iter()
+        .filter(|i| matches!(i, Instr::Const32(_, 0)))
+        .count()
+}
+
+#[test]
+fn zero_to_a_fresh_local_is_dropped_until_a_label() {
+    // f0: `x = 0` twice before anything else writes `x` (both dropped), then a loop that
+    // resets `x` every iteration (kept: the back edge brings `x = 1`). The tee'd zero still
+    // pushes the local.
+    // f1: `x` is written in one arm of an `if`, so the zero after the `end` is kept; the zero
+    // in the `else` arm is kept too (an `else` is a label).
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32) (local i32 i32)
+        (local.set 1 (i32.const 0))
+        (local.set 2 (i32.add (local.tee 1 (i32.const 0)) (local.get 0)))
+        (loop
+          (local.set 1 (i32.const 0))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 2 (i32.add (local.get 2) (local.get 1)))
+          (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        (local.get 2))
+      (func (export "f1") (param i32) (result i32) (local i32)
+        (if (local.get 0)
+          (then (local.set 1 (i32.const 5)))
+          (else (local.set 1 (i32.const 0))))
+        (local.set 1 (i32.add (local.get 1) (i32.const 0)))
+        (local.set 1 (i32.const 0))
+        (i32.add (local.get 1) (local.get 0))))"#;
+    let (code, out) = run(src, &[3, 1, 2]);
+    // f0(n) = n + n (x is 1 in each of the n iterations, for n > 0); f1(n) = n.
+    assert_eq!(out, all(&[6, 2, 4, 3, 1, 2]));
+    assert_eq!(zero_stores(&code[0]), 1, "{:?}", code[0]);
+    assert_eq!(zero_stores(&code[1]), 2, "{:?}", code[1]);
+}
+
+#[test]
+fn in_place_steps_merge_in_pairs_and_a_count_down_latch_fuses() {
+    // f0: three locals stepped in a row (the first two merge, the third fuses with the
+    // latch's `x != n`), then a count-down `br_if` on a stepped local (`AddBrNe` against a
+    // zero constant). f1: steps with a label between them do not merge.
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32) (local i32 i32 i32)
+        (loop
+          (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+          (local.set 2 (i32.sub (local.get 2) (i32.const 2)))
+          (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+          (br_if 0 (i32.ne (local.get 3) (local.get 0))))
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (loop
+          (local.set 1 (i32.xor (local.get 1) (local.get 0)))
+          (br_if 0 (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+        (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 2)))
+      (func (export "f1") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.add (local.get 1) (i32.const 5)))
+        (block (br_if 0 (local.get 0)))
+        (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+        (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 0))))"#;
+    let (code, out) = run(src, &[1, 4]);
+    // f0(n): x = 3n ^ (n + 1) ^ n ^ ... ^ 1, y = -2n; f1(n) = 5000 + n + 7.
+    assert_eq!(out, all(&[-2, 12992, 5008, 5011]));
+    let steps = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32AddImm2(..)))
+            .count()
+    };
+    let latches = |c: &[Instr]| c.iter().filter(|i| matches!(i, Instr::AddBrNe(..))).count();
+    assert_eq!(
+        (steps(&code[0]), latches(&code[0])),
+        (1, 2),
+        "{:?}",
+        code[0]
+    );
+    assert_eq!(steps(&code[1]), 0, "{:?}", code[1]);
+}
