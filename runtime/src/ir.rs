@@ -264,6 +264,7 @@ impl Instr {
             MemoryFill(s0, s1, s2)
             | MemoryCopy(s0, s1, s2)
             | AddBrLtU(s0, s1, s2, _)
+            | I32AddStep(s0, s1, s2, _)
             | CopyBrNe(s0, s1, s2, _)
             | CopyBrEq(s0, s1, s2, _)
             | CopyBrIfNez(s0, s1, s2, _)

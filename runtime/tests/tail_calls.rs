@@ -396,10 +396,12 @@ const FIXTURE: &str = r#"(module
       (loop $inner2
         (local.set $x (i32.xor (local.get $x) (local.get $t)))
         (br_if $inner2 (i32.lt_u (local.tee $t (i32.add (local.get $t) (local.get $s))) (i32.const 7))))
-      ;; two in-place steps in a row
+      ;; two in-place steps in a row; an accumulation and a step
       (local.set $t (i32.add (local.get $t) (i32.const 3)))
       (local.set $s (i32.add (local.get $s) (i32.const -5)))
       (local.set $x (i32.add (local.get $x) (i32.xor (local.get $t) (local.get $s))))
+      (local.set $t (i32.add (local.get $t) (i32.const 11)))
+      (local.set $x (i32.xor (local.get $x) (local.get $t)))
 
       ;; ---- fold everything into the checksum; the latch ----
       (local.set $acc (call $mix (local.get $acc) (local.get $x)))
@@ -850,6 +852,8 @@ fn model(n: u32) -> u64 {
         t = t.wrapping_add(3);
         let s = s.wrapping_sub(5);
         x = x.wrapping_add(t ^ s);
+        t = t.wrapping_add(11);
+        x ^= t;
 
         // checksum, latch
         acc = acc.rotate_left(5) ^ u64::from(x); // $mix
@@ -1049,6 +1053,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "I32AddImm2",
         "(local.set $s (i32.add (local.get $s) (i32.const -5)))",
+    ),
+    (
+        "I32AddStep",
+        "(local.set $t (i32.add (local.get $t) (i32.const 11)))",
     ),
     (
         "I32DotLoad8S",

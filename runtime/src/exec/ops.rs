@@ -431,6 +431,12 @@ macro_rules! for_each_instr {
                 vm.w(y, vm.r32(y).wrapping_add(b as i32 as u32) as u64);
                 Flow::Next
             },
+            /// `x += y; z += c` (an accumulation and a step in a row: a reduction loop).
+            I32AddStep(x: S, y: S, z: S, c: i16) |vm| {
+                vm.w(x, vm.r32(x).wrapping_add(vm.r32(y)) as u64);
+                vm.w(z, vm.r32(z).wrapping_add(c as i32 as u32) as u64);
+                Flow::Next
+            },
             /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
             I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
                 let (x, y, z) = (vm.r32(a), vm.r32(b), vm.r32(c));

@@ -355,23 +355,31 @@ impl Translator {
         Some(len - 1)
     }
 
-    /// Two in-place steps `x += a; y += b` in a row (no label between), the second just
-    /// emitted at `at`: one [`Instr::I32AddImm2`], as loops bump their induction variables.
+    /// An in-place step `z += c` just emitted at `at`, right after (no label between) another
+    /// in-place update: `x += a` becomes one [`Instr::I32AddImm2`], `x += y` one
+    /// [`Instr::I32AddStep`] (as loops bump their induction variables and accumulate).
     pub(super) fn fuse_steps(&mut self, at: usize) {
         let Some(i) = at.checked_sub(1) else { return };
-        let (Some(&Instr::I32AddImm(x, x2, a)), Some(&Instr::I32AddImm(y, y2, b))) =
+        let (Some(&first), Some(&Instr::I32AddImm(z, z2, c))) =
             (self.code.get(i), self.code.get(at))
         else {
             return;
         };
-        let (Ok(a), Ok(b)) = (i16::try_from(a), i16::try_from(b)) else {
-            return;
+        let Ok(c) = i16::try_from(c) else { return };
+        let fused = match first {
+            Instr::I32AddImm(x, x2, a) if x == x2 => match i16::try_from(a) {
+                Ok(a) => Instr::I32AddImm2(x, z, a, c),
+                Err(_) => return,
+            },
+            Instr::I32Add(x, p, q) if x == p => Instr::I32AddStep(x, q, z, c),
+            Instr::I32Add(x, p, q) if x == q => Instr::I32AddStep(x, p, z, c),
+            _ => return,
         };
-        if x == x2 && y == y2 && at + 1 == self.code.len() && self.straight_from(i) {
+        if z == z2 && at + 1 == self.code.len() && self.straight_from(i) {
             self.code.truncate(at);
             self.offsets.truncate(at);
             if let Some(last) = self.code.last_mut() {
-                *last = Instr::I32AddImm2(x, y, a, b);
+                *last = fused;
             }
             self.forget_last();
         }

@@ -45,10 +45,10 @@ fn zero_to_a_fresh_local_is_dropped_until_a_label() {
 }
 
 #[test]
-fn in_place_steps_merge_in_pairs_and_a_count_down_latch_fuses() {
+fn in_place_updates_merge_in_pairs_and_a_count_down_latch_fuses() {
     // f0: three locals stepped in a row (the first two merge, the third fuses with the
     // latch's `x != n`), then a count-down `br_if` on a stepped local (`AddBrNe` against a
-    // zero constant). f1: steps with a label between them do not merge.
+    // zero constant). f1: steps with a label between them do not merge. f2: `acc += v; i += 1`.
     let src = r#"(module
       (func (export "f0") (param i32) (result i32) (local i32 i32 i32)
         (loop
@@ -65,10 +65,17 @@ fn in_place_steps_merge_in_pairs_and_a_count_down_latch_fuses() {
         (local.set 1 (i32.add (local.get 1) (i32.const 5)))
         (block (br_if 0 (local.get 0)))
         (local.set 0 (i32.add (local.get 0) (i32.const 7)))
-        (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 0))))"#;
+        (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 0)))
+      (func (export "f2") (param i32) (result i32) (local i32 i32)
+        (loop
+          (local.set 1 (i32.add (local.get 1) (i32.xor (local.get 2) (local.get 0))))
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (br_if 0 (i32.lt_u (local.get 2) (local.get 0))))
+        (local.get 1)))"#;
     let (code, out) = run(src, &[1, 4]);
-    // f0(n): x = 3n ^ (n + 1) ^ n ^ ... ^ 1, y = -2n; f1(n) = 5000 + n + 7.
-    assert_eq!(out, all(&[-2, 12992, 5008, 5011]));
+    // f0(n): x = 3n ^ (n + 1) ^ n ^ ... ^ 1, y = -2n; f1(n) = 5000 + n + 7; f2(n): the sum of
+    // i ^ n for i < n.
+    assert_eq!(out, all(&[-2, 12992, 5008, 5011, 1, 22]));
     let steps = |c: &[Instr]| {
         c.iter()
             .filter(|i| matches!(i, Instr::I32AddImm2(..)))
@@ -82,4 +89,11 @@ fn in_place_steps_merge_in_pairs_and_a_count_down_latch_fuses() {
         code[0]
     );
     assert_eq!(steps(&code[1]), 0, "{:?}", code[1]);
+    // f2: the accumulation and the step merge.
+    let acc = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32AddStep(..)))
+            .count()
+    };
+    assert_eq!(acc(&code[2]), 1, "{:?}", code[2]);
 }
