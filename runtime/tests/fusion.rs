@@ -503,6 +503,22 @@ const MAC: &str = r#"(module
   (func (export "chained") (param i32 i32 i32) (result i32)
     (i32.add (local.get 2)
       (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s (i32.load8_u (local.get 1))))))
+  ;; arithmetic between the two loads computes the second address (the first load moves past it)
+  (func (export "far") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s offset=3 (local.get 0))
+        (i32.load8_s offset=5
+          (i32.add (i32.shl (i32.add (local.get 1) (i32.const 7)) (i32.const 1)) (local.get 0))))))
+  ;; ... which also writes the first address (no fusion)
+  (func (export "far_writes_addr") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load8_s (local.get 0))
+        (i32.load8_s offset=1 (local.tee 0 (i32.add (local.get 0) (local.get 1)))))))
+  ;; ... or reads the first loaded value (no fusion)
+  (func (export "far_reads_value") (param i32 i32 i32) (result i32) (local i32)
+    (i32.add (local.get 2)
+      (i32.mul (local.tee 3 (i32.load8_s (local.get 0)))
+        (i32.load8_s offset=1 (i32.add (local.get 3) (local.get 1))))))
 )"#;
 
 #[test]
@@ -512,7 +528,7 @@ fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
     let u8_ = |addr: u64| mem_byte(addr).map(|b| b as i32);
     type F =
         fn(&dyn Fn(u64) -> Option<i32>, &dyn Fn(u64) -> Option<i32>, i32, i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 5] = [
+    let cases: [(&str, F); 8] = [
         ("acc", |s8, _, x, y, c| {
             Some(c.wrapping_add(s8(x as u32 as u64 + 3)?.wrapping_mul(s8(y as u32 as u64 + 255)?)))
         }),
@@ -529,6 +545,21 @@ fn int8_mac_fusion_matches_plain_arithmetic_and_traps() {
         ("chained", |s8, u8_, x, y, c| {
             let p = s8(x as u32 as u64)?;
             let q = s8(u8_(y as u32 as u64)? as u64)?;
+            Some(c.wrapping_add(p.wrapping_mul(q)))
+        }),
+        ("far", |s8, _, x, y, c| {
+            let p = s8(x as u32 as u64 + 3)?;
+            let a = (y.wrapping_add(7) << 1).wrapping_add(x);
+            Some(c.wrapping_add(p.wrapping_mul(s8(a as u32 as u64 + 5)?)))
+        }),
+        ("far_writes_addr", |s8, _, x, y, c| {
+            let p = s8(x as u32 as u64)?;
+            let q = s8(x.wrapping_add(y) as u32 as u64 + 1)?;
+            Some(c.wrapping_add(p.wrapping_mul(q)))
+        }),
+        ("far_reads_value", |s8, _, x, y, c| {
+            let p = s8(x as u32 as u64)?;
+            let q = s8(p.wrapping_add(y) as u32 as u64 + 1)?;
             Some(c.wrapping_add(p.wrapping_mul(q)))
         }),
     ];

@@ -6,6 +6,28 @@
 use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator, dot};
 use crate::ir::op;
 
+/// Most plain instructions between the two loads of a dot-product step (see
+/// [`Translator::fuse_dot`]).
+const MAX_BETWEEN: usize = 6;
+
+/// The written slot and the read slots of an i32 arithmetic instruction that cannot trap and
+/// has no other effect.
+fn arith(i: Instr) -> Option<(S, S, S)> {
+    use Instr::*;
+    match i {
+        I32Add(d, a, b)
+        | I32Sub(d, a, b)
+        | I32Mul(d, a, b)
+        | I32And(d, a, b)
+        | I32Or(d, a, b)
+        | I32Xor(d, a, b)
+        | I32Shl(d, a, b)
+        | I32ShrU(d, a, b) => Some((d, a, b)),
+        I32AddImm(d, a, _) => Some((d, a, a)),
+        _ => None,
+    }
+}
+
 impl Translator {
     /// Whether no branch lands and no fence lies after code index `i` (one may land on `i`).
     fn straight_from(&self, i: usize) -> bool {
@@ -172,32 +194,53 @@ impl Translator {
         self.straight_from(i).then_some((i, x, y, c as u32))
     }
 
-    /// A just-fused `a * b + c` whose factors are the two `i32.load8_s` (or two `i32.load`)
-    /// right before it, into temporaries that die here: one [`Instr::I32DotLoad8S`] (or
-    /// [`Instr::I32DotLoad32`]). It reads both addresses and `c` before writing anything, so the
-    /// loads must not write them. (The factors, two dead temporaries the multiply popped, sit at
-    /// two stack heights: distinct slots.)
+    /// A just-fused `a * b + c` whose factors are two `i32.load8_s` (or two `i32.load`) into
+    /// temporaries that die here: the second right before it, the first before that or before
+    /// up to [`MAX_BETWEEN`] plain arithmetic instructions computing the second address (as an
+    /// unrolled dot product's first step does): one [`Instr::I32DotLoad8S`] (or
+    /// [`Instr::I32DotLoad32`]). It reads both addresses and `c` before writing anything, so
+    /// the loads must not write them; the first load moves past the arithmetic, which must not
+    /// read what it loaded nor write its address, and cannot trap or store. (The factors, two
+    /// dead temporaries the multiply popped, sit at two stack heights: distinct slots.)
     pub(super) fn fuse_dot(&mut self) {
-        let (wide, x, p, op, y, q, oq, d, a, b, c) = match self.code[..] {
-            [
-                ..,
-                Instr::Load8S32(x, p, op),
-                Instr::Load8S32(y, q, oq),
-                Instr::I32MulAdd(d, a, b, c),
-            ] => (false, x, p, op, y, q, oq, d, a, b, c),
-            [
-                ..,
-                Instr::Load32(x, p, op),
-                Instr::Load32(y, q, oq),
-                Instr::I32MulAdd(d, a, b, c),
-            ] => (true, x, p, op, y, q, oq, d, a, b, c),
+        let Some(m) = self.code.len().checked_sub(1) else {
+            return;
+        };
+        let (Some(&Instr::I32MulAdd(d, a, b, c)), Some(&second)) = (
+            self.code.get(m),
+            m.checked_sub(1).and_then(|k| self.code.get(k)),
+        ) else {
+            return;
+        };
+        let (wide, y, q, oq) = match second {
+            Instr::Load8S32(y, q, oq) => (false, y, q, oq),
+            Instr::Load32(y, q, oq) => (true, y, q, oq),
             _ => return,
         };
-        let i = self.code.len() - 3;
+        // The first factor's load, at `i`: the arithmetic after it leaves its address and
+        // result alone.
+        let mut i = m - 1;
+        let (x, p, op) = loop {
+            let Some(k) = i.checked_sub(1) else { return };
+            i = k;
+            match self.code.get(i).copied() {
+                Some(Instr::Load8S32(x, p, op)) if !wide && x == a => break (x, p, op),
+                Some(Instr::Load32(x, p, op)) if wide && x == a => break (x, p, op),
+                Some(ins) if m - 1 - i <= MAX_BETWEEN => match arith(ins) {
+                    Some((w, r1, r2)) if w != a && r1 != a && r2 != a => {}
+                    _ => return,
+                },
+                _ => return,
+            }
+        };
+        let between = i + 1..m - 1;
+        let keeps_p = self.code[between.clone()]
+            .iter()
+            .all(|ins| arith(*ins).is_some_and(|(w, ..)| w != p));
         let live = self.dst();
         let dead = |s: S| s == d || s >= live;
         if let (Ok(op), Ok(oq)) = (u8::try_from(op), u8::try_from(oq))
-            && a == x
+            && keeps_p
             && b == y
             && dead(x)
             && dead(y)
@@ -206,11 +249,17 @@ impl Translator {
             && c != y
             && self.straight_from(i)
         {
-            self.code.truncate(i);
-            self.offsets.truncate(i + 1);
+            // Where a trap in either load is reported: the first load's offset.
+            let off = self.offsets.get(i).copied().unwrap_or(self.offset);
+            self.code.remove(i);
+            self.offsets.remove(i);
+            let at = m - 2;
+            self.code.truncate(at);
+            self.offsets.truncate(at);
             self.code.push(dot(wide, d, p, q, c, op, oq));
+            self.offsets.push(off);
             // A following `local.set` retargets it.
-            self.last = Some((i, Remake::Dot(wide, p, q, c, op, oq)));
+            self.last = Some((at, Remake::Dot(wide, p, q, c, op, oq)));
         }
     }
 

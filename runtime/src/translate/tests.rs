@@ -97,3 +97,39 @@ fn in_place_updates_merge_in_pairs_and_a_count_down_latch_fuses() {
     };
     assert_eq!(acc(&code[2]), 1, "{:?}", code[2]);
 }
+
+#[test]
+fn a_dot_step_fuses_across_the_second_address_arithmetic() {
+    // f0: `x + load8_s(x + 3) * load8_s(((x + 1) << 1) + x + 1)`: the first load moves past the
+    // arithmetic into one `I32DotLoad8S`. f1: the arithmetic writes the first address
+    // (`local.tee`): no fusion.
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a")
+      (func (export "f0") (param i32) (result i32)
+        (i32.add (local.get 0)
+          (i32.mul (i32.load8_s offset=3 (local.get 0))
+            (i32.load8_s offset=1
+              (i32.add (i32.shl (i32.add (local.get 0) (i32.const 1)) (i32.const 1))
+                (local.get 0))))))
+      (func (export "f1") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.const 1000))
+        (i32.add (local.get 1)
+          (i32.mul (i32.load8_s (local.get 0))
+            (i32.load8_s (local.tee 0 (i32.add (local.get 0) (i32.const 1))))))))"#;
+    let (code, out) = run(src, &[0, 1, 2]);
+    // f0: bytes 3 and 3, 4 and 6, 5 and 9; f1: bytes 0 and 1, 1 and 2, 2 and 3.
+    assert_eq!(out, all(&[144, 36, 14398, 874, 622, 964]));
+    let dots = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32DotLoad8S(..)))
+            .count()
+    };
+    let loads = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::Load8S32(..)))
+            .count()
+    };
+    assert_eq!((dots(&code[0]), loads(&code[0])), (1, 0), "{:?}", code[0]);
+    assert_eq!((dots(&code[1]), loads(&code[1])), (0, 2), "{:?}", code[1]);
+}
