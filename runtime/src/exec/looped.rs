@@ -30,10 +30,8 @@ macro_rules! match_loop {
                         $body
                     } )*
                 };
-                match flow {
-                    Flow::Next | Flow::NotTaken => {}
-                    Flow::Taken(t) => regs.jump(t),
-                    Flow::Exit => return,
+                if let Flow::Exit = flow {
+                    return;
                 }
             }
         }

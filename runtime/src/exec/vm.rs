@@ -32,8 +32,10 @@ pub(crate) enum Flow {
     /// gives a branch's two outcomes dispatch sites of their own: each indirect jump then
     /// predicts one successor, and the next instruction's fetch does not wait for the
     /// condition, as it would were the two merged into a select.
+    #[cfg(embwit_threaded)]
     Taken(u32),
     /// A branch is not taken: run the instruction at `vm.ip`.
+    #[cfg(embwit_threaded)]
     NotTaken,
     /// Stop: the outcome is in [`Cx::out`].
     Exit,
@@ -114,10 +116,24 @@ impl Vm<'_, '_> {
     pub fn jump(&mut self, t: u32) {
         self.ip = self.ip.wrapping_byte_offset(t as i32 as isize);
     }
-    /// Branch by `t` if `cond` (see [`Flow::Taken`]).
+    /// Branch by `t` if `cond` (see `Flow::Taken`).
+    #[cfg(embwit_threaded)]
     #[inline(always)]
     pub fn branch_if(&mut self, cond: bool, t: u32) -> Flow {
         if cond { Flow::Taken(t) } else { Flow::NotTaken }
+    }
+    /// Branch by `t` if `cond` (the `match` loop has one dispatch site either way: the jump
+    /// happens here, and the loop only tells `Next` from `Exit`). Kept a real branch: were
+    /// LLVM to turn it into a select, the next dispatch would wait for the condition.
+    #[cfg(not(embwit_threaded))]
+    #[inline(always)]
+    pub fn branch_if(&mut self, cond: bool, t: u32) -> Flow {
+        if cond {
+            self.jump(t);
+        } else {
+            core::hint::cold_path();
+        }
+        Flow::Next
     }
     /// Skip `n` instructions (into a `br_table`'s entries).
     #[inline(always)]
