@@ -268,6 +268,8 @@ impl Instr {
             | CopyBrNe(s0, s1, s2, _)
             | CopyBrEq(s0, s1, s2, _)
             | CopyBrIfNez(s0, s1, s2, _)
+            | BrBytesEq(s0, s1, s2, _)
+            | BrBytesNe(s0, s1, s2, _)
             | SelectMinS(s0, s1, s2)
             | SelectMinU(s0, s1, s2)
             | SelectMaxS(s0, s1, s2)
@@ -407,7 +409,9 @@ impl Instr {
             | AddBrLtU(_, _, _, x)
             | CopyBrNe(_, _, _, x)
             | CopyBrEq(_, _, _, x)
-            | CopyBrIfNez(_, _, _, x) => Some(x),
+            | CopyBrIfNez(_, _, _, x)
+            | BrBytesEq(_, _, _, x)
+            | BrBytesNe(_, _, _, x) => Some(x),
             _ => None,
         }
     }

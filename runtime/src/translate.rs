@@ -310,7 +310,11 @@ impl Translator {
     /// index of the instruction that holds the branch target.
     fn emit_branch(&mut self, i: Instr) -> usize {
         let len = self.code.len();
-        if let Some(at) = self.fuse_add_branch(i).or_else(|| self.fuse_copy_branch(i)) {
+        if let Some(at) = self
+            .fuse_add_branch(i)
+            .or_else(|| self.fuse_copy_branch(i))
+            .or_else(|| self.fuse_byte_compare(i))
+        {
             return at;
         }
         if self.label != len

@@ -728,3 +728,36 @@ fn word_mac_fusion_matches_plain_arithmetic_and_traps() {
         });
     }
 }
+
+const BYTES: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  ;; 1 when the bytes at p + i and q + i are equal (a `br_if` on `==` of the two loads)
+  (func (export "eq") (param i32 i32 i32) (result i32)
+    (block
+      (br_if 0 (i32.eq (i32.load8_u (i32.add (local.get 0) (local.get 2)))
+                       (i32.load8_u (i32.add (local.get 2) (local.get 1)))))
+      (return (i32.const 0)))
+    (i32.const 1))
+  ;; 1 when they differ
+  (func (export "ne") (param i32 i32 i32) (result i32)
+    (block
+      (br_if 0 (i32.ne (i32.load8_u (i32.add (local.get 2) (local.get 0)))
+                       (i32.load8_u (i32.add (local.get 1) (local.get 2)))))
+      (return (i32.const 0)))
+    (i32.const 1))
+)"#;
+
+#[test]
+fn byte_compare_branches_match_plain_loads_and_trap() {
+    let (mut store, inst) = instantiate(BYTES);
+    let byte = |a: i32, i: i32| mem_byte(a.wrapping_add(i) as u32 as u64);
+    let vals = [0, 1, 2, 3, 15, 16, 65_535, 65_536, -1, -16, i32::MIN];
+    let args = triples(&vals, &[0, 1, 14, 65_535, -1, -15]);
+    check(&mut store, &inst, "eq", args.clone(), |(p, q, i)| {
+        Some((byte(p, i)? == byte(q, i)?) as i32)
+    });
+    check(&mut store, &inst, "ne", args, |(p, q, i)| {
+        Some((byte(p, i)? != byte(q, i)?) as i32)
+    });
+}

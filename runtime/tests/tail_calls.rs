@@ -369,6 +369,16 @@ const FIXTURE: &str = r#"(module
           (local.set $x (i32.add (local.get $x) (i32.const 163)))
           (br $bt2))
         (local.set $x (i32.xor (local.get $x) (i32.const 0x55))))
+      ;; two bytes compared right after their loads (p + i, q + i), each way about half the time
+      ;; (the second address is p or p + 1, so the bytes are equal in about half the iterations)
+      (local.set $t (i32.and (local.get $i) (i32.const 1)))
+      (local.set $s (i32.add (local.get $p) (i32.and (i32.shr_u (local.get $i) (i32.const 1)) (i32.const 1))))
+      (block $k15 (br_if $k15 (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $t)))
+                                      (i32.load8_u (i32.add (local.get $s) (local.get $t)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 181))))
+      (block $k16 (br_if $k16 (i32.ne (i32.load8_u (i32.add (local.get $t) (local.get $s)))
+                                      (i32.load8_u (i32.add (local.get $p) (local.get $t)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 191))))
       ;; a copy right before a branch that tests the copied value, or another slot
       (local.set $t (i32.and (local.get $x) (i32.const 1)))
       (local.set $s (i32.and (local.get $i) (i32.const 1)))
@@ -821,6 +831,15 @@ fn model(n: u32) -> u64 {
             1 => x ^= 0x55,
             _ => {}
         }
+        // byte compares
+        let (t1, s1) = (i & 1, p + ((i >> 1) & 1));
+        let same = ld(&m0, p + t1, 1) == ld(&m0, s1 + t1, 1);
+        if !same {
+            x = x.wrapping_add(181);
+        }
+        if same {
+            x = x.wrapping_add(191);
+        }
         // copy + branch
         if x & 1 == i & 1 {
             x = x.wrapping_add(167);
@@ -935,6 +954,14 @@ const REACHED: &[(&str, &str)] = &[
     (
         "AddBrNe",
         "(br_if $inner (i32.ne (local.get $t) (i32.const 3)))",
+    ),
+    (
+        "BrBytesEq",
+        "(br_if $k15 (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $t)))",
+    ),
+    (
+        "BrBytesNe",
+        "(br_if $k16 (i32.ne (i32.load8_u (i32.add (local.get $t) (local.get $s)))",
     ),
     (
         "CopyBrNe",

@@ -206,6 +206,21 @@ macro_rules! for_each_instr {
                 vm.w(d, vm.r(s));
                 vm.branch_if(vm.r32(c) != 0, t)
             },
+            /// `if mem[p + i] == mem[q + i] goto target` (two `i32.load8_u` at one index and
+            /// their compare: a match or `memcmp` loop). Reads `p + i` first, as the loads did.
+            BrBytesEq(p: S, q: S, i: S, t: T) |vm| {
+                match (vm.load::<1>(vm.idx(p, i, 0), 0), vm.load::<1>(vm.idx(q, i, 0), 0)) {
+                    (Some(x), Some(y)) => vm.branch_if(x == y, t),
+                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
+            /// `if mem[p + i] != mem[q + i] goto target`.
+            BrBytesNe(p: S, q: S, i: S, t: T) |vm| {
+                match (vm.load::<1>(vm.idx(p, i, 0), 0), vm.load::<1>(vm.idx(q, i, 0), 0)) {
+                    (Some(x), Some(y)) => vm.branch_if(x != y, t),
+                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),

@@ -433,4 +433,52 @@ impl Translator {
             self.forget_last();
         }
     }
+
+    /// `==`/`!=` branching on two bytes just loaded (`i32.load8_u`, no offset) from two
+    /// addresses `p + i` and `q + i` (one index) into temporaries that die here: one [`Instr::BrBytesEq`] or
+    /// [`Instr::BrBytesNe`], as match and `memcmp` loops compare. The second load must not
+    /// address through the first one's result.
+    pub(super) fn fuse_byte_compare(&mut self, i: Instr) -> Option<usize> {
+        let (eq, a, b, t) = match i {
+            Instr::BrEq(a, b, t) => (true, a, b, t),
+            Instr::BrNe(a, b, t) => (false, a, b, t),
+            _ => return None,
+        };
+        let at = self.code.len().checked_sub(2)?;
+        let (Instr::Load8UIdx(x, p, k, 0), Instr::Load8UIdx(y, q, k2, 0)) =
+            (*self.code.get(at)?, *self.code.get(at + 1)?)
+        else {
+            return None;
+        };
+        // One operand of each address is the common index (either side of the `i32.add`).
+        let (p, q, k) = if k == k2 {
+            (p, q, k)
+        } else if k == q {
+            (p, k2, k)
+        } else if p == k2 {
+            (k, q, p)
+        } else if p == q {
+            (k, k2, p)
+        } else {
+            return None;
+        };
+        let live = self.dst();
+        let loaded = (a == x && b == y) || (a == y && b == x);
+        if !loaded || x == y || x < live || y < live || q == x || k == x {
+            return None;
+        }
+        if !self.straight_from(at) {
+            return None;
+        }
+        self.code.truncate(at + 1);
+        self.offsets.truncate(at + 1);
+        let last = self.code.last_mut()?;
+        *last = if eq {
+            Instr::BrBytesEq(p, q, k, t)
+        } else {
+            Instr::BrBytesNe(p, q, k, t)
+        };
+        self.forget_last();
+        Some(at)
+    }
 }

@@ -9,11 +9,14 @@ use super::{Cond, Instr, Translator};
 const MAX_COPY: usize = 4;
 
 /// The branch to `t` taken exactly when branch `i` is not, with the same other effect (a
-/// compare-branch negated; a copy-branch, whose copy is repeatable, with the opposite test).
+/// compare-branch negated; a copy-branch, whose copy is repeatable, or a byte compare, with the
+/// opposite test).
 fn negated(i: Instr, t: u32) -> Option<Instr> {
     match i {
         Instr::CopyBrNe(d, s, b, _) => Some(Instr::CopyBrEq(d, s, b, t)),
         Instr::CopyBrEq(d, s, b, _) => Some(Instr::CopyBrNe(d, s, b, t)),
+        Instr::BrBytesEq(p, q, i, _) => Some(Instr::BrBytesNe(p, q, i, t)),
+        Instr::BrBytesNe(p, q, i, _) => Some(Instr::BrBytesEq(p, q, i, t)),
         _ => Cond::of(i).map(|c| c.branch_unless(t)),
     }
 }

@@ -133,3 +133,43 @@ fn a_dot_step_fuses_across_the_second_address_arithmetic() {
     assert_eq!((dots(&code[0]), loads(&code[0])), (1, 0), "{:?}", code[0]);
     assert_eq!((dots(&code[1]), loads(&code[1])), (0, 2), "{:?}", code[1]);
 }
+
+#[test]
+fn a_byte_compare_of_two_loads_fuses_into_the_branch() {
+    // f0: the length of the common prefix of the bytes at x and at 8, at most 8 (a match
+    // loop: `br_if` on `!=` of `load8_u (x + i)` and `load8_u (i + q)`). f1: the second
+    // address reads the first byte (no fusion).
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "abcdefgh")
+      (data (i32.const 8) "abcxefgh")
+      (func (export "f0") (param i32) (result i32) (local i32 i32)
+        (local.set 2 (i32.const 8))
+        (block
+          (loop
+            (br_if 1 (i32.ne (i32.load8_u (i32.add (local.get 0) (local.get 1)))
+                             (i32.load8_u (i32.add (local.get 1) (local.get 2)))))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if 0 (i32.lt_u (local.get 1) (i32.const 8)))))
+        (local.get 1))
+      (func (export "f1") (param i32) (result i32)
+        (i32.eq (i32.load8_u (i32.add (local.get 0) (local.get 0)))
+                (i32.load8_u (i32.add (i32.load8_u (i32.add (local.get 0) (local.get 0)))
+                                      (local.get 0))))))"#;
+    let (code, out) = run(src, &[0, 4]);
+    // f0(0): "abc" match; f0(4): "efgh" against "xefg" differs at once. f1(0): byte 0 is 'a'
+    // (97), byte 97 is 0; f1(4): byte 8 is 'a', byte 101 is 0.
+    assert_eq!(out, all(&[3, 0, 0, 0]));
+    let fused = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::BrBytesEq(..) | Instr::BrBytesNe(..)))
+            .count()
+    };
+    let loads = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::Load8UIdx(..)))
+            .count()
+    };
+    assert_eq!((fused(&code[0]), loads(&code[0])), (1, 0), "{:?}", code[0]);
+    assert_eq!(fused(&code[1]), 0, "{:?}", code[1]);
+}
