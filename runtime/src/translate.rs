@@ -34,6 +34,7 @@ enum Remake {
     /// [`Instr::I32DotLoad32`] (true) or [`Instr::I32DotLoad8S`]: the operands after the
     /// destination.
     Dot(bool, S, S, S, u8, u8),
+    AddLoad(S, S, S, i16),
     AddImm(S, i32),
     MulAdd(S, S, S),
     Quad(Op4, S, S, S),
@@ -584,7 +585,7 @@ impl Translator {
             }
             None if sub => return self.binop(op!(Op3 I32Sub), Cmp::None),
             None => {
-                if self.fuse_mul_add() {
+                if self.fuse_mul_add() || self.fuse_add_load() {
                     return;
                 }
                 let n = self.stack.len();
@@ -620,17 +621,15 @@ impl Translator {
         if !product_top && !product_below {
             return false;
         }
+        // The addend's slot (a local or a temporary: a constant addend became `x + imm`).
+        let Some(c) = self.peek_slot(if product_top { n - 2 } else { n - 1 }) else {
+            return false;
+        };
         self.code.pop();
         self.offsets.pop();
         self.last = None;
-        let c = if product_top {
-            self.pop_entry();
-            self.pop_slot()
-        } else {
-            let c = self.pop_slot();
-            self.pop_entry();
-            c
-        };
+        self.pop_entry();
+        self.pop_entry();
         let d = self.dst();
         self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
         self.push_temp();
@@ -734,6 +733,7 @@ impl Translator {
                 Remake::Mem(f, a, o) => f.make(l, a, o),
                 Remake::MemIdx(f, a, b, o) => f.make(l, a, b, o),
                 Remake::Dot(w, p, q, c, op, oq) => dot(w, l, p, q, c, op, oq),
+                Remake::AddLoad(c, a, b, o) => Instr::I32AddLoad8U(l, c, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Quad(f, a, b, c) => f.make(l, a, b, c),

@@ -761,3 +761,48 @@ fn byte_compare_branches_match_plain_loads_and_trap() {
         Some((byte(p, i)? != byte(q, i)?) as i32)
     });
 }
+
+const ADD_BYTE: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  ;; c + mem[a + b] (indexed load, byte on top)
+  (func (export "top") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
+  ;; mem[a + b - 2] + c (byte below a local)
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.load8_u (i32.add (i32.add (local.get 0) (i32.const -2)) (local.get 1)))
+             (local.get 2)))
+  ;; c + mem[a] (no offset), into a local that is an address operand
+  (func (export "plain") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.add (local.get 2) (i32.load8_u (local.get 0))))
+    (local.get 0))
+  ;; a memarg offset is not wrapping: no fusion, same result
+  (func (export "offset") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.load8_u offset=3 (local.get 0))))
+)"#;
+
+#[test]
+fn byte_add_fusion_matches_plain_loads_and_traps() {
+    let (mut store, inst) = instantiate(ADD_BYTE);
+    let byte = |a: u32| mem_byte(a as u64).map(i32::from);
+    let addrs = [0, 1, 2, 3, 15, 16, 65_535, 65_536, -1, -2, i32::MIN];
+    let args = triples(&addrs, &[0, -5, i32::MAX]);
+    type F = fn(&dyn Fn(u32) -> Option<i32>, i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 4] = [
+        ("top", |m, a, b, c| {
+            Some(c.wrapping_add(m(a.wrapping_add(b) as u32)?))
+        }),
+        ("below", |m, a, b, c| {
+            Some(m(a.wrapping_add(-2).wrapping_add(b) as u32)?.wrapping_add(c))
+        }),
+        ("plain", |m, a, _, c| Some(c.wrapping_add(m(a as u32)?))),
+        ("offset", |_, a, _, c| {
+            Some(c.wrapping_add(mem_byte(a as u32 as u64 + 3)? as i32))
+        }),
+    ];
+    for (name, model) in cases {
+        check(&mut store, &inst, name, args.clone(), |(a, b, c)| {
+            model(&byte, a, b, c)
+        });
+    }
+}

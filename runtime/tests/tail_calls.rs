@@ -270,6 +270,7 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.add (local.get $x) (i32.load (i32.add (local.get $p) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load offset=2 (i32.add (local.get $p) (i32.const 40)))))
       (local.set $x (i32.add (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $q)))))
+      (local.set $x (i32.xor (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 5)) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load8_s (i32.add (local.get $p) (i32.const 37)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load offset=36 (local.get $p)) (i32.load offset=8 (local.get $q)))))
@@ -705,6 +706,7 @@ fn model(n: u32) -> u64 {
         x = x.wrapping_add(ld(&m0, p + q, 4) as u32);
         x ^= ld(&m0, p + 40 + 2, 4) as u32;
         x = x.wrapping_add(ld(&m0, p + q + 1, 1) as u32);
+        x ^= ld(&m0, p + q + 5, 1) as u32;
         x ^= ld(&m0, p + 37, 1) as u8 as i8 as u32;
         x = x.wrapping_add(
             (ld(&m0, p + 37, 1) as u8 as i8 as i32)
@@ -1026,7 +1028,11 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "Load8UIdx",
-        "(i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $q)))",
+        "(i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 5)) (local.get $q)))",
+    ),
+    (
+        "I32AddLoad8U",
+        "(i32.add (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1))",
     ),
     (
         "Load8SIdx",

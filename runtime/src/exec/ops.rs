@@ -452,6 +452,17 @@ macro_rules! for_each_instr {
                 vm.w(z, vm.r32(z).wrapping_add(c as i32 as u32) as u64);
                 Flow::Next
             },
+            /// dst = c + mem8[a + b + o] (an `i32.load8_u` at an indexed address added to a
+            /// value: sums of pixels and bytes).
+            I32AddLoad8U(d: S, c: S, a: S, b: S, o: i16) |vm| {
+                match vm.load::<1>(vm.idx(a, b, o as i32 as u32), 0) {
+                    Some([x]) => {
+                        vm.w(d, vm.r32(c).wrapping_add(x as u32) as u64);
+                        Flow::Next
+                    }
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
             I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
                 let (x, y, z) = (vm.r32(a), vm.r32(b), vm.r32(c));

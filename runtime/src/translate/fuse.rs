@@ -481,4 +481,59 @@ impl Translator {
         self.forget_last();
         Some(at)
     }
+
+    /// `i32.add` of a value `c` and a byte the instruction just emitted loaded (`i32.load8_u`
+    /// at an indexed address, or with no offset) into a temporary that dies here: one
+    /// [`Instr::I32AddLoad8U`], as sums of pixels and bytes add them up. The byte is the top
+    /// entry, or the entry below a local or constant top.
+    pub(super) fn fuse_add_load(&mut self) -> bool {
+        let n = self.stack.len();
+        let len = self.code.len();
+        let (a, b, o) = match (self.last, self.code.last().copied()) {
+            (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load8UIdx(..))) if i + 1 == len => {
+                (a, b, c)
+            }
+            (Some((i, Remake::Mem(_, a, 0))), Some(Instr::Load8U(..))) if i + 1 == len => {
+                match self.const_slot(0) {
+                    Some(z) => (a, z, 0),
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+        let (Some(&(Instr::Load8UIdx(t, ..) | Instr::Load8U(t, ..))), Ok(o)) =
+            (self.code.last(), i16::try_from(o as i32))
+        else {
+            return false;
+        };
+        if n < 2 {
+            return false;
+        }
+        let top_temp = self.stack.get(n - 1) == Some(&Loc::Temp);
+        let byte_top = top_temp && t == self.slot(n - 1);
+        let byte_below = !top_temp && t == self.slot(n - 2);
+        if !byte_top && !byte_below {
+            return false;
+        }
+        // The addend's slot (a local or a temporary: a constant addend became `x + imm`).
+        let Some(c) = self.peek_slot(if byte_top { n - 2 } else { n - 1 }) else {
+            return false;
+        };
+        self.code.pop();
+        // A trap is reported at the load.
+        let off = self.offsets.pop().unwrap_or(self.offset);
+        self.last = None;
+        self.pop_entry();
+        self.pop_entry();
+        let d = self.dst();
+        self.emit_staged(
+            Instr::I32AddLoad8U(d, c, a, b, o),
+            Remake::AddLoad(c, a, b, o),
+        );
+        if let Some(x) = self.offsets.last_mut() {
+            *x = off;
+        }
+        self.push_temp();
+        true
+    }
 }

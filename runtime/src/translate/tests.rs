@@ -173,3 +173,32 @@ fn a_byte_compare_of_two_loads_fuses_into_the_branch() {
     assert_eq!((fused(&code[0]), loads(&code[0])), (1, 0), "{:?}", code[0]);
     assert_eq!(fused(&code[1]), 0, "{:?}", code[1]);
 }
+
+#[test]
+fn a_loaded_byte_added_to_a_value_is_one_instruction() {
+    // f0: `acc + mem[x + i]` summed over i < 4; f1: the same with the loaded byte below.
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+      (func (export "f0") (param i32) (result i32) (local i32 i32)
+        (loop
+          (local.set 2 (i32.add (local.get 2) (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
+          (br_if 0 (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (i32.const 4))))
+        (local.get 2))
+      (func (export "f1") (param i32) (result i32)
+        (i32.add (i32.load8_u (i32.add (local.get 0) (local.get 0))) (local.get 0))))"#;
+    let (code, out) = run(src, &[0, 2]);
+    // f0(0) = 1 + 2 + 3 + 4, f0(2) = 3 + 4 + 5 + 6; f1(0) = 1, f1(2) = 5 + 2.
+    assert_eq!(out, all(&[10, 18, 1, 7]));
+    for c in &code[..2] {
+        let fused = c
+            .iter()
+            .filter(|i| matches!(i, Instr::I32AddLoad8U(..)))
+            .count();
+        let loads = c
+            .iter()
+            .filter(|i| matches!(i, Instr::Load8UIdx(..)))
+            .count();
+        assert_eq!((fused, loads), (1, 0), "{c:?}");
+    }
+}
