@@ -603,26 +603,35 @@ impl Translator {
     /// operand slots still hold the same values; the other addend is a local, a constant or
     /// the temporary below the product, none of which the removed multiply wrote.
     #[inline(never)]
-    fn fuse_mul_add(&mut self) -> bool {
+    /// For an `i32.add` of the value the last instruction wrote to `t`: the other operand's
+    /// slot, when `t` is the top entry or the entry below a local or constant top. (A constant
+    /// addend became `x + imm` before any fusion looks, so none is materialized here.)
+    fn other_addend(&mut self, t: S) -> Option<S> {
         let n = self.stack.len();
+        if n < 2 {
+            return None;
+        }
+        let top_temp = self.stack.get(n - 1) == Some(&Loc::Temp);
+        let h = if top_temp && t == self.slot(n - 1) {
+            n - 2
+        } else if !top_temp && t == self.slot(n - 2) {
+            n - 1
+        } else {
+            return None;
+        };
+        self.peek_slot(h)
+    }
+    fn fuse_mul_add(&mut self) -> bool {
         let Some((idx, Remake::Bin(_, x, y, _))) = self.last else {
             return false;
         };
         let Some(&Instr::I32Mul(d, ..)) = self.code.last() else {
             return false;
         };
-        if idx + 1 != self.code.len() || n < 2 {
+        if idx + 1 != self.code.len() {
             return false;
         }
-        let top_temp = self.stack.get(n - 1) == Some(&Loc::Temp);
-        // The product is the top entry, or the entry below a local/constant top.
-        let product_top = top_temp && d == self.slot(n - 1);
-        let product_below = !top_temp && d == self.slot(n - 2);
-        if !product_top && !product_below {
-            return false;
-        }
-        // The addend's slot (a local or a temporary: a constant addend became `x + imm`).
-        let Some(c) = self.peek_slot(if product_top { n - 2 } else { n - 1 }) else {
+        let Some(c) = self.other_addend(d) else {
             return false;
         };
         self.code.pop();

@@ -487,7 +487,6 @@ impl Translator {
     /// [`Instr::I32AddLoad8U`], as sums of pixels and bytes add them up. The byte is the top
     /// entry, or the entry below a local or constant top.
     pub(super) fn fuse_add_load(&mut self) -> bool {
-        let n = self.stack.len();
         let len = self.code.len();
         let (a, b, o) = match (self.last, self.code.last().copied()) {
             (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load8UIdx(..))) if i + 1 == len => {
@@ -506,17 +505,7 @@ impl Translator {
         else {
             return false;
         };
-        if n < 2 {
-            return false;
-        }
-        let top_temp = self.stack.get(n - 1) == Some(&Loc::Temp);
-        let byte_top = top_temp && t == self.slot(n - 1);
-        let byte_below = !top_temp && t == self.slot(n - 2);
-        if !byte_top && !byte_below {
-            return false;
-        }
-        // The addend's slot (a local or a temporary: a constant addend became `x + imm`).
-        let Some(c) = self.peek_slot(if byte_top { n - 2 } else { n - 1 }) else {
+        let Some(c) = self.other_addend(t) else {
             return false;
         };
         self.code.pop();
