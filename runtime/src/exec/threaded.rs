@@ -24,11 +24,10 @@ pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut 
 pub(crate) fn handler_of(i: &Instr) -> Handler {
     // SAFETY: `Instr` is `#[repr(u16)]`, so every value starts with its `u16` tag.
     let tag = unsafe { *(i as *const Instr as *const u16) };
-    // The tag is below `INSTR_COUNT`; `Unreachable` stands in only to keep this total.
-    HANDLERS
-        .get(tag as usize)
-        .copied()
-        .unwrap_or(handler::Unreachable)
+    // The tags of a field-carrying `#[repr(u16)]` enum are its variants' positions, all below
+    // `INSTR_COUNT`: the index is in bounds. (A stand-in handler for any other tag would break
+    // the handlers' contract, so there is none.)
+    HANDLERS[tag as usize]
 }
 
 macro_rules! handlers {
@@ -41,8 +40,9 @@ macro_rules! handlers {
             use super::*;
             $(
                 /// # Safety
-                /// `ip` points at an `Instr::` of this name inside the running function's code,
-                /// and the other registers describe the running frame and memory (see [`Vm`]).
+                /// `ip` points at the `Step` of an `Instr::` of this name inside the running
+                /// function's code, and the other registers describe the running frame and
+                /// memory (see [`Vm`]).
                 pub(super) unsafe fn $name(
                     ip: *const Step,
                     fp: *mut u64,
