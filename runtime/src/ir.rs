@@ -432,12 +432,17 @@ pub(crate) fn absolute_targets(code: &[Step]) -> alloc::vec::Vec<Instr> {
     out
 }
 
+/// For the fused instructions with two memory accesses: (instruction index, byte offset in the
+/// module of the second access's wasm instruction), by index.
+pub(crate) type SecondAccesses = Box<[(u32, u32)]>;
+
 /// A translated function body.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
     pub code: Box<[Step]>,
     /// Byte offset in the module of the wasm instruction each IR instruction came from.
     pub offsets: Box<[u32]>,
+    pub seconds: SecondAccesses,
     pub extra: Box<[u32]>,
     /// Constant pool, in memory order: the last entry is slot -1.
     pub consts: Box<[u64]>,

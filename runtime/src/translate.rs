@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 
 mod fuse;
 mod loops;
+mod offsets;
 #[cfg(test)]
 mod test_util;
 #[cfg(test)]
@@ -172,7 +173,7 @@ pub(crate) struct Translator {
     stack: Vec<Loc>,
     frames: Vec<Frame>,
     code: Vec<Instr>,
-    offsets: Vec<u32>,
+    offsets: offsets::Offsets,
     extra: Vec<u32>,
     num_params: usize,
     num_locals: usize,
@@ -249,7 +250,7 @@ impl Translator {
             stack: Vec::new(),
             frames: Vec::new(),
             code: Vec::new(),
-            offsets: Vec::new(),
+            offsets: offsets::Offsets::default(),
             extra: Vec::new(),
             num_params,
             num_locals,
@@ -1278,9 +1279,11 @@ impl Translator {
             let n = nc as usize + self.num_locals;
             (n <= 8 && self.num_params <= 4, n > 4)
         };
+        let (offsets, seconds) = self.offsets.finish();
         Ok(CompiledFunc {
             code: self.code.into_iter().map(Step::new).collect(),
-            offsets: self.offsets.into_boxed_slice(),
+            offsets,
+            seconds,
             extra: self.extra.into_boxed_slice(),
             cells: total as u32,
             #[cfg(embwit_threaded)]

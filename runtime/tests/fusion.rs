@@ -806,3 +806,61 @@ fn byte_add_fusion_matches_plain_loads_and_traps() {
         });
     }
 }
+
+/// Byte offsets in `wasm` where `pat` starts, in order.
+fn find_all(wasm: &[u8], pat: &[u8]) -> Vec<u32> {
+    (0..wasm.len().saturating_sub(pat.len() - 1))
+        .filter(|&i| wasm[i..].starts_with(pat))
+        .map(|i| i as u32)
+        .collect()
+}
+
+#[test]
+fn fused_two_access_instructions_report_the_access_that_trapped() {
+    // Each case: a function `(x, y, z)` with two memory accesses that fuse into one instruction,
+    // the byte patterns of the first and the second access's wasm instruction, and arguments
+    // making the first or the second access go out of bounds.
+    let cases: [(&str, [u8; 3], [u8; 3]); 4] = [
+        (
+            "(i32.add (local.get 2) (i32.mul (i32.load8_s offset=77 (local.get 0)) (i32.load8_s offset=99 (local.get 1))))",
+            [0x2c, 0x00, 77],
+            [0x2c, 0x00, 99],
+        ),
+        (
+            "(i32.add (local.get 2) (i32.mul (i32.load offset=77 (local.get 0)) (i32.load offset=99 (local.get 1))))",
+            [0x28, 0x02, 77],
+            [0x28, 0x02, 99],
+        ),
+        (
+            "(i32.store8 (i32.add (local.get 1) (local.get 2)) (i32.load8_u (i32.add (local.get 0) (local.get 2)))) (i32.const 0)",
+            [0x2d, 0x00, 0x00],
+            [0x3a, 0x00, 0x00],
+        ),
+        (
+            "(block (br_if 0 (i32.eq (i32.load8_u (i32.add (local.get 0) (local.get 2))) (i32.load8_u offset=0 (i32.add (local.get 1) (local.get 2)))))) (i32.const 0)",
+            [0x2d, 0x00, 0x00],
+            [0x2d, 0x00, 0x00],
+        ),
+    ];
+    for (body, first, second) in cases {
+        let src = format!(
+            "(module (memory 1) (func (export \"f\") (param i32 i32 i32) (result i32) {body}))"
+        );
+        let wasm = wat::parse_str(&src).unwrap();
+        let (ones, twos) = (find_all(&wasm, &first), find_all(&wasm, &second));
+        let (at1, at2) = match (&ones[..], &twos[..]) {
+            ([a, b], _) if first == second => (*a, *b),
+            ([a], [b]) => (*a, *b),
+            _ => panic!("access patterns not unique in {body}"),
+        };
+        let (mut store, inst) = instantiate(&src);
+        let f = inst
+            .get_typed_func::<(i32, i32, i32), i32>(&store, "f")
+            .unwrap();
+        for (args, at) in [((70_000, 0, 0), at1), ((0, 70_000, 0), at2)] {
+            let trap = f.call(&mut store, args).unwrap_err();
+            assert_eq!(trap.code(), Some(TrapCode::MemoryOutOfBounds), "{body}");
+            assert_eq!(trap.code_offset(), Some(at), "{body} with {args:?}");
+        }
+    }
+}

@@ -209,16 +209,22 @@ macro_rules! for_each_instr {
             /// `if mem[p + i] == mem[q + i] goto target` (two `i32.load8_u` at one index and
             /// their compare: a match or `memcmp` loop). Reads `p + i` first, as the loads did.
             BrBytesEq(p: S, q: S, i: S, t: T) |vm| {
-                match (vm.load::<1>(vm.idx(p, i, 0), 0), vm.load::<1>(vm.idx(q, i, 0), 0)) {
-                    (Some(x), Some(y)) => vm.branch_if(x == y, t),
-                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                match vm.load::<1>(vm.idx(p, i, 0), 0) {
+                    Some(x) => match vm.load::<1>(vm.idx(q, i, 0), 0) {
+                        Some(y) => vm.branch_if(x == y, t),
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
             /// `if mem[p + i] != mem[q + i] goto target`.
             BrBytesNe(p: S, q: S, i: S, t: T) |vm| {
-                match (vm.load::<1>(vm.idx(p, i, 0), 0), vm.load::<1>(vm.idx(q, i, 0), 0)) {
-                    (Some(x), Some(y)) => vm.branch_if(x != y, t),
-                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                match vm.load::<1>(vm.idx(p, i, 0), 0) {
+                    Some(x) => match vm.load::<1>(vm.idx(q, i, 0), 0) {
+                        Some(y) => vm.branch_if(x != y, t),
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
             /// Fused i32 compare + branch-if-true: (a, b, target).
@@ -354,7 +360,8 @@ macro_rules! for_each_instr {
             /// consumes, a byte copy).
             Copy8Idx(p: S, q: S, a: S, b: S, lc: u8, sc: u8) |vm| {
                 match vm.load::<1>(vm.idx(p, q, lc as u32), 0) {
-                    Some(v) => st!(vm, vm.idx(a, b, sc as u32), 0, v),
+                    Some(v) if vm.store(vm.idx(a, b, sc as u32), 0, v) => Flow::Next,
+                    Some(_) => vm.trap_second(TrapCode::MemoryOutOfBounds),
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
@@ -472,25 +479,31 @@ macro_rules! for_each_instr {
             /// dst = a * b + c over the bytes at `p + op` and `q + oq`, each sign-extended (two
             /// `i32.load8_s`, `i32.mul`, `i32.add`: an int8 dot product step).
             I32DotLoad8S(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                match (vm.load::<1>(vm.r(p), op as u32), vm.load::<1>(vm.r(q), oq as u32)) {
-                    (Some([x]), Some([y])) => {
-                        let v = (x as i8 as u32).wrapping_mul(y as i8 as u32);
-                        vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
-                        Flow::Next
-                    }
-                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                match vm.load::<1>(vm.r(p), op as u32) {
+                    Some([x]) => match vm.load::<1>(vm.r(q), oq as u32) {
+                        Some([y]) => {
+                            let v = (x as i8 as u32).wrapping_mul(y as i8 as u32);
+                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
+                            Flow::Next
+                        }
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
             /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
             /// multiply). Reads both words and `c` before it writes `d`.
             I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                match (vm.load::<4>(vm.r(p), op as u32), vm.load::<4>(vm.r(q), oq as u32)) {
-                    (Some(x), Some(y)) => {
-                        let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
-                        vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
-                        Flow::Next
-                    }
-                    _ => vm.trap(TrapCode::MemoryOutOfBounds),
+                match vm.load::<4>(vm.r(p), op as u32) {
+                    Some(x) => match vm.load::<4>(vm.r(q), oq as u32) {
+                        Some(y) => {
+                            let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
+                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
+                            Flow::Next
+                        }
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).

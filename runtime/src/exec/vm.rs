@@ -146,6 +146,12 @@ impl Vm<'_, '_> {
         trap_at(self.cx, self.ip, c);
         Flow::Exit
     }
+    /// Stop with trap `c` in the second memory access of the current (fused) instruction.
+    #[inline(always)]
+    pub fn trap_second(&mut self, c: TrapCode) -> Flow {
+        trap_second_at(self.cx, self.ip, c);
+        Flow::Exit
+    }
     #[inline(always)]
     pub fn charge(&mut self, c: u32) -> Flow {
         let c = c as u64;
@@ -357,6 +363,22 @@ pub(crate) fn mem_regs(memories: &mut [MemoryEntity], idx: usize) -> (*mut u8, u
     match memories.get_mut(idx) {
         Some(m) => (m.data.as_mut_ptr(), m.data.len()),
         None => (NonNull::dangling().as_ptr(), 0),
+    }
+}
+
+/// [`trap_at`] for the second memory access of a fused instruction: reported at that access's
+/// wasm instruction (`CompiledFunc::seconds`).
+#[cold]
+#[inline(never)]
+pub(crate) fn trap_second_at(cx: &mut Cx<'_>, ip: *const Step, c: TrapCode) {
+    let pc = (ip as usize).wrapping_sub(cx.code.code.as_ptr() as usize) / size_of::<Step>();
+    let at = pc.wrapping_sub(1) as u32;
+    match cx.code.seconds.binary_search_by_key(&at, |s| s.0) {
+        Ok(k) => {
+            let off = cx.code.seconds.get(k).map_or(0, |s| s.1);
+            cx.out = Err(Trap::code_at(c, cx.code.func_index, off));
+        }
+        Err(_) => trap_at(cx, ip, c),
     }
 }
 

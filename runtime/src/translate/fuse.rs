@@ -155,6 +155,8 @@ impl Translator {
         {
             *last = Instr::Copy8Idx(p, q, a, b, lc, sc);
             self.forget_last();
+            // The store is the instruction being translated.
+            self.offsets.set_second(len - 1, self.offset);
             return true;
         }
         false
@@ -249,8 +251,9 @@ impl Translator {
             && c != y
             && self.straight_from(i)
         {
-            // Where a trap in either load is reported: the first load's offset.
+            // A trap is reported at the load that trapped.
             let off = self.offsets.get(i).copied().unwrap_or(self.offset);
+            let off2 = self.offsets.get(m - 1).copied().unwrap_or(self.offset);
             self.code.remove(i);
             self.offsets.remove(i);
             let at = m - 2;
@@ -258,6 +261,7 @@ impl Translator {
             self.offsets.truncate(at);
             self.code.push(dot(wide, d, p, q, c, op, oq));
             self.offsets.push(off);
+            self.offsets.set_second(at, off2);
             // A following `local.set` retargets it.
             self.last = Some((at, Remake::Dot(wide, p, q, c, op, oq)));
         }
@@ -470,8 +474,10 @@ impl Translator {
         if !self.straight_from(at) {
             return None;
         }
+        let off2 = self.offsets.get(at + 1).copied().unwrap_or(self.offset);
         self.code.truncate(at + 1);
         self.offsets.truncate(at + 1);
+        self.offsets.set_second(at, off2);
         let last = self.code.last_mut()?;
         *last = if eq {
             Instr::BrBytesEq(p, q, k, t)

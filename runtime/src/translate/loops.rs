@@ -64,12 +64,10 @@ impl Translator {
             return;
         };
         for j in h..k {
-            if let (Some(&i), Some(&off)) = (self.code.get(j), self.offsets.get(j)) {
+            if let Some(&i) = self.code.get(j) {
                 self.emit(i);
-                // A trap in the copy reports the original's offset.
-                if let Some(o) = self.offsets.last_mut() {
-                    *o = off;
-                }
+                // A trap in the copy reports the original's offsets.
+                self.offsets.repeat(j);
             }
         }
         self.emit_branch(unless);
