@@ -599,11 +599,6 @@ impl Translator {
         let (h, i) = (self.stack.len(), self.code.len());
         self.sums.push((h.wrapping_sub(1), i.wrapping_sub(1)));
     }
-    /// `i32.add` of a just-computed `i32.mul` (either operand) and a value: replace the
-    /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
-    /// operand slots still hold the same values; the other addend is a local, a constant or
-    /// the temporary below the product, none of which the removed multiply wrote.
-    #[inline(never)]
     /// For an `i32.add` of the value the last instruction wrote to `t`: the other operand's
     /// slot, when `t` is the top entry or the entry below a local or constant top. (A constant
     /// addend became `x + imm` before any fusion looks, so none is materialized here.)
@@ -622,6 +617,11 @@ impl Translator {
         };
         self.peek_slot(h)
     }
+    /// `i32.add` of a just-computed `i32.mul` (either operand) and a value: replace the
+    /// multiply by one `I32MulAdd`. Only when nothing was emitted since the multiply, so its
+    /// operand slots still hold the same values; the other addend is a local, a constant or
+    /// the temporary below the product, none of which the removed multiply wrote.
+    #[inline(never)]
     fn fuse_mul_add(&mut self) -> bool {
         let Some((idx, Remake::Bin(_, x, y, _))) = self.last else {
             return false;

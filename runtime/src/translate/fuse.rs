@@ -494,21 +494,21 @@ impl Translator {
     /// entry, or the entry below a local or constant top.
     pub(super) fn fuse_add_load(&mut self) -> bool {
         let len = self.code.len();
-        let (a, b, o) = match (self.last, self.code.last().copied()) {
-            (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load8UIdx(..))) if i + 1 == len => {
-                (a, b, c)
+        let (t, a, b, o) = match (self.last, self.code.last().copied()) {
+            (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load8UIdx(t, ..)))
+                if i + 1 == len =>
+            {
+                (t, a, b, c)
             }
-            (Some((i, Remake::Mem(_, a, 0))), Some(Instr::Load8U(..))) if i + 1 == len => {
+            (Some((i, Remake::Mem(_, a, 0))), Some(Instr::Load8U(t, ..))) if i + 1 == len => {
                 match self.const_slot(0) {
-                    Some(z) => (a, z, 0),
+                    Some(z) => (t, a, z, 0),
                     None => return false,
                 }
             }
             _ => return false,
         };
-        let (Some(&(Instr::Load8UIdx(t, ..) | Instr::Load8U(t, ..))), Ok(o)) =
-            (self.code.last(), i16::try_from(o as i32))
-        else {
+        let Ok(o) = i16::try_from(o as i32) else {
             return false;
         };
         let Some(c) = self.other_addend(t) else {

@@ -52,10 +52,12 @@ impl Offsets {
     }
     /// Make the last instruction's offsets those of instruction `j` (a copy of it).
     pub fn repeat(&mut self, j: usize) {
-        if let (Some(&f), Some(&s)) = (self.first.get(j), self.second.get(j)) {
-            self.truncate(self.first.len().saturating_sub(1));
-            self.first.push(f);
-            self.second.push(s);
+        for list in [&mut self.first, &mut self.second] {
+            if let Some(&v) = list.get(j)
+                && let Some(last) = list.last_mut()
+            {
+                *last = v;
+            }
         }
     }
     /// The first offsets, and the second ones as `(instruction index, offset)` pairs in index
