@@ -242,6 +242,10 @@ impl Instr {
                 f(s0);
                 f(s1);
             }
+            I32Rotl3(s0, s1, ..) | I32Rotl2ShrU(s0, s1, ..) => {
+                f(s0);
+                f(s1);
+            }
             Const64(s0, _, _) => {
                 f(s0);
             }

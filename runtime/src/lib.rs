@@ -133,6 +133,7 @@ mod ir_dump {
                 c.num_locals,
                 c.consts.len()
             );
+            std::println!("  consts {:?}", c.consts);
             for (pc, ins) in c.code.iter().map(|s| s.ins).enumerate() {
                 // Branch targets are byte offsets from the next instruction: show the index.
                 match ins.target() {

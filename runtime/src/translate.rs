@@ -39,6 +39,9 @@ enum Remake {
     AddImm(S, i32),
     MulAdd(S, S, S),
     Quad(Op4, S, S, S),
+    /// [`Instr::I32Rotl2ShrU`] (true) or [`Instr::I32Rotl3`]: the operands after the
+    /// destination.
+    Rot3(bool, S, u8, u8, u8),
     Global(u32),
     Select(S, S, S),
 }
@@ -426,6 +429,11 @@ impl Translator {
             Loc::Temp => Some(self.slot(h)),
         }
     }
+    /// The value of the pooled constant in slot `s` (`None`: not a constant's slot).
+    fn const_value(&self, s: S) -> Option<u64> {
+        let k = -(s as i16 as i32) - 1;
+        self.consts.get(usize::try_from(k).ok()?).copied()
+    }
     /// The (negative) frame slot of a pooled constant; `None` when the pool is full.
     fn const_slot(&mut self, v: u64) -> Option<S> {
         // Search only the most recent constants: bounded work per use, even for hostile code.
@@ -747,6 +755,8 @@ impl Translator {
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Quad(f, a, b, c) => f.make(l, a, b, c),
+                Remake::Rot3(true, x, a, b, c) => Instr::I32Rotl2ShrU(l, x, a, b, c),
+                Remake::Rot3(false, x, a, b, c) => Instr::I32Rotl3(l, x, a, b, c),
                 Remake::Global(g) => Instr::GlobalGet(l, g),
                 Remake::Select(a, b, c) => Instr::Select(l, a, b, c),
             };

@@ -112,6 +112,9 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.rotl (local.get $x) (local.get $y)))
       (local.set $x (i32.rotr (local.get $x) (local.get $i)))
       (local.set $x (i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13))))
+      ;; SHA-2's sigma functions: rotations of one value by constants, xored
+      (local.set $x (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30)) (i32.rotl (local.get $x) (i32.const 19))) (i32.rotl (local.get $x) (i32.const 10))))
+      (local.set $x (i32.add (local.get $i) (i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 25)) (i32.rotl (local.get $x) (i32.const 14))) (i32.shr_u (local.get $x) (i32.const 3)))))
       ;; min and max: a select of the operands of its i32 compare condition
       (local.set $t (select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y))))
       (local.set $t (i32.add (local.get $t) (select (local.get $y) (local.get $x) (i32.gt_u (local.get $x) (local.get $y)))))
@@ -550,6 +553,8 @@ fn model(n: u32) -> u64 {
         x = x.rotate_left(y % 32);
         x = x.rotate_right(i % 32);
         x = i ^ x.rotate_left(13);
+        x = x.rotate_left(30) ^ x.rotate_left(19) ^ x.rotate_left(10);
+        x = i.wrapping_add(x.rotate_left(25) ^ x.rotate_left(14) ^ (x >> 3));
         let mut t = (x as i32).min(y as i32) as u32;
         t = t.wrapping_add(x.min(y));
         t = t.wrapping_add((x as i32).max(i as i32) as u32);
@@ -1103,6 +1108,11 @@ const REACHED: &[(&str, &str)] = &[
         "I32XorRotl",
         "(i32.xor (local.get $i) (i32.rotl (local.get $x) (i32.const 13)))",
     ),
+    (
+        "I32Rotl3",
+        "(i32.xor (i32.xor (i32.rotl (local.get $x) (i32.const 30))",
+    ),
+    ("I32Rotl2ShrU", "(i32.shr_u (local.get $x) (i32.const 3))"),
     (
         "I32XorShrU",
         "(i32.xor (local.get $x) (i32.shr_u (local.get $x) (local.get $i)))",

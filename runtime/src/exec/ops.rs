@@ -518,6 +518,22 @@ macro_rules! for_each_instr {
                 vm.w(d, v as u64);
                 Flow::Next
             },
+            /// dst = rotl(x, a) ^ rotl(x, b) ^ rotl(x, c), amounts below 32 (three `i32.rotl`s of
+            /// one value by constants and two `i32.xor`s: SHA-2's big sigma functions).
+            I32Rotl3(d: S, x: S, a: u8, b: u8, c: u8) |vm| {
+                let v = vm.r32(x);
+                let r = |k: u8| v.rotate_left(k as u32);
+                vm.w(d, (r(a) ^ r(b) ^ r(c)) as u64);
+                Flow::Next
+            },
+            /// dst = rotl(x, a) ^ rotl(x, b) ^ (x >> c), amounts below 32 (SHA-2's small sigma
+            /// functions).
+            I32Rotl2ShrU(d: S, x: S, a: u8, b: u8, c: u8) |vm| {
+                let v = vm.r32(x);
+                let r = |k: u8| v.rotate_left(k as u32);
+                vm.w(d, (r(a) ^ r(b) ^ v.wrapping_shr(c as u32)) as u64);
+                Flow::Next
+            },
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_mul(y)),

@@ -295,8 +295,51 @@ impl Translator {
         let a = self.pop_slot();
         let d = self.dst();
         self.emit_staged(f.make(d, a, x, k), Remake::Quad(f, a, x, k));
+        self.fuse_rot3();
         self.push_temp();
         true
+    }
+
+    /// The last three instructions `t = rotl(x, a)`, `t ^= rotl(x, b)`, `t ^= rotl(x, c)` (or
+    /// `x >> c`) with constant amounts, as a fused xor-shift leaves SHA-2's sigma functions:
+    /// one [`Instr::I32Rotl3`] or [`Instr::I32Rotl2ShrU`]. `t` is the temporary the last one
+    /// writes, and not `x`, so `x` is the same value throughout.
+    fn fuse_rot3(&mut self) {
+        let Some(i) = self.code.len().checked_sub(3) else {
+            return;
+        };
+        let (
+            Some(&Instr::I32Rotl(t, x, k0)),
+            Some(&Instr::I32XorRotl(t1, a1, x1, k1)),
+            Some(&last),
+        ) = (self.code.get(i), self.code.get(i + 1), self.code.get(i + 2))
+        else {
+            return;
+        };
+        let (shr, t2, a2, x2, k2) = match last {
+            Instr::I32XorRotl(d, a, x, k) => (false, d, a, x, k),
+            Instr::I32XorShrU(d, a, x, k) => (true, d, a, x, k),
+            _ => return,
+        };
+        let same = [t1, a1, t2, a2].iter().all(|s| *s == t) && x1 == x && x2 == x;
+        let amount = |s: S| self.const_value(s).map(|v| v as u8 & 31);
+        if let (true, Some(a), Some(b), Some(c)) = (
+            same && t != x && self.straight_from(i),
+            amount(k0),
+            amount(k1),
+            amount(k2),
+        ) {
+            self.code.truncate(i);
+            self.offsets.truncate(i + 1);
+            let ins = if shr {
+                Instr::I32Rotl2ShrU(t, x, a, b, c)
+            } else {
+                Instr::I32Rotl3(t, x, a, b, c)
+            };
+            self.code.push(ins);
+            // A following `local.set` retargets it.
+            self.last = Some((i, Remake::Rot3(shr, x, a, b, c)));
+        }
     }
 
     /// `select` of the two operands of the i32 compare just computed as its condition (in

@@ -4,6 +4,7 @@
 
 use super::test_util::{all, run};
 use crate::ir::Instr;
+use alloc::vec::Vec;
 
 /// Stores of the constant 0 in `code` (slots are renumbered behind the constant pool, so any
 /// destination counts: the fixtures store zero to one local only).
@@ -201,4 +202,76 @@ fn a_loaded_byte_added_to_a_value_is_one_instruction() {
             .count();
         assert_eq!((fused, loads), (1, 0), "{c:?}");
     }
+}
+
+#[test]
+fn sigma_functions_are_one_instruction() {
+    // f0: SHA-256's Σ0 of the argument; f1: σ0 into a local, read back; f2: the same shape
+    // with the value changed between the rotations (not fused); f3: an amount from a local
+    // (not fused); f4: amounts of 32 and more, masked as `i32.rotl` and `i32.shr_u` do; f5, f6:
+    // one rotation of another value (not fused).
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32)
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 0) (i32.const 19)))
+                 (i32.rotl (local.get 0) (i32.const 10))))
+      (func (export "f1") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 25)) (i32.rotl (local.get 0) (i32.const 14)))
+                              (i32.shr_u (local.get 0) (i32.const 3))))
+        (i32.add (local.get 1) (local.get 0)))
+      (func (export "f2") (param i32) (result i32)
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 30))
+                          (i32.rotl (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 19)))
+                 (i32.rotl (local.get 0) (i32.const 10))))
+      (func (export "f3") (param i32) (result i32)
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (local.get 0)) (i32.rotl (local.get 0) (i32.const 19)))
+                 (i32.rotl (local.get 0) (i32.const 10))))
+      (func (export "f4") (param i32) (result i32)
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 32)) (i32.rotl (local.get 0) (i32.const 45)))
+                 (i32.shr_u (local.get 0) (i32.const 35))))
+      (func (export "f5") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.mul (local.get 0) (i32.const 3)))
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 0) (i32.const 19)))
+                 (i32.rotl (local.get 1) (i32.const 10))))
+      (func (export "f6") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.mul (local.get 0) (i32.const 3)))
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 1) (i32.const 19)))
+                 (i32.shr_u (local.get 0) (i32.const 10)))))"#;
+    let args = [0, 1, 0x1234_5678, -1, i32::MIN];
+    let (code, out) = run(src, &args);
+    fn big(x: u32) -> u32 {
+        x.rotate_left(30) ^ x.rotate_left(19) ^ x.rotate_left(10)
+    }
+    fn small(x: u32) -> u32 {
+        x.rotate_left(25) ^ x.rotate_left(14) ^ (x >> 3)
+    }
+    let mut want = Vec::new();
+    let models: [fn(u32) -> u32; 7] = [
+        big,
+        |x| small(x).wrapping_add(x),
+        |x| {
+            let y = x.wrapping_add(1);
+            x.rotate_left(30) ^ y.rotate_left(19) ^ y.rotate_left(10)
+        },
+        |x| x.rotate_left(x % 32) ^ x.rotate_left(19) ^ x.rotate_left(10),
+        |x| x ^ x.rotate_left(13) ^ (x >> 3),
+        |x| x.rotate_left(30) ^ x.rotate_left(19) ^ x.wrapping_mul(3).rotate_left(10),
+        |x| x.rotate_left(30) ^ x.wrapping_mul(3).rotate_left(19) ^ (x >> 10),
+    ];
+    for m in models {
+        want.extend(args.iter().map(|a| m(*a as u32) as i32));
+    }
+    assert_eq!(out, all(&want));
+    let fused = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32Rotl3(..) | Instr::I32Rotl2ShrU(..)))
+            .count()
+    };
+    let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
+    assert_eq!(counts, [1, 1, 0, 0, 1, 0, 0], "{code:?}");
+    // The local.set took the fused instruction's result: no copy.
+    assert!(
+        !code[1].iter().any(|i| matches!(i, Instr::Copy(..))),
+        "{:?}",
+        code[1]
+    );
 }
