@@ -256,6 +256,7 @@ impl Instr {
             | I32XorShrU(s0, s1, s2, s3)
             | I32DotLoad8S(s0, s1, s2, s3, _, _)
             | I32DotLoad32(s0, s1, s2, s3, _, _)
+            | I32DotLoad32W(s0, s1, s2, s3, _, _)
             | Copy8Idx(s0, s1, s2, s3, _, _)
             | I32AddLoad8U(s0, s1, s2, s3, _) => {
                 f(s0);

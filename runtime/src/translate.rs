@@ -32,9 +32,8 @@ enum Remake {
     Un(Op2, S, Cmp),
     Mem(OpMem, S, u32),
     MemIdx(OpIdx, S, S, u32),
-    /// [`Instr::I32DotLoad32`] (true) or [`Instr::I32DotLoad8S`]: the operands after the
-    /// destination.
-    Dot(bool, S, S, S, u8, u8),
+    /// A dot-product step (see [`dot`]): the operands after the destination.
+    Dot(DotKind, S, S, S, u8, u8),
     AddLoad(S, S, S, i16),
     AddImm(S, i32),
     MulAdd(S, S, S),
@@ -46,12 +45,23 @@ enum Remake {
     Select(S, S, S),
 }
 
-/// The dot-product step `d = c + load(p + op) * load(q + oq)`: 32-bit words (`wide`) or int8.
-fn dot(wide: bool, d: S, p: S, q: S, c: S, op: u8, oq: u8) -> Instr {
-    if wide {
-        Instr::I32DotLoad32(d, p, q, c, op, oq)
-    } else {
-        Instr::I32DotLoad8S(d, p, q, c, op, oq)
+/// What a dot-product step loads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DotKind {
+    /// Sign-extended bytes at memarg offsets.
+    Int8,
+    /// 32-bit words at memarg offsets.
+    Word,
+    /// 32-bit words at wrapping sums.
+    WordWrap,
+}
+
+/// The dot-product step `d = c + load(p + op) * load(q + oq)`.
+fn dot(kind: DotKind, d: S, p: S, q: S, c: S, op: u8, oq: u8) -> Instr {
+    match kind {
+        DotKind::Int8 => Instr::I32DotLoad8S(d, p, q, c, op, oq),
+        DotKind::Word => Instr::I32DotLoad32(d, p, q, c, op, oq),
+        DotKind::WordWrap => Instr::I32DotLoad32W(d, p, q, c, op, oq),
     }
 }
 
@@ -594,7 +604,7 @@ impl Translator {
             }
             None if sub => return self.binop(op!(Op3 I32Sub), Cmp::None),
             None => {
-                if self.fuse_mul_add() || self.fuse_add_load() {
+                if self.fuse_mul_add() || self.fuse_add_load() || self.fuse_dot_pair() {
                     return;
                 }
                 let n = self.stack.len();
@@ -651,7 +661,7 @@ impl Translator {
         let d = self.dst();
         self.emit_staged(Instr::I32MulAdd(d, x, y, c), Remake::MulAdd(x, y, c));
         self.push_temp();
-        self.fuse_dot();
+        self.fuse_dot(self.code.len() - 1);
         true
     }
     /// Reinterpretations do not change the cell.

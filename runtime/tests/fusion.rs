@@ -698,6 +698,34 @@ const MAC32: &str = r#"(module
   (func (export "big_offset") (param i32 i32 i32) (result i32)
     (i32.add (local.get 2)
       (i32.mul (i32.load offset=256 (local.get 0)) (i32.load (local.get 1)))))
+  ;; wrapping `x + imm` addresses (an indexed load each)
+  (func (export "wrap") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load (i32.add (local.get 0) (i32.const 3)))
+               (i32.load (i32.add (local.get 1) (i32.const 255))))))
+  ;; one wrapping, one memarg offset: not one step
+  (func (export "mixed") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2)
+      (i32.mul (i32.load (i32.add (local.get 0) (i32.const 3)))
+               (i32.load offset=1 (local.get 1)))))
+  ;; a dot product unrolled twice, as rustc writes matrix multiply's: the halves added last
+  (func (export "pair") (param i32 i32 i32) (result i32)
+    (local.set 2 (i32.add
+      (i32.mul (i32.load (i32.add (local.get 0) (i32.const 160)))
+               (i32.load (i32.add (local.get 1) (i32.const 4))))
+      (i32.add (i32.mul (i32.load (local.get 0)) (i32.load (local.get 1))) (local.get 2))))
+    (local.get 2))
+  ;; the same with memarg offsets, and the first half's address computed between its loads
+  (func (export "pair_offsets") (param i32 i32 i32) (result i32) (local i32)
+    (i32.add
+      (i32.mul (i32.load offset=8 (local.get 0))
+               (i32.load offset=2 (local.tee 3 (i32.add (local.get 1) (local.get 2)))))
+      (i32.add (i32.mul (i32.load (local.get 0)) (i32.load (local.get 3))) (local.get 2))))
+  ;; the product, kept in a local, is an address of the second half
+  (func (export "pair_addr") (param i32 i32 i32) (result i32) (local i32)
+    (i32.add
+      (local.tee 3 (i32.mul (i32.load (local.get 0)) (i32.load (local.get 1))))
+      (i32.add (i32.mul (i32.load (local.get 3)) (i32.load (local.get 1))) (local.get 2))))
 )"#;
 
 #[test]
@@ -705,9 +733,33 @@ fn word_mac_fusion_matches_plain_arithmetic_and_traps() {
     let (mut store, inst) = instantiate(MAC32);
     let w = |a: i32, off: u64| load_le(a, 0, off, 4);
     type F = fn(&dyn Fn(i32, u64) -> Option<u32>, i32, i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 4] = [
+    let cases: [(&str, F); 9] = [
         ("acc", |w, x, y, c| {
             Some(c.wrapping_add(w(x, 3)?.wrapping_mul(w(y, 255)?) as i32))
+        }),
+        ("wrap", |w, x, y, c| {
+            let p = w(x.wrapping_add(3), 0)?;
+            Some(c.wrapping_add(p.wrapping_mul(w(y.wrapping_add(255), 0)?) as i32))
+        }),
+        ("mixed", |w, x, y, c| {
+            let p = w(x.wrapping_add(3), 0)?;
+            Some(c.wrapping_add(p.wrapping_mul(w(y, 1)?) as i32))
+        }),
+        ("pair", |w, x, y, c| {
+            let t = w(x.wrapping_add(160), 0)?.wrapping_mul(w(y.wrapping_add(4), 0)?);
+            let u = w(x, 0)?.wrapping_mul(w(y, 0)?);
+            Some(t.wrapping_add(u).wrapping_add(c as u32) as i32)
+        }),
+        ("pair_offsets", |w, x, y, c| {
+            let q = y.wrapping_add(c);
+            let t = w(x, 8)?.wrapping_mul(w(q, 2)?);
+            let u = w(x, 0)?.wrapping_mul(w(q, 0)?);
+            Some(t.wrapping_add(u).wrapping_add(c as u32) as i32)
+        }),
+        ("pair_addr", |w, x, y, c| {
+            let t = w(x, 0)?.wrapping_mul(w(y, 0)?);
+            let u = w(t as i32, 0)?.wrapping_mul(w(y, 0)?);
+            Some(t.wrapping_add(u).wrapping_add(c as u32) as i32)
         }),
         ("below", |w, x, y, c| {
             let (p, q) = (w(y, 0)?, w(x, 1)?);
@@ -720,7 +772,21 @@ fn word_mac_fusion_matches_plain_arithmetic_and_traps() {
             Some(c.wrapping_add(w(x, 256)?.wrapping_mul(w(y, 0)?) as i32))
         }),
     ];
-    let addrs = [0, 1, 3, 7, 12, 65_532, 65_533, 65_280, -1, i32::MIN];
+    let addrs = [
+        0,
+        1,
+        3,
+        7,
+        12,
+        65_532,
+        65_533,
+        65_280,
+        65_376,
+        -1,
+        -3,
+        -160,
+        i32::MIN,
+    ];
     for (name, expect) in cases {
         let args = triples(&addrs, &[0, -5, i32::MAX]);
         check(&mut store, &inst, name, args, |(x, y, c)| {
@@ -820,7 +886,17 @@ fn fused_two_access_instructions_report_the_access_that_trapped() {
     // Each case: a function `(x, y, z)` with two memory accesses that fuse into one instruction,
     // the byte patterns of the first and the second access's wasm instruction, and arguments
     // making the first or the second access go out of bounds.
-    let cases: [(&str, [u8; 3], [u8; 3]); 4] = [
+    let cases: [(&str, [u8; 3], [u8; 3]); 6] = [
+        (
+            "(i32.add (local.get 2) (i32.mul (i32.load (i32.add (local.get 0) (i32.const 77))) (i32.load (i32.add (local.get 1) (i32.const 99)))))",
+            [0x28, 0x02, 0x00],
+            [0x28, 0x02, 0x00],
+        ),
+        (
+            "(i32.add (i32.mul (i32.load (i32.add (local.get 0) (i32.const 77))) (i32.load (i32.add (local.get 1) (i32.const 99)))) (i32.add (i32.mul (i32.load offset=5 (local.get 2)) (i32.load offset=6 (local.get 2))) (local.get 2)))",
+            [0x28, 0x02, 0x00],
+            [0x28, 0x02, 0x00],
+        ),
         (
             "(i32.add (local.get 2) (i32.mul (i32.load8_s offset=77 (local.get 0)) (i32.load8_s offset=99 (local.get 1))))",
             [0x2c, 0x00, 77],

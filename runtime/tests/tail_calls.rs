@@ -277,6 +277,7 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.xor (local.get $x) (i32.load8_s (i32.add (local.get $p) (i32.const 37)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load offset=36 (local.get $p)) (i32.load offset=8 (local.get $q)))))
+      (local.set $x (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $p) (i32.const 12))) (i32.load (i32.add (local.get $q) (i32.const 16))))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
       (local.set $x (i32.xor (local.get $x) (i32.load16_s (i32.add (i32.add (local.get $p) (i32.const 3)) (local.get $q)))))
       ;; stores addressed by an i32.add or x + imm computed before the value (indexed stores)
@@ -718,6 +719,7 @@ fn model(n: u32) -> u64 {
                 .wrapping_mul(ld(&m0, p + 33, 1) as u8 as i8 as i32) as u32,
         );
         x = x.wrapping_add((ld(&m0, p + 36, 4) as u32).wrapping_mul(ld(&m0, q + 8, 4) as u32));
+        x = x.wrapping_add((ld(&m0, p + 12, 4) as u32).wrapping_mul(ld(&m0, q + 16, 4) as u32));
         x = x.wrapping_add(ld(&m0, q + p, 2) as u32);
         x ^= ld(&m0, p + q + 3, 2) as u16 as i16 as u32;
         st(&mut m0, p + q, 1, u64::from(x ^ y));
@@ -1103,6 +1105,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "I32DotLoad32",
         "(i32.mul (i32.load offset=36 (local.get $p)) (i32.load offset=8 (local.get $q)))",
+    ),
+    (
+        "I32DotLoad32W",
+        "(i32.mul (i32.load (i32.add (local.get $p) (i32.const 12))) (i32.load (i32.add (local.get $q) (i32.const 16))))",
     ),
     (
         "I32XorRotl",

@@ -506,6 +506,22 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// [`Instr::I32DotLoad32`] with the words at `p + op` and `q + oq` wrapping as 32-bit
+            /// sums (the loads it replaces were addressed by `i32.add`s, not memarg offsets).
+            I32DotLoad32W(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+                let at = |s, o: u8| vm.r32(s).wrapping_add(o as u32) as u64;
+                match vm.load::<4>(at(p, op), 0) {
+                    Some(x) => match vm.load::<4>(at(q, oq), 0) {
+                        Some(y) => {
+                            let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
+                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
+                            Flow::Next
+                        }
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
             I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
                 let v = vm.r32(a) ^ vm.r32(x).rotate_left(vm.r32(k) & 31);

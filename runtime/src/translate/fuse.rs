@@ -3,7 +3,7 @@
 //! current expression: no label may lie between them (see [`Translator::pc`]), so every path
 //! into the fused instruction ran the whole sequence.
 
-use super::{Cmp, Instr, Loc, OpIdx, OpMem, Remake, S, Translator, dot};
+use super::{Cmp, DotKind, Instr, Loc, OpIdx, OpMem, Remake, S, Translator, dot};
 use crate::ir::op;
 
 /// Most plain instructions between the two loads of a dot-product step (see
@@ -196,44 +196,63 @@ impl Translator {
         self.straight_from(i).then_some((i, x, y, c as u32))
     }
 
-    /// A just-fused `a * b + c` whose factors are two `i32.load8_s` (or two `i32.load`) into
-    /// temporaries that die here: the second right before it, the first before that or before
-    /// up to [`MAX_BETWEEN`] plain arithmetic instructions computing the second address (as an
+    /// What a load instruction of a dot-product factor loads: its kind, destination, address
+    /// and offset. An indexed word load with a zero index is a wrapping `x + imm` address.
+    fn dot_load(&self, i: Instr) -> Option<(DotKind, S, S, u32)> {
+        match i {
+            Instr::Load8S32(y, q, o) => Some((DotKind::Int8, y, q, o)),
+            Instr::Load32(y, q, o) => Some((DotKind::Word, y, q, o)),
+            Instr::Load32Idx(y, q, z, o) if self.const_value(z) == Some(0) => {
+                Some((DotKind::WordWrap, y, q, o))
+            }
+            _ => None,
+        }
+    }
+
+    /// An `a * b + c` at code index `m` (just fused, or rewritten by [`Self::fuse_dot_pair`])
+    /// whose factors are two `i32.load8_s` (or two `i32.load`) into temporaries that die
+    /// there: the second right before it, the first before that or before up to
+    /// [`MAX_BETWEEN`] plain arithmetic instructions computing the second address (as an
     /// unrolled dot product's first step does): one [`Instr::I32DotLoad8S`] (or
-    /// [`Instr::I32DotLoad32`]). It reads both addresses and `c` before writing anything, so
-    /// the loads must not write them; the first load moves past the arithmetic, which must not
-    /// read what it loaded nor write its address, and cannot trap or store. (The factors, two
-    /// dead temporaries the multiply popped, sit at two stack heights: distinct slots.)
-    pub(super) fn fuse_dot(&mut self) {
-        let Some(m) = self.code.len().checked_sub(1) else {
-            return;
-        };
+    /// [`Instr::I32DotLoad32`], or [`Instr::I32DotLoad32W`] for wrapping addresses). It reads
+    /// both addresses and `c` before writing anything, so the loads must not write them; the
+    /// first load moves past the arithmetic, which must not read what it loaded nor write its
+    /// address, and cannot trap or store. (The factors, two dead temporaries the multiply
+    /// popped, sit at two stack heights: distinct slots.) Offsets are a byte each; a wrapping
+    /// and a memarg offset only mix when one is zero (both mean the same then).
+    pub(super) fn fuse_dot(&mut self, m: usize) {
         let (Some(&Instr::I32MulAdd(d, a, b, c)), Some(&second)) = (
             self.code.get(m),
             m.checked_sub(1).and_then(|k| self.code.get(k)),
         ) else {
             return;
         };
-        let (wide, y, q, oq) = match second {
-            Instr::Load8S32(y, q, oq) => (false, y, q, oq),
-            Instr::Load32(y, q, oq) => (true, y, q, oq),
-            _ => return,
+        let Some((k2, y, q, oq)) = self.dot_load(second) else {
+            return;
         };
         // The first factor's load, at `i`: the arithmetic after it leaves its address and
         // result alone.
         let mut i = m - 1;
-        let (x, p, op) = loop {
+        let (k1, x, p, op) = loop {
             let Some(k) = i.checked_sub(1) else { return };
             i = k;
-            match self.code.get(i).copied() {
-                Some(Instr::Load8S32(x, p, op)) if !wide && x == a => break (x, p, op),
-                Some(Instr::Load32(x, p, op)) if wide && x == a => break (x, p, op),
-                Some(ins) if m - 1 - i <= MAX_BETWEEN => match arith(ins) {
+            let Some(ins) = self.code.get(i).copied() else {
+                return;
+            };
+            match self.dot_load(ins) {
+                Some(load) if load.1 == a => break load,
+                _ if m - 1 - i <= MAX_BETWEEN => match arith(ins) {
                     Some((w, r1, r2)) if w != a && r1 != a && r2 != a => {}
                     _ => return,
                 },
                 _ => return,
             }
+        };
+        let kind = match (k1, k2) {
+            _ if k1 == k2 => k1,
+            (DotKind::Word, DotKind::WordWrap) if op == 0 => k2,
+            (DotKind::WordWrap, DotKind::Word) if oq == 0 => k1,
+            _ => return,
         };
         let between = i + 1..m - 1;
         let keeps_p = self.code[between.clone()]
@@ -254,17 +273,60 @@ impl Translator {
             // A trap is reported at the load that trapped.
             let off = self.offsets.get(i).copied().unwrap_or(self.offset);
             let off2 = self.offsets.get(m - 1).copied().unwrap_or(self.offset);
+            // Drop the first load; the step takes the second one's place, the multiply's goes.
             self.code.remove(i);
             self.offsets.remove(i);
             let at = m - 2;
-            self.code.truncate(at);
-            self.offsets.truncate(at);
-            self.code.push(dot(wide, d, p, q, c, op, oq));
-            self.offsets.push(off);
-            self.offsets.set_second(at, off2);
-            // A following `local.set` retargets it.
-            self.last = Some((at, Remake::Dot(wide, p, q, c, op, oq)));
+            self.code[at] = dot(kind, d, p, q, c, op, oq);
+            self.code.remove(at + 1);
+            self.offsets.remove(at + 1);
+            self.offsets.set(at, off, off2);
+            self.last = match self.last {
+                // A following `local.set` retargets it.
+                Some((j, _)) if j == m => Some((at, Remake::Dot(kind, p, q, c, op, oq))),
+                Some((j, r)) if j > m => Some((j - 2, r)),
+                other => other,
+            };
         }
+    }
+
+    /// `t + u` of two temporaries: `t = a * b` computed right before `u = c + load * load`,
+    /// a dot-product step just emitted (a dot product unrolled twice adds its two halves so):
+    /// `t = a * b + c` and `d = t + load * load` instead, without the add (i32 addition wraps,
+    /// so the order of the sum does not matter). The multiply then becomes a step of its own
+    /// if its factors are loads ([`Self::fuse_dot`]).
+    pub(super) fn fuse_dot_pair(&mut self) -> bool {
+        let n = self.stack.len();
+        let len = self.code.len();
+        let Some((idx, Remake::Dot(kind, p, q, c, op, oq))) = self.last else {
+            return false;
+        };
+        let (Some(m), Some(&u)) = (len.checked_sub(2), self.code.last()) else {
+            return false;
+        };
+        let (
+            Instr::I32DotLoad8S(u, ..) | Instr::I32DotLoad32(u, ..) | Instr::I32DotLoad32W(u, ..),
+            Some(&Instr::I32Mul(t, a, b)),
+        ) = (u, self.code.get(m))
+        else {
+            return false;
+        };
+        let temps = n >= 2
+            && self.stack[n - 2..] == [Loc::Temp, Loc::Temp]
+            && (self.slot(n - 2), self.slot(n - 1)) == (t, u);
+        // (The step's operands lie above `t` on the stack, so they are never `t`: a guard.)
+        if idx != len - 1 || !temps || [p, q, c].contains(&t) || !self.straight_from(m) {
+            return false;
+        }
+        self.pop_entry();
+        self.pop_entry();
+        let d = self.dst();
+        self.code[m] = Instr::I32MulAdd(t, a, b, c);
+        self.code[m + 1] = dot(kind, d, p, q, t, op, oq);
+        self.last = Some((m + 1, Remake::Dot(kind, p, q, t, op, oq)));
+        self.push_temp();
+        self.fuse_dot(m);
+        true
     }
 
     /// `i32.xor` of a value and a just-computed `i32.rotl` or `i32.shr_u` (the top

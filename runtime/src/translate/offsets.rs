@@ -50,6 +50,12 @@ impl Offsets {
             *s = off;
         }
     }
+    /// Instruction `i` accesses memory at the wasm instructions at `off` and then `off2`.
+    pub fn set(&mut self, i: usize, off: u32, off2: u32) {
+        if let (Some(f), Some(s)) = (self.first.get_mut(i), self.second.get_mut(i)) {
+            (*f, *s) = (off, off2);
+        }
+    }
     /// Make the last instruction's offsets those of instruction `j` (a copy of it).
     pub fn repeat(&mut self, j: usize) {
         for list in [&mut self.first, &mut self.second] {

@@ -275,3 +275,49 @@ fn sigma_functions_are_one_instruction() {
         code[1]
     );
 }
+
+#[test]
+fn a_dot_product_unrolled_twice_is_two_steps() {
+    // f0: `acc + x[p + 160] * y[q + 4] + x[p] * y[q]` with wrapping addresses and the
+    // halves added last (matrix multiply as rustc unrolls it); f1: the first product is
+    // the second half's address (no rewrite).
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+      (data (i32.const 8) "\02\00\00\00")
+      (data (i32.const 160) "\09\00\00\00")
+      (func (export "f0") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.const 100))
+        (local.set 1 (i32.add
+          (i32.mul (i32.load (i32.add (local.get 0) (i32.const 160)))
+                   (i32.load (i32.add (local.get 0) (i32.const 4))))
+          (i32.add (i32.mul (i32.load (local.get 0)) (i32.load (local.get 0))) (local.get 1))))
+        (local.get 1))
+      (func (export "f1") (param i32) (result i32)
+        (i32.add
+          (local.tee 0 (i32.mul (i32.load (local.get 0)) (i32.load (local.get 0))))
+          (i32.add (i32.mul (i32.load (local.get 0)) (i32.load (local.get 0))) (i32.const 7)))))"#;
+    let (code, out) = run(src, &[0, 8]);
+    // f0(0) = 100 + 9 * 0x08070605 + 0x04030201², f0(8) = 100 + 0 * 0 + 2 * 2; f1(0): the
+    // product is out of bounds; f1(8): t = 4, t + 0x08070605² + 7.
+    let w = |a: u32, b: u32| a.wrapping_mul(b);
+    let f0 = 100u32
+        .wrapping_add(w(9, 0x0807_0605))
+        .wrapping_add(w(0x0403_0201, 0x0403_0201));
+    let f1 = 4u32
+        .wrapping_add(w(0x0807_0605, 0x0807_0605))
+        .wrapping_add(7);
+    assert_eq!(out, [Some(f0 as i32), Some(104), None, Some(f1 as i32)]);
+    let steps = |c: &[Instr]| -> Vec<&'static str> {
+        c.iter()
+            .filter_map(|i| match i {
+                Instr::I32DotLoad32(..) => Some("dot"),
+                Instr::I32DotLoad32W(..) => Some("dot wrapping"),
+                Instr::I32Mul(..) | Instr::I32MulAdd(..) | Instr::I32Add(..) => Some("arith"),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(steps(&code[0]), ["dot wrapping", "dot"], "{:?}", code[0]);
+    assert!(steps(&code[1]).contains(&"arith"), "{:?}", code[1]);
+}
