@@ -148,6 +148,8 @@ impl Instr {
             }
             BrEq(s0, s1, _)
             | BrNe(s0, s1, _)
+            | BrByteEqz(s0, s1, _)
+            | BrByteNez(s0, s1, _)
             | BrLtS(s0, s1, _)
             | BrLtU(s0, s1, _)
             | BrGtS(s0, s1, _)
@@ -404,6 +406,8 @@ impl Instr {
             }
             BrEq(_, _, x)
             | BrNe(_, _, x)
+            | BrByteEqz(_, _, x)
+            | BrByteNez(_, _, x)
             | BrLtS(_, _, x)
             | BrLtU(_, _, x)
             | BrGtS(_, _, x)

@@ -329,6 +329,7 @@ impl Translator {
             .fuse_add_branch(i)
             .or_else(|| self.fuse_copy_branch(i))
             .or_else(|| self.fuse_byte_compare(i))
+            .or_else(|| self.fuse_byte_test(i))
         {
             return at;
         }

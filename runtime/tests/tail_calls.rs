@@ -384,6 +384,13 @@ const FIXTURE: &str = r#"(module
       (block $k16 (br_if $k16 (i32.ne (i32.load8_u (i32.add (local.get $t) (local.get $s)))
                                       (i32.load8_u (i32.add (local.get $p) (local.get $t)))))
         (local.set $x (i32.add (local.get $x) (i32.const 191))))
+      ;; a branch on a byte loaded at s + t: 0 at 0x7fff, 1 at 0x8000 (each in half the iterations)
+      (i32.store8 (i32.const 0x8000) (i32.const 1))
+      (local.set $s (i32.const 0x7fff))
+      (block $k17 (br_if $k17 (i32.load8_u (i32.add (local.get $s) (local.get $t))))
+        (local.set $x (i32.add (local.get $x) (i32.const 193))))
+      (block $k18 (br_if $k18 (i32.eqz (i32.load8_u (i32.add (local.get $t) (local.get $s)))))
+        (local.set $x (i32.xor (local.get $x) (i32.const 197))))
       ;; a copy right before a branch that tests the copied value, or another slot
       (local.set $t (i32.and (local.get $x) (i32.const 1)))
       (local.set $s (i32.and (local.get $i) (i32.const 1)))
@@ -849,6 +856,13 @@ fn model(n: u32) -> u64 {
         if same {
             x = x.wrapping_add(191);
         }
+        // byte tests
+        m0[0x8000] = 1;
+        if ld(&m0, 0x7fff + t1, 1) == 0 {
+            x = x.wrapping_add(193);
+        } else {
+            x ^= 197;
+        }
         // copy + branch
         if x & 1 == i & 1 {
             x = x.wrapping_add(167);
@@ -968,6 +982,11 @@ const REACHED: &[(&str, &str)] = &[
         "BrBytesEq",
         "(br_if $k15 (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $t)))",
     ),
+    (
+        "BrByteNez",
+        "(br_if $k17 (i32.load8_u (i32.add (local.get $s) (local.get $t))))",
+    ),
+    ("BrByteEqz", "(br_if $k18 (i32.eqz (i32.load8_u"),
     (
         "BrBytesNe",
         "(br_if $k16 (i32.ne (i32.load8_u (i32.add (local.get $t) (local.get $s)))",

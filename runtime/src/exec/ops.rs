@@ -227,6 +227,17 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// `if mem[p + i] == 0 goto target` (an `i32.load8_u` at an indexed address and a
+            /// `br_if` on it: flag tables, sieves).
+            BrByteEqz(p: S, i: S, t: T) |vm| match vm.load::<1>(vm.idx(p, i, 0), 0) {
+                Some([x]) => vm.branch_if(x == 0, t),
+                None => vm.trap(TrapCode::MemoryOutOfBounds),
+            },
+            /// `if mem[p + i] != 0 goto target`.
+            BrByteNez(p: S, i: S, t: T) |vm| match vm.load::<1>(vm.idx(p, i, 0), 0) {
+                Some([x]) => vm.branch_if(x != 0, t),
+                None => vm.trap(TrapCode::MemoryOutOfBounds),
+            },
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),

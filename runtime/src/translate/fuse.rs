@@ -593,6 +593,31 @@ impl Translator {
         Some(at)
     }
 
+    /// `br_if` on a byte just loaded (`i32.load8_u` at `p + i`, no offset) into a temporary
+    /// that dies here: one [`Instr::BrByteEqz`] or [`Instr::BrByteNez`], as a sieve tests its
+    /// flags.
+    pub(super) fn fuse_byte_test(&mut self, i: Instr) -> Option<usize> {
+        let (zero, a, t) = match i {
+            Instr::BrIfEqz(a, t) => (true, a, t),
+            Instr::BrIfNez(a, t) => (false, a, t),
+            _ => return None,
+        };
+        let at = self.code.len().checked_sub(1)?;
+        let Some(&Instr::Load8UIdx(x, p, k, 0)) = self.code.get(at) else {
+            return None;
+        };
+        if x != a || x < self.dst() || !self.straight_from(at) {
+            return None;
+        }
+        self.code[at] = if zero {
+            Instr::BrByteEqz(p, k, t)
+        } else {
+            Instr::BrByteNez(p, k, t)
+        };
+        self.forget_last();
+        Some(at)
+    }
+
     /// `i32.add` of a value `c` and a byte the instruction just emitted loaded (`i32.load8_u`
     /// at an indexed address, or with no offset) into a temporary that dies here: one
     /// [`Instr::I32AddLoad8U`], as sums of pixels and bytes add them up. The byte is the top

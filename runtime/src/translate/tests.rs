@@ -321,3 +321,63 @@ fn a_dot_product_unrolled_twice_is_two_steps() {
     assert_eq!(steps(&code[0]), ["dot wrapping", "dot"], "{:?}", code[0]);
     assert!(steps(&code[1]).contains(&"arith"), "{:?}", code[1]);
 }
+
+#[test]
+fn a_branch_on_a_loaded_byte_is_one_instruction() {
+    // f0: the length of the zero-terminated string at the argument (a `br_if` on `eqz` of
+    // the byte; the loop's head test is repeated, negated, at its latch); f1: 1 if the byte
+    // at `2 * arg` is set (a `br_if` on it); f2: the byte at `arg + 1`, with a memarg offset, in
+    // an `if` (not fused); f3: the byte loaded also feeds the result (not fused).
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "abc\00\00\07")
+      (func (export "f0") (param i32) (result i32) (local i32)
+        (block
+          (loop
+            (br_if 1 (i32.eqz (i32.load8_u (i32.add (local.get 0) (local.get 1)))))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br 0)))
+        (local.get 1))
+      (func (export "f1") (param i32) (result i32)
+        (block
+          (br_if 0 (i32.load8_u (i32.add (local.get 0) (local.get 0))))
+          (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "f2") (param i32) (result i32)
+        (if (result i32) (i32.load8_u offset=1 (local.get 0))
+          (then (i32.const 1)) (else (i32.const 0))))
+      (func (export "f3") (param i32) (result i32) (local i32)
+        (block
+          (br_if 0 (local.tee 1 (i32.load8_u (i32.add (local.get 0) (local.get 0)))))
+          (return (i32.const 9)))
+        (local.get 1)))"#;
+    let (code, out) = run(src, &[0, 2, 4, 65_535]);
+    // f0: "abc" is 3 long; from 2, "c"; from 4, empty; at 65535, a zero (the rest of the page).
+    // f1 and f3: bytes 0, 4, 8 and 131070 (out of bounds); f2: bytes 1, 3, 5 and 65536 (out).
+    let want = [
+        Some(3),
+        Some(1),
+        Some(0),
+        Some(0),
+        Some(1),
+        Some(0),
+        Some(0),
+        None,
+        Some(1),
+        Some(0),
+        Some(1),
+        None,
+        Some(97),
+        Some(9),
+        Some(9),
+        None,
+    ];
+    assert_eq!(out, want);
+    let fused = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::BrByteEqz(..) | Instr::BrByteNez(..)))
+            .count()
+    };
+    let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
+    assert_eq!(counts, [2, 1, 0, 0], "{code:?}");
+}
