@@ -38,7 +38,11 @@
 //!   computation) that only computes a load address, into
 //!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s` (or two `i32.load`), `i32.mul` and `i32.add` into one dot-product step
-//!   (`I32DotLoad8S`, `I32DotLoad32`);
+//!   (`I32DotLoad8S`, `I32DotLoad32`, `I32DotLoad32W`), and the two halves of a dot product
+//!   unrolled twice into two steps;
+//! - three rotations of one value by constants, xored (SHA-2's sigma functions: `I32Rotl3`,
+//!   `I32Rotl2ShrU`);
+//! - a `br_if` on a byte loaded at an indexed address (`BrByteEqz`, `BrByteNez`);
 //! - two local copies in a row (`Copy2`);
 //! - `i32.rotl` or `i32.shr_u` followed by `i32.xor` (`I32XorRotl`, `I32XorShrU`: hash rounds);
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
