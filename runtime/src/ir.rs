@@ -257,6 +257,7 @@ impl Instr {
             | I32XorRotl(s0, s1, s2, s3)
             | I32XorShrU(s0, s1, s2, s3)
             | I32DotLoad8S(s0, s1, s2, s3, _, _)
+            | I32DotLoad8S2(s0, s1, s2, s3, _, _)
             | I32DotLoad32(s0, s1, s2, s3, _, _)
             | I32DotLoad32W(s0, s1, s2, s3, _, _)
             | Copy8Idx(s0, s1, s2, s3, _, _)

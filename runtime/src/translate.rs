@@ -50,6 +50,8 @@ enum Remake {
 enum DotKind {
     /// Sign-extended bytes at memarg offsets.
     Int8,
+    /// Two pairs of them, at the offsets and one above.
+    Int8Pair,
     /// 32-bit words at memarg offsets.
     Word,
     /// 32-bit words at wrapping sums.
@@ -60,6 +62,7 @@ enum DotKind {
 fn dot(kind: DotKind, d: S, p: S, q: S, c: S, op: u8, oq: u8) -> Instr {
     match kind {
         DotKind::Int8 => Instr::I32DotLoad8S(d, p, q, c, op, oq),
+        DotKind::Int8Pair => Instr::I32DotLoad8S2(d, p, q, c, op, oq),
         DotKind::Word => Instr::I32DotLoad32(d, p, q, c, op, oq),
         DotKind::WordWrap => Instr::I32DotLoad32W(d, p, q, c, op, oq),
     }

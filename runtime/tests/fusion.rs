@@ -368,6 +368,19 @@ const DOT_LOADS: &str = r#"(module
   (func (export "below") (param i32 i32 i32) (result i32)
     (i32.add (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=3 (local.get 1)))
       (local.get 2)))
+  ;; an unrolled dot product walking down, the third step naming the addresses the other way
+  ;; round (two pairs of steps)
+  (func (export "down") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (i32.add (i32.add (local.get 2)
+        (i32.mul (i32.load8_s offset=3 (local.get 0)) (i32.load8_s offset=13 (local.get 1))))
+        (i32.mul (i32.load8_s offset=2 (local.get 0)) (i32.load8_s offset=12 (local.get 1))))
+        (i32.mul (i32.load8_s offset=11 (local.get 1)) (i32.load8_s offset=1 (local.get 0))))
+      (i32.mul (i32.load8_s (local.get 0)) (i32.load8_s offset=10 (local.get 1)))))
+  ;; steps walking down one address but not the other (not a pair)
+  (func (export "skew") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 2)
+        (i32.mul (i32.load8_s offset=3 (local.get 0)) (i32.load8_s offset=13 (local.get 1))))
+      (i32.mul (i32.load8_s offset=2 (local.get 0)) (i32.load8_s offset=5 (local.get 1)))))
   ;; an offset too large for the fused form
   (func (export "far") (param i32 i32 i32) (result i32)
     (i32.add (i32.mul (i32.load8_s offset=256 (local.get 0)) (i32.load8_s (local.get 1)))
@@ -431,7 +444,7 @@ fn dot_pairs(a: i32, b: i32, n: i32) -> Option<i32> {
 fn int8_dot_steps_match_plain_arithmetic() {
     let (mut store, inst) = instantiate(DOT_LOADS);
     type F = fn(i32, i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 8] = [
+    let cases: [(&str, F); 10] = [
         ("top", |a, b, c| {
             Some(c.wrapping_add(sbyte(a, 1)?.wrapping_mul(sbyte(b, 255)?)))
         }),
@@ -455,6 +468,17 @@ fn int8_dot_steps_match_plain_arithmetic() {
             Some(sbyte(a, 0)?.wrapping_mul(sbyte(b, 0)?).wrapping_add(a))
         }),
         ("loop", dot_pairs),
+        ("down", |a, b, c| {
+            let mut acc = c;
+            for k in [3, 2, 1, 0] {
+                acc = acc.wrapping_add(sbyte(a, k)?.wrapping_mul(sbyte(b, k + 10)?));
+            }
+            Some(acc)
+        }),
+        ("skew", |a, b, c| {
+            let hi = sbyte(a, 3)?.wrapping_mul(sbyte(b, 13)?).wrapping_add(c);
+            Some(sbyte(a, 2)?.wrapping_mul(sbyte(b, 5)?).wrapping_add(hi))
+        }),
     ];
     let vals = [
         0,
@@ -465,6 +489,8 @@ fn int8_dot_steps_match_plain_arithmetic() {
         15,
         -1,
         65_279,
+        65_532,
+        65_533,
         65_534,
         65_535,
         i32::MAX,
@@ -886,7 +912,12 @@ fn fused_two_access_instructions_report_the_access_that_trapped() {
     // Each case: a function `(x, y, z)` with two memory accesses that fuse into one instruction,
     // the byte patterns of the first and the second access's wasm instruction, and arguments
     // making the first or the second access go out of bounds.
-    let cases: [(&str, [u8; 3], [u8; 3]); 6] = [
+    let cases: [(&str, [u8; 3], [u8; 3]); 7] = [
+        (
+            "(i32.add (i32.add (local.get 2) (i32.mul (i32.load8_s offset=78 (local.get 0)) (i32.load8_s offset=100 (local.get 1)))) (i32.mul (i32.load8_s offset=77 (local.get 0)) (i32.load8_s offset=99 (local.get 1))))",
+            [0x2c, 0x00, 78],
+            [0x2c, 0x00, 100],
+        ),
         (
             "(i32.add (local.get 2) (i32.mul (i32.load (i32.add (local.get 0) (i32.const 77))) (i32.load (i32.add (local.get 1) (i32.const 99)))))",
             [0x28, 0x02, 0x00],

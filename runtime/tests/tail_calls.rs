@@ -276,6 +276,8 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.xor (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 5)) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load8_s (i32.add (local.get $p) (i32.const 37)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))))
+      (local.set $x (i32.add (i32.add (local.get $x) (i32.mul (i32.load8_s offset=31 (local.get $p)) (i32.load8_s offset=27 (local.get $q))))
+                             (i32.mul (i32.load8_s offset=30 (local.get $p)) (i32.load8_s offset=26 (local.get $q)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load offset=36 (local.get $p)) (i32.load offset=8 (local.get $q)))))
       (local.set $x (i32.add (local.get $x) (i32.mul (i32.load (i32.add (local.get $p) (i32.const 12))) (i32.load (i32.add (local.get $q) (i32.const 16))))))
       (local.set $x (i32.add (local.get $x) (i32.load16_u (i32.add (local.get $q) (local.get $p)))))
@@ -725,6 +727,10 @@ fn model(n: u32) -> u64 {
             (ld(&m0, p + 37, 1) as u8 as i8 as i32)
                 .wrapping_mul(ld(&m0, p + 33, 1) as u8 as i8 as i32) as u32,
         );
+        let sb = |a: u32| ld(&m0, a, 1) as u8 as i8 as i32;
+        x = x
+            .wrapping_add(sb(p + 31).wrapping_mul(sb(q + 27)) as u32)
+            .wrapping_add(sb(p + 30).wrapping_mul(sb(q + 26)) as u32);
         x = x.wrapping_add((ld(&m0, p + 36, 4) as u32).wrapping_mul(ld(&m0, q + 8, 4) as u32));
         x = x.wrapping_add((ld(&m0, p + 12, 4) as u32).wrapping_mul(ld(&m0, q + 16, 4) as u32));
         x = x.wrapping_add(ld(&m0, q + p, 2) as u32);
@@ -1120,6 +1126,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "I32DotLoad8S",
         "(i32.mul (i32.load8_s offset=37 (local.get $p)) (i32.load8_s offset=33 (local.get $p)))",
+    ),
+    (
+        "I32DotLoad8S2",
+        "(i32.mul (i32.load8_s offset=30 (local.get $p)) (i32.load8_s offset=26 (local.get $q)))",
     ),
     (
         "I32DotLoad32",

@@ -502,6 +502,23 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// dst = c + the products of the sign-extended bytes at `p + op` and `q + oq`, and at
+            /// `p + op + 1` and `q + oq + 1` (two int8 dot-product steps: convolutions). A pair
+            /// is out of bounds exactly when its upper byte is, which the wasm loads first.
+            I32DotLoad8S2(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+                match vm.load::<2>(vm.r(p), op as u32) {
+                    Some(x) => match vm.load::<2>(vm.r(q), oq as u32) {
+                        Some(y) => {
+                            let m = |k: usize| (x[k] as i8 as u32).wrapping_mul(y[k] as i8 as u32);
+                            let v = vm.r32(c).wrapping_add(m(0)).wrapping_add(m(1));
+                            vm.w(d, v as u64);
+                            Flow::Next
+                        }
+                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
+                    },
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            },
             /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
             /// multiply). Reads both words and `c` before it writes `d`.
             I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {

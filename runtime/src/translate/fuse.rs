@@ -12,6 +12,7 @@ const MAX_BETWEEN: usize = 6;
 
 /// The written slot and the read slots of an i32 arithmetic instruction that cannot trap and
 /// has no other effect.
+#[inline(never)]
 fn arith(i: Instr) -> Option<(S, S, S)> {
     use Instr::*;
     match i {
@@ -29,6 +30,21 @@ fn arith(i: Instr) -> Option<(S, S, S)> {
 }
 
 impl Translator {
+    /// Remove instruction `i` and its offsets (nothing if there is none).
+    #[inline(never)]
+    fn remove_at(&mut self, i: usize) {
+        if i < self.code.len() {
+            self.code.remove(i);
+            self.offsets.remove(i);
+        }
+    }
+    /// Keep the first `n` instructions and their offsets.
+    #[inline(never)]
+    fn truncate_code(&mut self, n: usize) {
+        self.code.truncate(n);
+        self.offsets.truncate(n);
+    }
+
     /// Whether no branch lands and no fence lies after code index `i` (one may land on `i`).
     fn straight_from(&self, i: usize) -> bool {
         self.label.max(self.fence) <= i
@@ -74,12 +90,10 @@ impl Translator {
         if let Some(i) = drop
             && i + 2 < len
         {
-            self.code.remove(i);
-            self.offsets.remove(i);
+            self.remove_at(i);
         }
         let end = if drop.is_some() { len - 2 } else { len - 1 };
-        self.code.truncate(end);
-        self.offsets.truncate(end);
+        self.truncate_code(end);
         self.last = None;
         self.pop_entry();
         let d = self.dst();
@@ -123,8 +137,7 @@ impl Translator {
         if !kept(a) || !kept(b) || !self.locals_kept(i, a, b) {
             return false;
         }
-        self.code.remove(i);
-        self.offsets.remove(i);
+        self.remove_at(i);
         let dead = v == self.slot(self.stack.len());
         self.pop_entry();
         if !(dead && self.fuse_copy8(f, v, a, b, c)) {
@@ -274,12 +287,10 @@ impl Translator {
             let off = self.offsets.get(i).copied().unwrap_or(self.offset);
             let off2 = self.offsets.get(m - 1).copied().unwrap_or(self.offset);
             // Drop the first load; the step takes the second one's place, the multiply's goes.
-            self.code.remove(i);
-            self.offsets.remove(i);
+            self.remove_at(i);
             let at = m - 2;
             self.code[at] = dot(kind, d, p, q, c, op, oq);
-            self.code.remove(at + 1);
-            self.offsets.remove(at + 1);
+            self.remove_at(at + 1);
             self.offsets.set(at, off, off2);
             self.last = match self.last {
                 // A following `local.set` retargets it.
@@ -287,6 +298,47 @@ impl Translator {
                 Some((j, r)) if j > m => Some((j - 2, r)),
                 other => other,
             };
+            if kind == DotKind::Int8 && at + 1 == self.code.len() {
+                self.fuse_dot_bytes(at);
+            }
+        }
+    }
+
+    /// Two int8 dot-product steps in a row over the same two addresses, the second at byte
+    /// offsets one lower, accumulating through a temporary that dies (an unrolled int8 dot
+    /// product walking down): one [`Instr::I32DotLoad8S2`] over the byte pairs. The first
+    /// step's bytes are the pairs' upper ones, so the pair loads are in bounds exactly when the
+    /// first step's are, and trap at its offsets. Products commute: the second step may name
+    /// the addresses the other way round.
+    fn fuse_dot_bytes(&mut self, at: usize) {
+        let Some(prev) = at.checked_sub(1) else {
+            return;
+        };
+        let (
+            Some(&Instr::I32DotLoad8S(t, p, q, c, op, oq)),
+            Some(&Instr::I32DotLoad8S(d, p2, q2, c2, op2, oq2)),
+        ) = (self.code.get(prev), self.code.get(at))
+        else {
+            return;
+        };
+        let (lo_p, lo_q) = if (p2, q2) == (p, q) {
+            (op2, oq2)
+        } else if (p2, q2) == (q, p) {
+            (oq2, op2)
+        } else {
+            return;
+        };
+        let dead = t == d || t >= self.dst();
+        if c2 == t
+            && dead
+            && ![p, q].contains(&t)
+            && lo_p.checked_add(1) == Some(op)
+            && lo_q.checked_add(1) == Some(oq)
+            && self.straight_from(prev)
+        {
+            self.truncate_code(at);
+            self.code[prev] = Instr::I32DotLoad8S2(d, p, q, c, lo_p, lo_q);
+            self.last = Some((prev, Remake::Dot(DotKind::Int8Pair, p, q, c, lo_p, lo_q)));
         }
     }
 
@@ -457,8 +509,7 @@ impl Translator {
         };
         let s = if x == a { y } else { x };
         if p == a && (x == a || y == a) && self.straight_from(i) {
-            self.code.truncate(at);
-            self.offsets.truncate(at);
+            self.truncate_code(at);
             if let Some(last) = self.code.last_mut() {
                 *last = Instr::Store8Add(v, a, s, o);
             }
@@ -534,8 +585,7 @@ impl Translator {
             _ => return,
         };
         if z == z2 && at + 1 == self.code.len() && self.straight_from(i) {
-            self.code.truncate(at);
-            self.offsets.truncate(at);
+            self.truncate_code(at);
             if let Some(last) = self.code.last_mut() {
                 *last = fused;
             }
@@ -580,8 +630,7 @@ impl Translator {
             return None;
         }
         let off2 = self.offsets.get(at + 1).copied().unwrap_or(self.offset);
-        self.code.truncate(at + 1);
-        self.offsets.truncate(at + 1);
+        self.truncate_code(at + 1);
         self.offsets.set_second(at, off2);
         let last = self.code.last_mut()?;
         *last = if eq {

@@ -381,3 +381,83 @@ fn a_branch_on_a_loaded_byte_is_one_instruction() {
     let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
     assert_eq!(counts, [2, 1, 0, 0], "{code:?}");
 }
+
+#[test]
+fn int8_dot_steps_walking_down_pair_up() {
+    // f0: four steps at offsets 3, 2, 1, 0 of `x` (and 13, 12, 11, 10 of `y = x + 16`), the
+    // third naming `y` first: two pair steps. f1: offsets 3 then 2 of `x` but 13 then 5 of
+    // `y`; f2: offsets going up: no pairs.
+    let step = |x: u32, y: u32| {
+        alloc::format!(
+            "(i32.mul (i32.load8_s offset={x} (local.get 0)) (i32.load8_s offset={y} (local.get 1)))"
+        )
+    };
+    let func = |steps: &[(u32, u32)]| {
+        let mut e = alloc::string::String::from("(local.get 0)");
+        for &(x, y) in steps {
+            e = alloc::format!("(i32.add {e} {})", step(x, y));
+        }
+        alloc::format!(
+            "(func (export \"f{{}}\") (param i32) (result i32) (local i32)
+               (local.set 1 (i32.add (local.get 0) (i32.const 16))) {e})"
+        )
+    };
+    let bodies = [
+        func(&[(3, 13), (2, 12), (1, 11), (0, 10)]).replace(
+            "(i32.load8_s offset=1 (local.get 0)) (i32.load8_s offset=11 (local.get 1))",
+            "(i32.load8_s offset=11 (local.get 1)) (i32.load8_s offset=1 (local.get 0))",
+        ),
+        func(&[(3, 13), (2, 5)]),
+        func(&[(0, 10), (1, 11)]),
+        // f3: the first step's sum also kept in a local, which is the result: no pair.
+        alloc::format!(
+            "(func (export \"f{{}}\") (param i32) (result i32) (local i32 i32)
+               (local.set 1 (i32.add (local.get 0) (i32.const 16)))
+               (drop (i32.add (local.tee 2 (i32.add (local.get 0) {})) {}))
+               (local.get 2))",
+            step(3, 13),
+            step(2, 12)
+        ),
+    ];
+    let mut src = alloc::string::String::from(
+        "(module (memory 1) (data (i32.const 0) \"\\01\\82\\03\\f4\\05\\86\\07\\f8\\09\\8a\\0b\\fc\\0d\\8e\\0f\\f0\")",
+    );
+    for (i, b) in bodies.iter().enumerate() {
+        src += &b.replace("f{}", &alloc::format!("f{i}"));
+    }
+    src += ")";
+    let (code, out) = run(&src, &[0, 2, 65_506, 65_507]);
+    let mem = |a: u32| -> Option<i32> {
+        const D: [u8; 16] = *b"\x01\x82\x03\xf4\x05\x86\x07\xf8\x09\x8a\x0b\xfc\x0d\x8e\x0f\xf0";
+        (a < 65_536).then(|| D.get(a as usize).copied().unwrap_or(0) as i8 as i32)
+    };
+    let eval = |steps: &[(u32, u32)], a: u32| -> Option<i32> {
+        let mut acc = a as i32;
+        for &(x, y) in steps {
+            acc = acc.wrapping_add(mem(a + x)?.wrapping_mul(mem(a + 16 + y)?));
+        }
+        Some(acc)
+    };
+    let mut want = Vec::new();
+    let shapes: [&[(u32, u32)]; 3] = [
+        &[(3, 13), (2, 12), (1, 11), (0, 10)],
+        &[(3, 13), (2, 5)],
+        &[(0, 10), (1, 11)],
+    ];
+    for s in shapes {
+        want.extend([0, 2, 65_506, 65_507].map(|a| eval(s, a)));
+    }
+    // f3 returns the first step's sum, and traps if the second step's loads do.
+    want.extend([0, 2, 65_506, 65_507].map(|a| {
+        eval(&[(3, 13), (2, 12)], a)?;
+        eval(&[(3, 13)], a)
+    }));
+    assert_eq!(out, want);
+    let pairs = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32DotLoad8S2(..)))
+            .count()
+    };
+    let counts: Vec<usize> = code.iter().map(|c| pairs(c)).collect();
+    assert_eq!(counts, [2, 0, 0, 0], "{code:?}");
+}
