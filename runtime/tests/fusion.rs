@@ -284,6 +284,24 @@ const IMM_LOADS: &str = r#"(module
         (drop (br_if 0 (local.get 1) (i32.eqz (local.get 1))))
         (i32.add (local.get 0) (i32.const 3)))
       (local.get 1))))
+  ;; a sum, then an immediate: `(a + b) + imm`
+  (func (export "sum_imm") (param i32 i32) (result i32)
+    (i32.load16_u (i32.add (i32.add (local.get 0) (local.get 1)) (i32.const -65))))
+  ;; ... with the sum kept in a local, which is the result
+  (func (export "sum_kept") (param i32 i32) (result i32) (local i32)
+    (drop (i32.load8_u (i32.add (local.tee 2 (i32.add (local.get 0) (local.get 1))) (i32.const 2))))
+    (local.get 2))
+  ;; ... with the sum dropped and another value's `x + imm` in its slot
+  (func (export "sum_dropped") (param i32 i32) (result i32)
+    (drop (i32.add (local.get 0) (local.get 1)))
+    (i32.load8_u (i32.add (local.get 1) (i32.const 3))))
+  ;; ... with the block's end label between the sum and the immediate
+  (func (export "sum_label") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add
+      (block (result i32)
+        (drop (br_if 0 (local.get 1) (i32.eqz (local.get 1))))
+        (i32.add (local.get 0) (local.get 1)))
+      (i32.const 3))))
   ;; the `x + imm` further back: b computed between, with a local.tee of another local
   (func (export "far") (param i32 i32) (result i32) (local i32)
     (i32.load16_s (i32.add (i32.add (local.get 0) (i32.const 5))
@@ -302,7 +320,18 @@ const IMM_LOADS: &str = r#"(module
 fn indexed_loads_with_immediates_match_plain_loads() {
     let (mut store, inst) = instantiate(IMM_LOADS);
     type F = fn(i32, i32) -> Option<i32>;
-    let cases: [(&str, F); 11] = [
+    let cases: [(&str, F); 15] = [
+        ("sum_dropped", |_, b| load_le(b, 3, 0, 1).map(|v| v as i32)),
+        ("sum_imm", |a, b| {
+            load_le(a.wrapping_add(b), -65, 0, 2).map(|v| v as i32)
+        }),
+        ("sum_kept", |a, b| {
+            load_le(a.wrapping_add(b), 2, 0, 1).map(|_| a.wrapping_add(b))
+        }),
+        ("sum_label", |a, b| {
+            let base = if b == 0 { 0 } else { a.wrapping_add(b) };
+            load_le(base, 3, 0, 1).map(|v| v as i32)
+        }),
         ("far", |a, b| {
             load_le(a.wrapping_add(5), (b & 0xff) << 1, 0, 2).map(|v| v as u16 as i16 as i32)
         }),

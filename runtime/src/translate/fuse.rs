@@ -51,9 +51,9 @@ impl Translator {
     }
 
     /// A narrow or 32-bit load at offset 0 whose address is the just-computed top temporary
-    /// `a + b`, `x + imm`, or `(x + imm) + b` (either operand an `x + imm` emitted right before
-    /// the add): replace the arithmetic by one indexed load of `a + b + imm`, which wraps as
-    /// the `i32.add`s do. A memarg offset is added without wrapping, so those loads are not
+    /// `a + b`, `x + imm`, `(a + b) + imm`, or `(x + imm) + b` (either operand an `x + imm`
+    /// emitted right before the add): replace the arithmetic by one indexed load of
+    /// `a + b + imm`, which wraps as the `i32.add`s do. A memarg offset is added without wrapping, so those loads are not
     /// fused.
     #[inline(never)]
     pub(super) fn fuse_address(&mut self, f: OpMem, offset: u32) -> bool {
@@ -80,9 +80,17 @@ impl Translator {
                 Some((i, x, y, c)) => (Some(i), x, y, c),
                 None => (None, a, b, 0),
             },
-            Some(Instr::I32AddImm(d, x, c)) if d == t => match self.const_slot(0) {
-                Some(z) => (None, x, z, c as u32),
-                None => return false,
+            Some(Instr::I32AddImm(d, x, c)) if d == t => match self.code.get(len.wrapping_sub(2)) {
+                // `(a + b) + imm`: the sum was the same temporary.
+                Some(&Instr::I32Add(s, a, b))
+                    if s == t && x == t && self.straight_from(len - 2) =>
+                {
+                    (Some(len - 2), a, b, c as u32)
+                }
+                _ => match self.const_slot(0) {
+                    Some(z) => (None, x, z, c as u32),
+                    None => return false,
+                },
             },
             _ => return false,
         };

@@ -461,3 +461,30 @@ fn int8_dot_steps_walking_down_pair_up() {
     let counts: Vec<usize> = code.iter().map(|c| pairs(c)).collect();
     assert_eq!(counts, [2, 0, 0, 0], "{code:?}");
 }
+
+#[test]
+fn a_load_at_a_sum_plus_an_immediate_is_one_instruction() {
+    // f0: the byte at `(x + x) + 3`, as C's `p[i + 3]` compiles; f1: the sum kept in a local
+    // too (the add stays).
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09")
+      (func (export "f0") (param i32) (result i32)
+        (i32.load8_u (i32.add (i32.add (local.get 0) (local.get 0)) (i32.const 3))))
+      (func (export "f1") (param i32) (result i32) (local i32)
+        (i32.add (i32.load8_u (i32.add (local.tee 1 (i32.add (local.get 0) (local.get 0))) (i32.const 3)))
+                 (local.get 1))))"#;
+    let (code, out) = run(src, &[0, 2, 32_767]);
+    // f0: bytes 3, 7 and 65537 (out of bounds); f1: the same plus the sum.
+    assert_eq!(out, [Some(4), Some(8), None, Some(4), Some(12), None]);
+    assert!(
+        matches!(code[0][..], [Instr::Load8UIdx(..), Instr::Return(..), ..]),
+        "{:?}",
+        code[0]
+    );
+    assert!(
+        code[1].iter().any(|i| matches!(i, Instr::I32Add(..))),
+        "{:?}",
+        code[1]
+    );
+}
