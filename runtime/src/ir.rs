@@ -142,14 +142,12 @@ impl Instr {
             | TableSize(s0, _) => {
                 f(s0);
             }
-            AddBrNe(s0, s1, _, _) => {
+            AddBrNe(s0, s1, _, _) | BrByteEqz(s0, s1, _, _) | BrByteNez(s0, s1, _, _) => {
                 f(s0);
                 f(s1);
             }
             BrEq(s0, s1, _)
             | BrNe(s0, s1, _)
-            | BrByteEqz(s0, s1, _)
-            | BrByteNez(s0, s1, _)
             | BrLtS(s0, s1, _)
             | BrLtU(s0, s1, _)
             | BrGtS(s0, s1, _)
@@ -407,8 +405,8 @@ impl Instr {
             }
             BrEq(_, _, x)
             | BrNe(_, _, x)
-            | BrByteEqz(_, _, x)
-            | BrByteNez(_, _, x)
+            | BrByteEqz(_, _, _, x)
+            | BrByteNez(_, _, _, x)
             | BrLtS(_, _, x)
             | BrLtU(_, _, x)
             | BrGtS(_, _, x)

@@ -227,14 +227,14 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
-            /// `if mem[p + i] == 0 goto target` (an `i32.load8_u` at an indexed address and a
-            /// `br_if` on it: flag tables, sieves).
-            BrByteEqz(p: S, i: S, t: T) |vm| match vm.load::<1>(vm.idx(p, i, 0), 0) {
+            /// `if mem[p + i + c] == 0 goto target`, the address wrapping (an `i32.load8_u` at an
+            /// indexed address and a `br_if` on it: flag tables, sieves).
+            BrByteEqz(p: S, i: S, c: i16, t: T) |vm| match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
                 Some([x]) => vm.branch_if(x == 0, t),
                 None => vm.trap(TrapCode::MemoryOutOfBounds),
             },
-            /// `if mem[p + i] != 0 goto target`.
-            BrByteNez(p: S, i: S, t: T) |vm| match vm.load::<1>(vm.idx(p, i, 0), 0) {
+            /// `if mem[p + i + c] != 0 goto target`.
+            BrByteNez(p: S, i: S, c: i16, t: T) |vm| match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
                 Some([x]) => vm.branch_if(x != 0, t),
                 None => vm.trap(TrapCode::MemoryOutOfBounds),
             },

@@ -650,9 +650,9 @@ impl Translator {
         Some(at)
     }
 
-    /// `br_if` on a byte just loaded (`i32.load8_u` at `p + i`, no offset) into a temporary
-    /// that dies here: one [`Instr::BrByteEqz`] or [`Instr::BrByteNez`], as a sieve tests its
-    /// flags.
+    /// `br_if` on a byte just loaded (`i32.load8_u` at a wrapping `p + i + c`, `c` a 16-bit
+    /// immediate) into a temporary that dies here: one [`Instr::BrByteEqz`] or
+    /// [`Instr::BrByteNez`], as a sieve tests its flags.
     pub(super) fn fuse_byte_test(&mut self, i: Instr) -> Option<usize> {
         let (zero, a, t) = match i {
             Instr::BrIfEqz(a, t) => (true, a, t),
@@ -660,16 +660,17 @@ impl Translator {
             _ => return None,
         };
         let at = self.code.len().checked_sub(1)?;
-        let Some(&Instr::Load8UIdx(x, p, k, 0)) = self.code.get(at) else {
+        let Some(&Instr::Load8UIdx(x, p, k, c)) = self.code.get(at) else {
             return None;
         };
+        let c = i16::try_from(c as i32).ok()?;
         if x != a || x < self.dst() || !self.straight_from(at) {
             return None;
         }
         self.code[at] = if zero {
-            Instr::BrByteEqz(p, k, t)
+            Instr::BrByteEqz(p, k, c, t)
         } else {
-            Instr::BrByteNez(p, k, t)
+            Instr::BrByteNez(p, k, c, t)
         };
         self.forget_last();
         Some(at)

@@ -17,8 +17,8 @@ fn negated(i: Instr, t: u32) -> Option<Instr> {
         Instr::CopyBrEq(d, s, b, _) => Some(Instr::CopyBrNe(d, s, b, t)),
         Instr::BrBytesEq(p, q, i, _) => Some(Instr::BrBytesNe(p, q, i, t)),
         Instr::BrBytesNe(p, q, i, _) => Some(Instr::BrBytesEq(p, q, i, t)),
-        Instr::BrByteEqz(p, i, _) => Some(Instr::BrByteNez(p, i, t)),
-        Instr::BrByteNez(p, i, _) => Some(Instr::BrByteEqz(p, i, t)),
+        Instr::BrByteEqz(p, i, c, _) => Some(Instr::BrByteNez(p, i, c, t)),
+        Instr::BrByteNez(p, i, c, _) => Some(Instr::BrByteEqz(p, i, c, t)),
         _ => Cond::of(i).map(|c| c.branch_unless(t)),
     }
 }

@@ -327,7 +327,8 @@ fn a_branch_on_a_loaded_byte_is_one_instruction() {
     // f0: the length of the zero-terminated string at the argument (a `br_if` on `eqz` of
     // the byte; the loop's head test is repeated, negated, at its latch); f1: 1 if the byte
     // at `2 * arg` is set (a `br_if` on it); f2: the byte at `arg + 1`, with a memarg offset, in
-    // an `if` (not fused); f3: the byte loaded also feeds the result (not fused).
+    // an `if` (not fused); f3: the byte loaded also feeds the result (not fused); f4: the byte
+    // at `2 * arg + 1`.
     let src = r#"(module
       (memory 1)
       (data (i32.const 0) "abc\00\00\07")
@@ -350,10 +351,16 @@ fn a_branch_on_a_loaded_byte_is_one_instruction() {
         (block
           (br_if 0 (local.tee 1 (i32.load8_u (i32.add (local.get 0) (local.get 0)))))
           (return (i32.const 9)))
-        (local.get 1)))"#;
+        (local.get 1))
+      (func (export "f4") (param i32) (result i32)
+        (block
+          (br_if 0 (i32.load8_u (i32.add (i32.add (local.get 0) (local.get 0)) (i32.const 1))))
+          (return (i32.const 0)))
+        (i32.const 1)))"#;
     let (code, out) = run(src, &[0, 2, 4, 65_535]);
     // f0: "abc" is 3 long; from 2, "c"; from 4, empty; at 65535, a zero (the rest of the page).
-    // f1 and f3: bytes 0, 4, 8 and 131070 (out of bounds); f2: bytes 1, 3, 5 and 65536 (out).
+    // f1 and f3: bytes 0, 4, 8 and 131070 (out of bounds); f2: bytes 1, 3, 5 and 65536 (out);
+    // f4 (an immediate in the address): bytes 1, 5, 9 and 131071 (out).
     let want = [
         Some(3),
         Some(1),
@@ -371,6 +378,10 @@ fn a_branch_on_a_loaded_byte_is_one_instruction() {
         Some(9),
         Some(9),
         None,
+        Some(1),
+        Some(1),
+        Some(0),
+        None,
     ];
     assert_eq!(out, want);
     let fused = |c: &[Instr]| {
@@ -379,7 +390,7 @@ fn a_branch_on_a_loaded_byte_is_one_instruction() {
             .count()
     };
     let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
-    assert_eq!(counts, [2, 1, 0, 0], "{code:?}");
+    assert_eq!(counts, [2, 1, 0, 0, 1], "{code:?}");
 }
 
 #[test]
