@@ -336,27 +336,34 @@ impl Translator {
         {
             return at;
         }
-        if self.label != len
-            && let Some(&Instr::I32AddImm(x, y, c)) = self.code.last()
-            && x == y
-            && let Ok(c) = i16::try_from(c)
+        if let Some(fused) = self.count_down(len, i)
+            && let Some(last) = self.code.last_mut()
         {
-            // `x != n`, or `x` as a condition: `x != 0`.
-            let n = match i {
-                Instr::BrNe(a, b, t) if a == x => Some((b, t)),
-                Instr::BrNe(a, b, t) if b == x => Some((a, t)),
-                Instr::BrIfNez(a, t) if a == x => self.const_slot(0).map(|z| (z, t)),
-                _ => None,
-            };
-            if let Some((n, t)) = n
-                && let Some(last) = self.code.last_mut()
-            {
-                *last = Instr::AddBrNe(x, n, c, t);
-                self.last = None;
-                return len - 1;
-            }
+            *last = fused;
+            self.last = None;
+            return len - 1;
         }
         self.emit(i)
+    }
+    /// Branch `i`, to be at code index `at`, fused with an in-place `x += c` right before it
+    /// (no label between) when it tests `x != n`, or `x` as a condition (`x != 0`): one
+    /// [`Instr::AddBrNe`] to replace both (a count-down or counted loop's latch).
+    #[inline(never)]
+    fn count_down(&mut self, at: usize, i: Instr) -> Option<Instr> {
+        let &Instr::I32AddImm(x, y, c) = self.code.get(at.checked_sub(1)?)? else {
+            return None;
+        };
+        let c = i16::try_from(c).ok()?;
+        if x != y || self.label == at {
+            return None;
+        }
+        let (n, t) = match i {
+            Instr::BrNe(a, b, t) if a == x => (b, t),
+            Instr::BrNe(a, b, t) if b == x => (a, t),
+            Instr::BrIfNez(a, t) if a == x => (self.const_slot(0)?, t),
+            _ => return None,
+        };
+        Some(Instr::AddBrNe(x, n, c, t))
     }
     /// The last instruction is new or was rewritten in place: what was known about the one
     /// before (for folding, address fusion and latch inversion) no longer holds.

@@ -40,7 +40,7 @@ impl Translator {
     }
     /// Keep the first `n` instructions and their offsets.
     #[inline(never)]
-    fn truncate_code(&mut self, n: usize) {
+    pub(super) fn truncate_code(&mut self, n: usize) {
         self.code.truncate(n);
         self.offsets.truncate(n);
     }

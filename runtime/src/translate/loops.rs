@@ -99,22 +99,39 @@ impl Translator {
         let Some(&old) = self.code.get(at) else {
             return false;
         };
-        if negated(old, 0).is_none() || at + 1 != len || self.label == len {
+        let Some(new) = negated(old, head) else {
+            return false;
+        };
+        if at + 1 != len || self.label == len {
             return false;
         }
+        // A count-down step right before the branch fuses with the negated one (the wasm
+        // tested `x == 0` to leave: `x != 0` loops).
+        let fused = self.count_down(at, new);
+        let end = if fused.is_some() { at } else { len };
         let exit = match frame {
             // A forward branch: its frame's newest fixup moves to the new `Br`.
             Some(fi) => match self.frames.get_mut(fi).and_then(|f| f.fixups.last_mut()) {
                 Some(fx) if *fx == at as u32 => {
-                    *fx = len as u32;
+                    *fx = end as u32;
                     0
                 }
                 _ => return false,
             },
             None => old.target().unwrap_or(0),
         };
-        if let (Some(i), Some(new)) = (self.code.get_mut(at), negated(old, head)) {
-            *i = new;
+        match fused {
+            Some(f) => {
+                self.truncate_code(at);
+                if let Some(i) = self.code.last_mut() {
+                    *i = f;
+                }
+            }
+            None => {
+                if let Some(i) = self.code.get_mut(at) {
+                    *i = new;
+                }
+            }
         }
         self.emit(Instr::Br(exit));
         true

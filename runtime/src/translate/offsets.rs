@@ -13,66 +13,58 @@ const NONE: u32 = u32::MAX;
 
 /// The offsets of the instructions emitted so far, parallel to the translator's code: the
 /// methods mirror the `Vec` ones the translator uses on the code, and keep both lists in step.
+/// Each entry is `[first, second]`.
 #[derive(Default)]
-pub(super) struct Offsets {
-    first: Vec<u32>,
-    second: Vec<u32>,
-}
+pub(super) struct Offsets(Vec<[u32; 2]>);
 
 impl Offsets {
     pub fn push(&mut self, off: u32) {
-        self.first.push(off);
-        self.second.push(NONE);
+        self.0.push([off, NONE]);
     }
     pub fn pop(&mut self) -> Option<u32> {
-        self.second.pop();
-        self.first.pop()
+        self.0.pop().map(|o| o[0])
     }
     pub fn remove(&mut self, i: usize) {
-        if i < self.first.len() {
-            self.first.remove(i);
-            self.second.remove(i);
+        if i < self.0.len() {
+            self.0.remove(i);
         }
     }
     pub fn truncate(&mut self, n: usize) {
-        self.first.truncate(n);
-        self.second.truncate(n);
+        self.0.truncate(n);
     }
     pub fn get(&self, i: usize) -> Option<&u32> {
-        self.first.get(i)
+        self.0.get(i).map(|o| &o[0])
     }
     pub fn last_mut(&mut self) -> Option<&mut u32> {
-        self.first.last_mut()
+        self.0.last_mut().map(|o| &mut o[0])
     }
     /// Record that instruction `i` also accesses memory at the wasm instruction at `off`.
     pub fn set_second(&mut self, i: usize, off: u32) {
-        if let Some(s) = self.second.get_mut(i) {
-            *s = off;
+        if let Some(o) = self.0.get_mut(i) {
+            o[1] = off;
         }
     }
     /// Instruction `i` accesses memory at the wasm instructions at `off` and then `off2`.
     pub fn set(&mut self, i: usize, off: u32, off2: u32) {
-        if let (Some(f), Some(s)) = (self.first.get_mut(i), self.second.get_mut(i)) {
-            (*f, *s) = (off, off2);
+        if let Some(o) = self.0.get_mut(i) {
+            *o = [off, off2];
         }
     }
     /// Make the last instruction's offsets those of instruction `j` (a copy of it).
     pub fn repeat(&mut self, j: usize) {
-        for list in [&mut self.first, &mut self.second] {
-            if let Some(&v) = list.get(j)
-                && let Some(last) = list.last_mut()
-            {
-                *last = v;
-            }
+        if let Some(&o) = self.0.get(j)
+            && let Some(last) = self.0.last_mut()
+        {
+            *last = o;
         }
     }
     /// The first offsets, and the second ones as `(instruction index, offset)` pairs in index
     /// order (few instructions have one).
     pub fn finish(self) -> (Box<[u32]>, SecondAccesses) {
-        let seconds = (self.second.iter().enumerate())
-            .filter(|(_, s)| **s != NONE)
-            .map(|(i, s)| (i as u32, *s))
+        let seconds = (self.0.iter().enumerate())
+            .filter(|(_, o)| o[1] != NONE)
+            .map(|(i, o)| (i as u32, o[1]))
             .collect();
-        (self.first.into_boxed_slice(), seconds)
+        (self.0.iter().map(|o| o[0]).collect(), seconds)
     }
 }

@@ -499,3 +499,51 @@ fn a_load_at_a_sum_plus_an_immediate_is_one_instruction() {
         code[1]
     );
 }
+
+#[test]
+fn a_count_down_latch_leaving_on_zero_is_one_instruction() {
+    // f0: xor n² over n, n - 1, ..., 1, by a latch `n -= 1; br_if exit (n == 0); br loop`;
+    // f1: the same, but every third step skips the decrement through a label between it and
+    // the latch (not fused).
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32) (local i32)
+        (block
+          (br_if 0 (i32.eqz (local.get 0)))
+          (loop
+            (local.set 1 (i32.xor (local.get 1) (i32.mul (local.get 0) (local.get 0))))
+            (br_if 1 (i32.eqz (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+            (br 0)))
+        (local.get 1))
+      (func (export "f1") (param i32) (result i32) (local i32 i32)
+        (block
+          (br_if 0 (i32.eqz (local.get 0)))
+          (loop
+            (local.set 1 (i32.xor (local.get 1) (i32.mul (local.get 0) (local.get 0))))
+            (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+            (block
+              (br_if 0 (i32.eqz (i32.rem_u (local.get 2) (i32.const 3))))
+              (local.set 0 (i32.add (local.get 0) (i32.const -1))))
+            (br_if 1 (i32.eqz (local.get 0)))
+            (br 0)))
+        (local.get 1)))"#;
+    let (code, out) = run(src, &[0, 1, 4, 100]);
+    let f1 = |mut n: i32| {
+        let (mut s, mut k) = (0, 0);
+        while n != 0 {
+            s ^= n * n;
+            k += 1;
+            if k % 3 != 0 {
+                n -= 1;
+            }
+        }
+        s
+    };
+    let f0 = |n: i32| (1..=n).fold(0, |s, k| s ^ (k * k));
+    let want = [0, 1, 4, 100]
+        .map(f0)
+        .into_iter()
+        .chain([0, 1, 4, 100].map(f1));
+    assert_eq!(out, all(&want.collect::<Vec<_>>()));
+    let fused = |c: &[Instr]| c.iter().filter(|i| matches!(i, Instr::AddBrNe(..))).count();
+    assert_eq!((fused(&code[0]), fused(&code[1])), (1, 0), "{code:?}");
+}
