@@ -34,12 +34,12 @@
 //! - `local.set` and `local.tee` into the instruction that produced the value;
 //! - i32 compares with `br_if` and `if`;
 //! - `x + imm`, and `i32.mul` followed by `i32.add` (`I32MulAdd`);
-//! - an `i32.add`, `x + imm` or `(x + imm) + b` (the `x + imm` possibly before `b`'s
-//!   computation) that only computes a load address, into
+//! - an `i32.add`, `x + imm`, `(a + b) + imm` or `(x + imm) + b` (the `x + imm` possibly
+//!   before `b`'s computation) that only computes a load address, into
 //!   indexed loads (`a + b + imm`), and one computed before a stored value into indexed stores;
 //! - two `i32.load8_s` (or two `i32.load`), `i32.mul` and `i32.add` into one dot-product step
-//!   (`I32DotLoad8S`, `I32DotLoad32`, `I32DotLoad32W`), and the two halves of a dot product
-//!   unrolled twice into two steps;
+//!   (`I32DotLoad8S`, `I32DotLoad32`, `I32DotLoad32W`), the two halves of a dot product
+//!   unrolled twice into two steps, and two int8 steps walking down into one (`I32DotLoad8S2`);
 //! - three rotations of one value by constants, xored (SHA-2's sigma functions: `I32Rotl3`,
 //!   `I32Rotl2ShrU`);
 //! - a `br_if` on a byte loaded at an indexed address (`BrByteEqz`, `BrByteNez`);
@@ -48,7 +48,8 @@
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
 //! - an `i32.store8` followed by a step of its address local (`Store8Add`: strided fills);
 //! - an indexed `i32.load8_u` whose value only an indexed `i32.store8` uses (`Copy8Idx`);
-//! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`).
+//! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`; also
+//!   when the wasm leaves on `x == 0` and the latch is inverted).
 //!
 //! These fusions happen only when no label lies between the fused instructions. Loop latches
 //! are rotated to one branch per iteration, and branches to branches are threaded
