@@ -52,5 +52,11 @@ run_tests --workspace
 step "tests: the interpreter's match-loop dispatch backend (the workspace run above uses the threaded one)"
 run_tests -p embwit-runtime --features dispatch-loop
 
+step "tests: the interpreter as size builds make it (opt-level s: cfg embwit_lean, no speed-only fused forms)"
+lean=(-p embwit-runtime --config 'profile.dev.package.embwit-runtime.opt-level="s"')
+run_tests "${lean[@]}" --lib lean_builds
+run_tests "${lean[@]}" --test spec --test fusion --test bit_fusion --test tail_calls --test peephole \
+  --test indexed_stores
+
 # The closing line: every Rust test that ran, summed over all `cargo test` runs above.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "\nembwit: %d passed, %d failed\n", p, f }' "$TEST_LOG"

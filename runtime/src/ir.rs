@@ -259,7 +259,8 @@ impl Instr {
             | I32DotLoad32(s0, s1, s2, s3, _, _)
             | I32DotLoad32W(s0, s1, s2, s3, _, _)
             | Copy8Idx(s0, s1, s2, s3, _, _)
-            | I32AddLoad8U(s0, s1, s2, s3, _) => {
+            | I32AddLoad8U(s0, s1, s2, s3, _)
+            | I32AddLoad32(s0, s1, s2, s3, _) => {
                 f(s0);
                 f(s1);
                 f(s2);

@@ -34,7 +34,9 @@ enum Remake {
     MemIdx(OpIdx, S, S, u32),
     /// A dot-product step (see [`dot`]): the operands after the destination.
     Dot(DotKind, S, S, S, u8, u8),
-    AddLoad(S, S, S, i16),
+    /// [`Instr::I32AddLoad32`] (true) or [`Instr::I32AddLoad8U`]: the operands after the
+    /// destination.
+    AddLoad(bool, S, S, S, i16),
     AddImm(S, i32),
     MulAdd(S, S, S),
     Quad(Op4, S, S, S),
@@ -772,7 +774,8 @@ impl Translator {
                 Remake::Mem(f, a, o) => f.make(l, a, o),
                 Remake::MemIdx(f, a, b, o) => f.make(l, a, b, o),
                 Remake::Dot(w, p, q, c, op, oq) => dot(w, l, p, q, c, op, oq),
-                Remake::AddLoad(c, a, b, o) => Instr::I32AddLoad8U(l, c, a, b, o),
+                Remake::AddLoad(false, c, a, b, o) => Instr::I32AddLoad8U(l, c, a, b, o),
+                Remake::AddLoad(true, c, a, b, o) => Instr::I32AddLoad32(l, c, a, b, o),
                 Remake::AddImm(a, c) => Instr::I32AddImm(l, a, c),
                 Remake::MulAdd(a, b, c) => Instr::I32MulAdd(l, a, b, c),
                 Remake::Quad(f, a, b, c) => f.make(l, a, b, c),

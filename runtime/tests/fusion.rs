@@ -928,6 +928,65 @@ fn byte_add_fusion_matches_plain_loads_and_traps() {
     }
 }
 
+const ADD_WORD: &str = r#"(module
+  (memory 1)
+  (data (i32.const 0) "\01\82\03\f4\05\86\07\f8\09\8a\0b\fc\0d\8e\0f\f0")
+  ;; c + mem32[a + b] (indexed load, word on top)
+  (func (export "top") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))))
+  ;; mem32[a + 36] + c (a wrapping immediate, word below a local)
+  (func (export "below") (param i32 i32 i32) (result i32)
+    (i32.add (i32.load (i32.add (local.get 0) (i32.const 36))) (local.get 2)))
+  ;; into a local that is an address operand
+  (func (export "set") (param i32 i32 i32) (result i32)
+    (local.set 0 (i32.add (local.get 2) (i32.load (i32.add (local.get 0) (local.get 1)))))
+    (local.get 0))
+  ;; an immediate beyond 16 bits: not fused, same result
+  (func (export "far") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.load (i32.add (local.get 0) (i32.const 65_540)))))
+)"#;
+
+#[test]
+fn word_add_fusion_matches_plain_loads_and_traps() {
+    let (mut store, inst) = instantiate(ADD_WORD);
+    let word = |a: i32| load_le(a, 0, 0, 4).map(|v| v as i32);
+    let addrs = [
+        0,
+        1,
+        3,
+        12,
+        13,
+        65_532,
+        65_533,
+        65_536,
+        -1,
+        -4,
+        -36,
+        i32::MIN,
+    ];
+    let args = triples(&addrs, &[0, -5, 4, i32::MAX]);
+    type F = fn(&dyn Fn(i32) -> Option<i32>, i32, i32, i32) -> Option<i32>;
+    let cases: [(&str, F); 4] = [
+        ("top", |m, a, b, c| {
+            Some(c.wrapping_add(m(a.wrapping_add(b))?))
+        }),
+        ("below", |m, a, _, c| {
+            Some(m(a.wrapping_add(36))?.wrapping_add(c))
+        }),
+        ("set", |m, a, b, c| {
+            Some(c.wrapping_add(m(a.wrapping_add(b))?))
+        }),
+        ("far", |m, a, _, c| {
+            Some(c.wrapping_add(m(a.wrapping_add(65_540))?))
+        }),
+    ];
+    for (name, model) in cases {
+        check(&mut store, &inst, name, args.clone(), |(a, b, c)| {
+            model(&word, a, b, c)
+        });
+    }
+}
+
 /// Byte offsets in `wasm` where `pat` starts, in order.
 fn find_all(wasm: &[u8], pat: &[u8]) -> Vec<u32> {
     (0..wasm.len().saturating_sub(pat.len() - 1))

@@ -270,7 +270,8 @@ const FIXTURE: &str = r#"(module
       (local.set $X (i64.add (local.get $X) (i64.load32_s offset=40 (local.get $p))))
       (local.set $X (i64.xor (local.get $X) (i64.load32_u offset=12 (local.get $p))))
       ;; loads addressed by an i32.add (fused into indexed loads)
-      (local.set $x (i32.add (local.get $x) (i32.load (i32.add (local.get $p) (local.get $q)))))
+      (local.set $x (i32.xor (local.get $x) (i32.load (i32.add (local.get $p) (local.get $q)))))
+      (local.set $x (i32.add (local.get $x) (i32.load (i32.add (local.get $q) (local.get $p)))))
       (local.set $x (i32.xor (local.get $x) (i32.load offset=2 (i32.add (local.get $p) (i32.const 40)))))
       (local.set $x (i32.add (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1)) (local.get $q)))))
       (local.set $x (i32.xor (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 5)) (local.get $q)))))
@@ -718,7 +719,8 @@ fn model(n: u32) -> u64 {
         xx ^= ld(&m0, p + 38, 2);
         xx = xx.wrapping_add(ld(&m0, p + 40, 4) as u32 as i32 as u64);
         xx ^= ld(&m0, p + 12, 4);
-        x = x.wrapping_add(ld(&m0, p + q, 4) as u32);
+        x ^= ld(&m0, p + q, 4) as u32;
+        x = x.wrapping_add(ld(&m0, q + p, 4) as u32);
         x ^= ld(&m0, p + 40 + 2, 4) as u32;
         x = x.wrapping_add(ld(&m0, p + q + 1, 1) as u32);
         x ^= ld(&m0, p + q + 5, 1) as u32;
@@ -1061,6 +1063,10 @@ const REACHED: &[(&str, &str)] = &[
     (
         "Load8UIdx",
         "(i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 5)) (local.get $q)))",
+    ),
+    (
+        "I32AddLoad32",
+        "(i32.add (local.get $x) (i32.load (i32.add (local.get $q) (local.get $p))))",
     ),
     (
         "I32AddLoad8U",

@@ -160,7 +160,20 @@ macro_rules! done {
     }};
 }
 
-pub(crate) use {bin, br_cmp, conv, done, ld, sel, st, un};
+/// The body of a fused form only speed builds emit: size builds (cfg `embwit_lean`, see
+/// `build.rs`) compile its translator rule out, so the form never reaches the executor there and
+/// its body shrinks to a trap.
+macro_rules! speed {
+    ($vm:ident, $body:expr) => {{
+        #[cfg(not(embwit_lean))]
+        let flow = $body;
+        #[cfg(embwit_lean)]
+        let flow = $vm.trap(TrapCode::Unreachable);
+        flow
+    }};
+}
+
+pub(crate) use {bin, br_cmp, conv, done, ld, sel, speed, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -229,15 +242,19 @@ macro_rules! for_each_instr {
             },
             /// `if mem[p + i + c] == 0 goto target`, the address wrapping (an `i32.load8_u` at an
             /// indexed address and a `br_if` on it: flag tables, sieves).
-            BrByteEqz(p: S, i: S, c: i16, t: T) |vm| match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
-                Some([x]) => vm.branch_if(x == 0, t),
-                None => vm.trap(TrapCode::MemoryOutOfBounds),
-            },
+            BrByteEqz(p: S, i: S, c: i16, t: T) |vm| speed!(vm, {
+                match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
+                    Some([x]) => vm.branch_if(x == 0, t),
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            }),
             /// `if mem[p + i + c] != 0 goto target`.
-            BrByteNez(p: S, i: S, c: i16, t: T) |vm| match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
-                Some([x]) => vm.branch_if(x != 0, t),
-                None => vm.trap(TrapCode::MemoryOutOfBounds),
-            },
+            BrByteNez(p: S, i: S, c: i16, t: T) |vm| speed!(vm, {
+                match vm.load::<1>(vm.idx(p, i, c as i32 as u32), 0) {
+                    Some([x]) => vm.branch_if(x != 0, t),
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            }),
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),
@@ -481,6 +498,17 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             },
+            /// dst = c + the word at `a + b + o` (wrapping: an `i32.load` at an indexed address and
+            /// the `i32.add` of its value: message schedules, table lookups).
+            I32AddLoad32(d: S, c: S, a: S, b: S, o: i16) |vm| speed!(vm, {
+                match vm.load::<4>(vm.idx(a, b, o as i32 as u32), 0) {
+                    Some(x) => {
+                        vm.w(d, vm.r32(c).wrapping_add(u32::from_le_bytes(x)) as u64);
+                        Flow::Next
+                    }
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            }),
             /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
             I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
                 let (x, y, z) = (vm.r32(a), vm.r32(b), vm.r32(c));
@@ -505,7 +533,7 @@ macro_rules! for_each_instr {
             /// dst = c + the products of the sign-extended bytes at `p + op` and `q + oq`, and at
             /// `p + op + 1` and `q + oq + 1` (two int8 dot-product steps: convolutions). A pair
             /// is out of bounds exactly when its upper byte is, which the wasm loads first.
-            I32DotLoad8S2(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+            I32DotLoad8S2(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
                 match vm.load::<2>(vm.r(p), op as u32) {
                     Some(x) => match vm.load::<2>(vm.r(q), oq as u32) {
                         Some(y) => {
@@ -518,7 +546,7 @@ macro_rules! for_each_instr {
                     },
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
-            },
+            }),
             /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
             /// multiply). Reads both words and `c` before it writes `d`.
             I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
@@ -536,7 +564,7 @@ macro_rules! for_each_instr {
             },
             /// [`Instr::I32DotLoad32`] with the words at `p + op` and `q + oq` wrapping as 32-bit
             /// sums (the loads it replaces were addressed by `i32.add`s, not memarg offsets).
-            I32DotLoad32W(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
+            I32DotLoad32W(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
                 let at = |s, o: u8| vm.r32(s).wrapping_add(o as u32) as u64;
                 match vm.load::<4>(at(p, op), 0) {
                     Some(x) => match vm.load::<4>(at(q, oq), 0) {
@@ -549,7 +577,7 @@ macro_rules! for_each_instr {
                     },
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
-            },
+            }),
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
             I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
                 let v = vm.r32(a) ^ vm.r32(x).rotate_left(vm.r32(k) & 31);
@@ -564,20 +592,20 @@ macro_rules! for_each_instr {
             },
             /// dst = rotl(x, a) ^ rotl(x, b) ^ rotl(x, c), amounts below 32 (three `i32.rotl`s of
             /// one value by constants and two `i32.xor`s: SHA-2's big sigma functions).
-            I32Rotl3(d: S, x: S, a: u8, b: u8, c: u8) |vm| {
+            I32Rotl3(d: S, x: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
                 let v = vm.r32(x);
                 let r = |k: u8| v.rotate_left(k as u32);
                 vm.w(d, (r(a) ^ r(b) ^ r(c)) as u64);
                 Flow::Next
-            },
+            }),
             /// dst = rotl(x, a) ^ rotl(x, b) ^ (x >> c), amounts below 32 (SHA-2's small sigma
             /// functions).
-            I32Rotl2ShrU(d: S, x: S, a: u8, b: u8, c: u8) |vm| {
+            I32Rotl2ShrU(d: S, x: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
                 let v = vm.r32(x);
                 let r = |k: u8| v.rotate_left(k as u32);
                 vm.w(d, (r(a) ^ r(b) ^ v.wrapping_shr(c as u32)) as u64);
                 Flow::Next
-            },
+            }),
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
             I32Sub(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_sub(y)),
             I32Mul(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_mul(y)),

@@ -223,7 +223,9 @@ impl Translator {
         match i {
             Instr::Load8S32(y, q, o) => Some((DotKind::Int8, y, q, o)),
             Instr::Load32(y, q, o) => Some((DotKind::Word, y, q, o)),
-            Instr::Load32Idx(y, q, z, o) if self.const_value(z) == Some(0) => {
+            Instr::Load32Idx(y, q, z, o)
+                if !cfg!(embwit_lean) && self.const_value(z) == Some(0) =>
+            {
                 Some((DotKind::WordWrap, y, q, o))
             }
             _ => None,
@@ -319,6 +321,9 @@ impl Translator {
     /// first step's are, and trap at its offsets. Products commute: the second step may name
     /// the addresses the other way round.
     fn fuse_dot_bytes(&mut self, at: usize) {
+        if cfg!(embwit_lean) {
+            return;
+        }
         let Some(prev) = at.checked_sub(1) else {
             return;
         };
@@ -356,6 +361,9 @@ impl Translator {
     /// so the order of the sum does not matter). The multiply then becomes a step of its own
     /// if its factors are loads ([`Self::fuse_dot`]).
     pub(super) fn fuse_dot_pair(&mut self) -> bool {
+        if cfg!(embwit_lean) {
+            return false;
+        }
         let n = self.stack.len();
         let len = self.code.len();
         let Some((idx, Remake::Dot(kind, p, q, c, op, oq))) = self.last else {
@@ -430,6 +438,9 @@ impl Translator {
         let Some(i) = self.code.len().checked_sub(3) else {
             return;
         };
+        if cfg!(embwit_lean) {
+            return;
+        }
         let (
             Some(&Instr::I32Rotl(t, x, k0)),
             Some(&Instr::I32XorRotl(t1, a1, x1, k1)),
@@ -654,6 +665,9 @@ impl Translator {
     /// immediate) into a temporary that dies here: one [`Instr::BrByteEqz`] or
     /// [`Instr::BrByteNez`], as a sieve tests its flags.
     pub(super) fn fuse_byte_test(&mut self, i: Instr) -> Option<usize> {
+        if cfg!(embwit_lean) {
+            return None;
+        }
         let (zero, a, t) = match i {
             Instr::BrIfEqz(a, t) => (true, a, t),
             Instr::BrIfNez(a, t) => (false, a, t),
@@ -676,21 +690,27 @@ impl Translator {
         Some(at)
     }
 
-    /// `i32.add` of a value `c` and a byte the instruction just emitted loaded (`i32.load8_u`
-    /// at an indexed address, or with no offset) into a temporary that dies here: one
-    /// [`Instr::I32AddLoad8U`], as sums of pixels and bytes add them up. The byte is the top
-    /// entry, or the entry below a local or constant top.
+    /// `i32.add` of a value `c` and a byte (or, in speed builds, a word) the instruction just
+    /// emitted loaded (`i32.load8_u` at an indexed address, or with no offset; `i32.load` at an
+    /// indexed address) into a temporary that dies here: one [`Instr::I32AddLoad8U`] (or
+    /// [`Instr::I32AddLoad32`]), as sums of pixels and bytes, and hash message schedules, add
+    /// them up. The loaded value is the top entry, or the entry below a local or constant top.
     pub(super) fn fuse_add_load(&mut self) -> bool {
         let len = self.code.len();
-        let (t, a, b, o) = match (self.last, self.code.last().copied()) {
+        let (wide, t, a, b, o) = match (self.last, self.code.last().copied()) {
             (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load8UIdx(t, ..)))
                 if i + 1 == len =>
             {
-                (t, a, b, c)
+                (false, t, a, b, c)
+            }
+            (Some((i, Remake::MemIdx(_, a, b, c))), Some(Instr::Load32Idx(t, ..)))
+                if i + 1 == len && !cfg!(embwit_lean) =>
+            {
+                (true, t, a, b, c)
             }
             (Some((i, Remake::Mem(_, a, 0))), Some(Instr::Load8U(t, ..))) if i + 1 == len => {
                 match self.const_slot(0) {
-                    Some(z) => (t, a, z, 0),
+                    Some(z) => (false, t, a, z, 0),
                     None => return false,
                 }
             }
@@ -709,10 +729,12 @@ impl Translator {
         self.pop_entry();
         self.pop_entry();
         let d = self.dst();
-        self.emit_staged(
-            Instr::I32AddLoad8U(d, c, a, b, o),
-            Remake::AddLoad(c, a, b, o),
-        );
+        let ins = if wide {
+            Instr::I32AddLoad32(d, c, a, b, o)
+        } else {
+            Instr::I32AddLoad8U(d, c, a, b, o)
+        };
+        self.emit_staged(ins, Remake::AddLoad(wide, c, a, b, o));
         if let Some(x) = self.offsets.last_mut() {
             *x = off;
         }

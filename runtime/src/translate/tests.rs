@@ -547,3 +547,48 @@ fn a_count_down_latch_leaving_on_zero_is_one_instruction() {
     let fused = |c: &[Instr]| c.iter().filter(|i| matches!(i, Instr::AddBrNe(..))).count();
     assert_eq!((fused(&code[0]), fused(&code[1])), (1, 0), "{code:?}");
 }
+
+/// Size builds (cfg `embwit_lean`, opt-level `s` or `z`) leave out the speed-only fused forms:
+/// the shapes that make them in speed builds (see the tests above) translate to none of them.
+/// `scripts/test.sh` runs this test, and the semantic suites, in such a build.
+#[test]
+fn lean_builds_leave_out_the_speed_only_forms() {
+    let src = r#"(module
+      (memory 1)
+      (func (export "f0") (param i32) (result i32)
+        (i32.xor (i32.xor (i32.rotl (local.get 0) (i32.const 30)) (i32.rotl (local.get 0) (i32.const 19)))
+                 (i32.shr_u (local.get 0) (i32.const 10))))
+      (func (export "f1") (param i32) (result i32)
+        (i32.add
+          (i32.mul (i32.load (i32.add (local.get 0) (i32.const 160)))
+                   (i32.load (i32.add (local.get 0) (i32.const 4))))
+          (i32.add (i32.mul (i32.load (local.get 0)) (i32.load (local.get 0))) (local.get 0))))
+      (func (export "f2") (param i32) (result i32)
+        (i32.add (i32.add (local.get 0)
+            (i32.mul (i32.load8_s offset=3 (local.get 0)) (i32.load8_s offset=13 (local.get 0))))
+          (i32.mul (i32.load8_s offset=2 (local.get 0)) (i32.load8_s offset=12 (local.get 0)))))
+      (func (export "f3") (param i32) (result i32)
+        (block
+          (br_if 0 (i32.load8_u (i32.add (local.get 0) (local.get 0))))
+          (return (i32.const 0)))
+        (i32.const 1))
+      (func (export "f4") (param i32) (result i32)
+        (i32.add (local.get 0) (i32.load (i32.add (local.get 0) (local.get 0))))))"#;
+    let (code, _) = run(src, &[0]);
+    let speed_only = |i: &Instr| {
+        matches!(
+            i,
+            Instr::I32Rotl3(..)
+                | Instr::I32Rotl2ShrU(..)
+                | Instr::I32DotLoad32W(..)
+                | Instr::I32DotLoad8S2(..)
+                | Instr::BrByteEqz(..)
+                | Instr::BrByteNez(..)
+                | Instr::I32AddLoad32(..)
+        )
+    };
+    let found = code.iter().flatten().filter(|i| speed_only(i)).count();
+    // Speed builds make one of each shape.
+    let want = if cfg!(embwit_lean) { 0 } else { 5 };
+    assert_eq!(found, want, "{code:?}");
+}
