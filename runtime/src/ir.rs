@@ -283,6 +283,7 @@ impl Instr {
             | SelectMaxS(s0, s1, s2)
             | SelectMaxU(s0, s1, s2)
             | I32Add(s0, s1, s2)
+            | I32AddReturn(s0, s1, s2)
             | I32Sub(s0, s1, s2)
             | I32Mul(s0, s1, s2)
             | I32DivS(s0, s1, s2)

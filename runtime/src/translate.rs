@@ -1056,7 +1056,19 @@ impl Translator {
         let len = self.stack.len();
         if nr == 1 {
             let s = self.read_slot(len.saturating_sub(1));
-            self.emit(Instr::Return(s, 1));
+            let at = self.code.len().wrapping_sub(1);
+            // `return a + b` of a sum just computed (no label between: every path added).
+            match self.code.get(at) {
+                Some(&Instr::I32Add(d, a, b))
+                    if d == s && !cfg!(embwit_lean) && self.label <= at =>
+                {
+                    self.code[at] = Instr::I32AddReturn(d, a, b);
+                    self.forget_last();
+                }
+                _ => {
+                    self.emit(Instr::Return(s, 1));
+                }
+            }
         } else {
             let base = len.saturating_sub(nr);
             for h in base..len {

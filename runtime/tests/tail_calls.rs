@@ -1023,6 +1023,10 @@ const REACHED: &[(&str, &str)] = &[
     ("Return", "(return (i32.add"),
     ("Call", "(call $three"),
     ("CallIndirect", "(call_indirect $t1"),
+    (
+        "I32AddReturn",
+        "(func $add (type $bin) (i32.add (local.get 0) (local.get 1)))",
+    ),
     ("Copy", "(local.set $t (local.get $x))"),
     ("Copy2", "(local.set $x (local.get $t))"),
     ("Const32", "(local.set $t (i32.const 0))"),

@@ -279,6 +279,11 @@ macro_rules! for_each_instr {
             },
             /// Return `n` values starting at slot.
             Return(src: S, n: u16) |vm| vm.ret(src, n),
+            /// `d = a + b`, then return it (a function ending in `return x + y`: recursive ones).
+            I32AddReturn(d: S, a: S, b: S) |vm| speed!(vm, {
+                vm.w(d, vm.r32(a).wrapping_add(vm.r32(b)) as u64);
+                vm.ret(d, 1)
+            }),
             /// Call function `f` (module index minus the number of imported functions, wrapping:
             /// a defined function's index among them, found with no subtraction); `dst`: slot
             /// for results; `args`: `extra` index of the argument slot list.

@@ -573,7 +573,8 @@ fn lean_builds_leave_out_the_speed_only_forms() {
           (return (i32.const 0)))
         (i32.const 1))
       (func (export "f4") (param i32) (result i32)
-        (i32.add (local.get 0) (i32.load (i32.add (local.get 0) (local.get 0))))))"#;
+        (drop (i32.add (local.get 0) (i32.load (i32.add (local.get 0) (local.get 0)))))
+        (i32.add (local.get 0) (local.get 0))))"#;
     let (code, _) = run(src, &[0]);
     let speed_only = |i: &Instr| {
         matches!(
@@ -585,10 +586,41 @@ fn lean_builds_leave_out_the_speed_only_forms() {
                 | Instr::BrByteEqz(..)
                 | Instr::BrByteNez(..)
                 | Instr::I32AddLoad32(..)
+                | Instr::I32AddReturn(..)
         )
     };
     let found = code.iter().flatten().filter(|i| speed_only(i)).count();
     // Speed builds make one of each shape.
-    let want = if cfg!(embwit_lean) { 0 } else { 5 };
+    let want = if cfg!(embwit_lean) { 0 } else { 6 };
     assert_eq!(found, want, "{code:?}");
+}
+
+#[test]
+fn a_function_returning_a_sum_returns_it_in_one_instruction() {
+    // f0: `return x + (x >> 1)`; f1: the same sum, but a branch lands on the return with
+    // another value (not fused); f2: the sum into a local first, then returned.
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32)
+        (i32.add (local.get 0) (i32.shr_u (local.get 0) (i32.const 1))))
+      (func (export "f1") (param i32) (result i32)
+        (block (result i32)
+          (drop (br_if 0 (i32.const 7) (i32.eqz (local.get 0))))
+          (i32.add (local.get 0) (i32.shr_u (local.get 0) (i32.const 1)))))
+      (func (export "f2") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.add (local.get 0) (i32.shr_u (local.get 0) (i32.const 1))))
+        (local.get 1)))"#;
+    let (code, out) = run(src, &[0, 5, -2]);
+    let sum = |x: i32| x.wrapping_add(((x as u32) >> 1) as i32);
+    let f1 = |x: i32| if x == 0 { 7 } else { sum(x) };
+    assert_eq!(
+        out,
+        all(&[0, 7, sum(-2), f1(0), f1(5), f1(-2), 0, 7, sum(-2)])
+    );
+    let fused = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::I32AddReturn(..)))
+            .count()
+    };
+    let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
+    assert_eq!(counts, [1, 0, 1], "{code:?}");
 }
