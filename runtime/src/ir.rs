@@ -142,7 +142,11 @@ impl Instr {
             | TableSize(s0, _) => {
                 f(s0);
             }
-            AddBrNe(s0, s1, _, _) | BrByteEqz(s0, s1, _, _) | BrByteNez(s0, s1, _, _) => {
+            AddBrNe(s0, s1, _, _)
+            | BrByteEqz(s0, s1, _, _)
+            | BrByteNez(s0, s1, _, _)
+            | BrAddLtU(s0, s1, _, _)
+            | BrAddGeU(s0, s1, _, _) => {
                 f(s0);
                 f(s1);
             }
@@ -409,6 +413,8 @@ impl Instr {
             | BrNe(_, _, x)
             | BrByteEqz(_, _, _, x)
             | BrByteNez(_, _, _, x)
+            | BrAddLtU(_, _, _, x)
+            | BrAddGeU(_, _, _, x)
             | BrLtS(_, _, x)
             | BrLtU(_, _, x)
             | BrGtS(_, _, x)

@@ -335,6 +335,7 @@ impl Translator {
             .or_else(|| self.fuse_copy_branch(i))
             .or_else(|| self.fuse_byte_compare(i))
             .or_else(|| self.fuse_byte_test(i))
+            .or_else(|| self.fuse_range_check(i))
         {
             return at;
         }

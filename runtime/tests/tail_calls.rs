@@ -394,6 +394,11 @@ const FIXTURE: &str = r#"(module
         (local.set $x (i32.add (local.get $x) (i32.const 193))))
       (block $k18 (br_if $k18 (i32.eqz (i32.load8_u (i32.add (local.get $t) (local.get $s)))))
         (local.set $x (i32.xor (local.get $x) (i32.const 197))))
+      ;; range checks: an x + imm compared unsigned, each way in half the iterations
+      (block $k19 (br_if $k19 (i32.lt_u (i32.add (local.get $t) (i32.const -1)) (local.get $s)))
+        (local.set $x (i32.add (local.get $x) (i32.const 211))))
+      (block $k20 (br_if $k20 (i32.ge_u (i32.add (local.get $t) (i32.const 1)) (i32.const 2)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 223))))
       ;; a copy right before a branch that tests the copied value, or another slot
       (local.set $t (i32.and (local.get $x) (i32.const 1)))
       (local.set $s (i32.and (local.get $i) (i32.const 1)))
@@ -871,6 +876,13 @@ fn model(n: u32) -> u64 {
         } else {
             x ^= 197;
         }
+        // range checks
+        if t1.wrapping_sub(1) >= 0x7fff {
+            x = x.wrapping_add(211);
+        }
+        if t1 + 1 < 2 {
+            x ^= 223;
+        }
         // copy + branch
         if x & 1 == i & 1 {
             x = x.wrapping_add(167);
@@ -995,6 +1007,14 @@ const REACHED: &[(&str, &str)] = &[
         "(br_if $k17 (i32.load8_u (i32.add (local.get $s) (local.get $t))))",
     ),
     ("BrByteEqz", "(br_if $k18 (i32.eqz (i32.load8_u"),
+    (
+        "BrAddLtU",
+        "(br_if $k19 (i32.lt_u (i32.add (local.get $t) (i32.const -1)) (local.get $s)))",
+    ),
+    (
+        "BrAddGeU",
+        "(br_if $k20 (i32.ge_u (i32.add (local.get $t) (i32.const 1)) (i32.const 2)))",
+    ),
     (
         "BrBytesNe",
         "(br_if $k16 (i32.ne (i32.load8_u (i32.add (local.get $t) (local.get $s)))",

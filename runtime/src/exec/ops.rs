@@ -255,6 +255,16 @@ macro_rules! for_each_instr {
                     None => vm.trap(TrapCode::MemoryOutOfBounds),
                 }
             }),
+            /// `if a + c <u b goto target` (an `x + imm` only compared: a range check).
+            BrAddLtU(a: S, b: S, c: i16, t: T) |vm| speed!(vm, {
+                let x = vm.r32(a).wrapping_add(c as i32 as u32);
+                vm.branch_if(x < vm.r32(b), t)
+            }),
+            /// `if a + c >=u b goto target`.
+            BrAddGeU(a: S, b: S, c: i16, t: T) |vm| speed!(vm, {
+                let x = vm.r32(a).wrapping_add(c as i32 as u32);
+                vm.branch_if(x >= vm.r32(b), t)
+            }),
             /// Fused i32 compare + branch-if-true: (a, b, target).
             BrEq(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x == y),
             BrNe(a: S, b: S, t: T) |vm| br_cmp!(vm, a, b, t, |x, y| x != y),

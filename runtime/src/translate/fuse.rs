@@ -690,6 +690,37 @@ impl Translator {
         Some(at)
     }
 
+    /// An unsigned compare-branch of a temporary just computed as `x + imm` (dying here)
+    /// against a value: one [`Instr::BrAddLtU`] or [`Instr::BrAddGeU`], as range checks
+    /// (`(x - lo) <u n`) and their bounds-check panics test.
+    pub(super) fn fuse_range_check(&mut self, i: Instr) -> Option<usize> {
+        if cfg!(embwit_lean) {
+            return None;
+        }
+        let at = self.code.len().checked_sub(1)?;
+        let &Instr::I32AddImm(d, x, c) = self.code.get(at)? else {
+            return None;
+        };
+        let (lt, b, t) = match i {
+            Instr::BrLtU(a, b, t) if a == d => (true, b, t),
+            Instr::BrGtU(b, a, t) if a == d => (true, b, t),
+            Instr::BrGeU(a, b, t) if a == d => (false, b, t),
+            Instr::BrLeU(b, a, t) if a == d => (false, b, t),
+            _ => return None,
+        };
+        let c = i16::try_from(c).ok()?;
+        if b == d || d < self.dst() || !self.straight_from(at) {
+            return None;
+        }
+        self.code[at] = if lt {
+            Instr::BrAddLtU(x, b, c, t)
+        } else {
+            Instr::BrAddGeU(x, b, c, t)
+        };
+        self.forget_last();
+        Some(at)
+    }
+
     /// `i32.add` of a value `c` and a byte (or, in speed builds, a word) the instruction just
     /// emitted loaded (`i32.load8_u` at an indexed address, or with no offset; `i32.load` at an
     /// indexed address) into a temporary that dies here: one [`Instr::I32AddLoad8U`] (or

@@ -574,6 +574,7 @@ fn lean_builds_leave_out_the_speed_only_forms() {
         (i32.const 1))
       (func (export "f4") (param i32) (result i32)
         (drop (i32.add (local.get 0) (i32.load (i32.add (local.get 0) (local.get 0)))))
+        (block (br_if 0 (i32.lt_u (i32.add (local.get 0) (i32.const -3)) (i32.const 9))))
         (i32.add (local.get 0) (local.get 0))))"#;
     let (code, _) = run(src, &[0]);
     let speed_only = |i: &Instr| {
@@ -587,11 +588,13 @@ fn lean_builds_leave_out_the_speed_only_forms() {
                 | Instr::BrByteNez(..)
                 | Instr::I32AddLoad32(..)
                 | Instr::I32AddReturn(..)
+                | Instr::BrAddLtU(..)
+                | Instr::BrAddGeU(..)
         )
     };
     let found = code.iter().flatten().filter(|i| speed_only(i)).count();
     // Speed builds make one of each shape.
-    let want = if cfg!(embwit_lean) { 0 } else { 6 };
+    let want = if cfg!(embwit_lean) { 0 } else { 7 };
     assert_eq!(found, want, "{code:?}");
 }
 
@@ -623,4 +626,57 @@ fn a_function_returning_a_sum_returns_it_in_one_instruction() {
     };
     let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
     assert_eq!(counts, [1, 0, 1], "{code:?}");
+}
+
+#[test]
+fn a_range_check_is_one_instruction() {
+    // Each returns 1 when the branch is taken: f0 `x - 10 <u 5`, f1 `x + 3 >=u 8`, f2 `5 >u
+    // x - 10`, f3 `8 <=u x + 3` (the same two tests written the other way round); f4 the sum
+    // kept in a local, which is the result when taken (not fused).
+    let test = |cmp: &str, l: &str, r: &str| {
+        alloc::format!(
+            "(func (export \"f{{}}\") (param i32) (result i32)
+               (block (br_if 0 ({cmp} {l} {r})) (return (i32.const 0))) (i32.const 1))"
+        )
+    };
+    let sub10 = "(i32.add (local.get 0) (i32.const -10))";
+    let add3 = "(i32.add (local.get 0) (i32.const 3))";
+    let funcs = [
+        test("i32.lt_u", sub10, "(i32.const 5)"),
+        test("i32.ge_u", add3, "(i32.const 8)"),
+        test("i32.gt_u", "(i32.const 5)", sub10),
+        test("i32.le_u", "(i32.const 8)", add3),
+        alloc::string::String::from(
+            "(func (export \"f{}\") (param i32) (result i32) (local i32)
+               (block (br_if 0 (i32.lt_u (local.tee 1 (i32.add (local.get 0) (i32.const -10)))
+                                         (i32.const 5)))
+                      (return (i32.const 0)))
+               (local.get 1))",
+        ),
+    ];
+    let mut src = alloc::string::String::from("(module ");
+    for (i, f) in funcs.iter().enumerate() {
+        src += &f.replace("f{}", &alloc::format!("f{i}"));
+    }
+    src += ")";
+    let args = [0, 9, 10, 14, 15, 4, 5, -3, -4, i32::MIN, i32::MAX];
+    let (code, out) = run(&src, &args);
+    let lt = |x: i32| (x.wrapping_sub(10) as u32) < 5;
+    let ge = |x: i32| (x.wrapping_add(3) as u32) >= 8;
+    let mut want = Vec::new();
+    for model in [lt, ge, lt, ge] {
+        want.extend(args.iter().map(|&x| Some(model(x) as i32)));
+    }
+    want.extend(
+        args.iter()
+            .map(|&x| Some(if lt(x) { x.wrapping_sub(10) } else { 0 })),
+    );
+    assert_eq!(out, want);
+    let fused = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| matches!(i, Instr::BrAddLtU(..) | Instr::BrAddGeU(..)))
+            .count()
+    };
+    let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
+    assert_eq!(counts, [1, 1, 1, 1, 0], "{code:?}");
 }
