@@ -42,7 +42,9 @@
 //!   unrolled twice into two steps, and two int8 steps walking down into one (`I32DotLoad8S2`);
 //! - three rotations of one value by constants, xored (SHA-2's sigma functions: `I32Rotl3`,
 //!   `I32Rotl2ShrU`);
-//! - a `br_if` on a byte loaded at an indexed address (`BrByteEqz`, `BrByteNez`);
+//! - a `br_if` on a byte loaded at an indexed address (`BrByteEqz`, `BrByteNez`), and unsigned
+//!   compare-branches of an `x + imm` (`BrAddLtU`, `BrAddGeU`: range checks);
+//! - a loaded word added to a value (`I32AddLoad32`), and `return a + b` (`I32AddReturn`);
 //! - two local copies in a row (`Copy2`);
 //! - `i32.rotl` or `i32.shr_u` followed by `i32.xor` (`I32XorRotl`, `I32XorShrU`: hash rounds);
 //! - a `select` of the two operands of its i32 compare into a min or max (`SelectMinS`, ...);
@@ -51,7 +53,8 @@
 //! - counted loop latches (`x = x + imm; br_if (x != n)`, `x = x + y; br_if (x <u n)`; also
 //!   when the wasm leaves on `x == 0` and the latch is inverted).
 //!
-//! These fusions happen only when no label lies between the fused instructions. Loop latches
+//! These fusions happen only when no label lies between the fused instructions. Size builds
+//! (opt-level `s`/`z`) leave out the speed-only ones (see `speed!` in `exec/ops.rs`). Loop latches
 //! are rotated to one branch per iteration, and branches to branches are threaded
 //! (`translate/loops.rs`).
 //!
