@@ -150,6 +150,25 @@ macro_rules! st {
         }
     }};
 }
+/// A dot-product step: `dst = c + f(x, y)` over the `N` bytes `x` at `($pa, $po)` and `y` at
+/// `($qa, $qo)` (address and offset, as [`super::vm::Vm::load`] takes them), read in that order,
+/// each trapping at its own wasm instruction; `c` is read before `dst` is written.
+macro_rules! dot {
+    ($vm:ident, $d:ident, $c:ident, $n:literal, ($pa:expr, $po:expr), ($qa:expr, $qo:expr),
+     |$x:ident, $y:ident| $f:expr) => {
+        match $vm.load::<$n>($pa, $po) {
+            Some($x) => match $vm.load::<$n>($qa, $qo) {
+                Some($y) => {
+                    let v: u32 = $f;
+                    $vm.w($d, v.wrapping_add($vm.r32($c)) as u64);
+                    Flow::Next
+                }
+                None => $vm.trap_second(TrapCode::MemoryOutOfBounds),
+            },
+            None => $vm.trap(TrapCode::MemoryOutOfBounds),
+        }
+    };
+}
 /// Leave `Flow` from a `Result<(), TrapCode>` of a slow-path helper.
 macro_rules! done {
     ($vm:ident, $e:expr) => {{
@@ -173,7 +192,7 @@ macro_rules! speed {
     }};
 }
 
-pub(crate) use {bin, br_cmp, conv, done, ld, sel, speed, st, un};
+pub(crate) use {bin, br_cmp, conv, done, dot, ld, sel, speed, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -533,65 +552,33 @@ macro_rules! for_each_instr {
             /// dst = a * b + c over the bytes at `p + op` and `q + oq`, each sign-extended (two
             /// `i32.load8_s`, `i32.mul`, `i32.add`: an int8 dot product step).
             I32DotLoad8S(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                match vm.load::<1>(vm.r(p), op as u32) {
-                    Some([x]) => match vm.load::<1>(vm.r(q), oq as u32) {
-                        Some([y]) => {
-                            let v = (x as i8 as u32).wrapping_mul(y as i8 as u32);
-                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
-                            Flow::Next
-                        }
-                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
-                    },
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                dot!(vm, d, c, 1, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
+                    (x[0] as i8 as u32).wrapping_mul(y[0] as i8 as u32)
+                })
             },
             /// dst = c + the products of the sign-extended bytes at `p + op` and `q + oq`, and at
             /// `p + op + 1` and `q + oq + 1` (two int8 dot-product steps: convolutions). A pair
             /// is out of bounds exactly when its upper byte is, which the wasm loads first.
             I32DotLoad8S2(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
-                match vm.load::<2>(vm.r(p), op as u32) {
-                    Some(x) => match vm.load::<2>(vm.r(q), oq as u32) {
-                        Some(y) => {
-                            let m = |k: usize| (x[k] as i8 as u32).wrapping_mul(y[k] as i8 as u32);
-                            let v = vm.r32(c).wrapping_add(m(0)).wrapping_add(m(1));
-                            vm.w(d, v as u64);
-                            Flow::Next
-                        }
-                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
-                    },
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                dot!(vm, d, c, 2, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
+                    let m = |k: usize| (x[k] as i8 as u32).wrapping_mul(y[k] as i8 as u32);
+                    m(0).wrapping_add(m(1))
+                })
             }),
             /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
             /// multiply). Reads both words and `c` before it writes `d`.
             I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                match vm.load::<4>(vm.r(p), op as u32) {
-                    Some(x) => match vm.load::<4>(vm.r(q), oq as u32) {
-                        Some(y) => {
-                            let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
-                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
-                            Flow::Next
-                        }
-                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
-                    },
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                dot!(vm, d, c, 4, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
+                    u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y))
+                })
             },
             /// [`Instr::I32DotLoad32`] with the words at `p + op` and `q + oq` wrapping as 32-bit
             /// sums (the loads it replaces were addressed by `i32.add`s, not memarg offsets).
             I32DotLoad32W(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
                 let at = |s, o: u8| vm.r32(s).wrapping_add(o as u32) as u64;
-                match vm.load::<4>(at(p, op), 0) {
-                    Some(x) => match vm.load::<4>(at(q, oq), 0) {
-                        Some(y) => {
-                            let v = u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y));
-                            vm.w(d, v.wrapping_add(vm.r32(c)) as u64);
-                            Flow::Next
-                        }
-                        None => vm.trap_second(TrapCode::MemoryOutOfBounds),
-                    },
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                dot!(vm, d, c, 4, (at(p, op), 0), (at(q, oq), 0), |x, y| {
+                    u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y))
+                })
             }),
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
             I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
