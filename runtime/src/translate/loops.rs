@@ -18,9 +18,9 @@ fn negated(i: Instr, t: u32) -> Option<Instr> {
         Instr::BrBytesEq(p, q, i, _) => Some(Instr::BrBytesNe(p, q, i, t)),
         Instr::BrBytesNe(p, q, i, _) => Some(Instr::BrBytesEq(p, q, i, t)),
         Instr::BrByteEqz(p, i, c, _) => Some(Instr::BrByteNez(p, i, c, t)),
+        Instr::BrByteNez(p, i, c, _) => Some(Instr::BrByteEqz(p, i, c, t)),
         Instr::BrAddLtU(a, b, c, _) => Some(Instr::BrAddGeU(a, b, c, t)),
         Instr::BrAddGeU(a, b, c, _) => Some(Instr::BrAddLtU(a, b, c, t)),
-        Instr::BrByteNez(p, i, c, _) => Some(Instr::BrByteEqz(p, i, c, t)),
         _ => Cond::of(i).map(|c| c.branch_unless(t)),
     }
 }
