@@ -17,8 +17,12 @@ use super::vm::{Cx, Flow, Regs, Vm, mem_regs};
 use crate::ir::{INSTR_COUNT, Instr, S, Step};
 use crate::trap::TrapCode;
 
-/// A handler: the registers of [`Vm`], passed in argument registers.
-pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>);
+/// A handler: the registers of [`Vm`], passed in argument registers, and its own address (the
+/// 4th argument). A dispatch loads the next handler's address into that argument's register and
+/// jumps through it, so passing it costs nothing, and inside a handler the register is free: on
+/// x86-64 it is `rcx`, whose `cl` every variable shift and rotate needs (were an interpreter
+/// register there, each shift would save and restore it around the `cl` use).
+pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>, usize);
 
 /// The handler of instruction `i` (for [`Step::new`]).
 pub(crate) fn handler_of(i: &Instr) -> Handler {
@@ -47,8 +51,9 @@ macro_rules! handlers {
                     ip: *const Step,
                     fp: *mut u64,
                     mem: *mut u8,
-                    len: usize,
+                    _own: usize,
                     cx: &mut Cx<'_>,
+                    len: usize,
                 ) {
                     /// This handler's dispatch site for an untaken branch: out of line, so
                     /// that LLVM cannot merge it with the taken one into a select (see
@@ -56,15 +61,17 @@ macro_rules! handlers {
                     /// handlers distinct, else they would be merged into one shared site.
                     ///
                     /// # Safety
-                    /// As for [`dispatch`].
+                    /// As for [`dispatch`], and `h` is the handler of the step at `ip` (the
+                    /// caller loads it: it arrives in the register the call goes through).
                     #[inline(never)]
                     #[allow(dead_code)]
                     unsafe fn fall_through(
                         ip: *const Step,
                         fp: *mut u64,
                         mem: *mut u8,
-                        len: usize,
+                        h: Handler,
                         cx: &mut Cx<'_>,
+                        len: usize,
                     ) {
                         // SAFETY: an assembler comment: no instruction, no effect.
                         unsafe {
@@ -74,7 +81,7 @@ macro_rules! handlers {
                             )
                         };
                         // SAFETY: the caller's contract.
-                        unsafe { dispatch(Vm { ip, fp, mem, len, cx }) }
+                        unsafe { h(ip, fp, mem, h as usize, cx, len) }
                     }
                     // SAFETY: `ip` is valid (caller's contract), and a step's handler is this
                     // function only for this variant (`Step::new`).
@@ -94,8 +101,10 @@ macro_rules! handlers {
                             unsafe { dispatch(regs) }
                         }
                         // SAFETY: as for `Next`.
+                        // SAFETY: as for `Next`; the handler is the instruction's (`dispatch`).
                         Flow::NotTaken => unsafe {
-                            fall_through(regs.ip, regs.fp, regs.mem, regs.len, regs.cx)
+                            let h = (*regs.ip).handler;
+                            fall_through(regs.ip, regs.fp, regs.mem, h, regs.cx, regs.len)
                         },
                         Flow::Exit => {}
                     }
@@ -117,7 +126,7 @@ unsafe fn dispatch(vm: Vm<'_, '_>) {
     // instruction's (`Step::new`; code is immutable once translated).
     let h = unsafe { (*vm.ip).handler };
     // SAFETY: `h` is the handler of the instruction at `ip`.
-    unsafe { h(vm.ip, vm.fp, vm.mem, vm.len, vm.cx) }
+    unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx, vm.len) }
 }
 
 /// Run from `vm.ip` until a body exits (the outcome is in `cx.out`).
