@@ -137,15 +137,17 @@ pub(super) fn run(vm: Vm<'_, '_>) {
 
 /// The calls [`super::fast::call_fast`] and [`super::fast::enter_fast`] leave to [`enter`], then continue (a tail call from
 /// the handler, so the handler's fast path keeps its registers to itself).
+/// `dst_args` packs the result slot (high half) and the argument list (low half): with five
+/// arguments the handler's sixth register (the memory length) stays where it is.
 #[inline(never)]
 pub(super) fn enter_slow(
     cx: &mut Cx<'_>,
     ip: *const Step,
     fp: *mut u64,
     callee: u32,
-    dst: S,
-    args: u32,
+    dst_args: u64,
 ) {
+    let (dst, args) = ((dst_args >> 32) as S, dst_args as u32);
     let regs = enter(cx, ip, fp, callee, dst, args);
     continue_with(regs, cx)
 }

@@ -284,7 +284,13 @@ impl Vm<'_, '_> {
                 return Flow::Next;
             }
             let callee = store_index(&self.cx.inst.funcs, module()) as u32;
-            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            enter_slow(
+                self.cx,
+                self.ip,
+                self.fp,
+                callee,
+                (dst as u64) << 32 | args as u64,
+            );
             Flow::Exit
         }
         #[cfg(not(embwit_threaded))]
@@ -310,7 +316,13 @@ impl Vm<'_, '_> {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
                 return Flow::Next;
             }
-            enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+            enter_slow(
+                self.cx,
+                self.ip,
+                self.fp,
+                callee,
+                (dst as u64) << 32 | args as u64,
+            );
             Flow::Exit
         }
         #[cfg(not(embwit_threaded))]
