@@ -100,7 +100,6 @@ macro_rules! handlers {
                             // SAFETY: `t` is a branch target of the running function.
                             unsafe { dispatch(regs) }
                         }
-                        // SAFETY: as for `Next`.
                         // SAFETY: as for `Next`; the handler is the instruction's (`dispatch`).
                         Flow::NotTaken => unsafe {
                             let h = (*regs.ip).handler;
@@ -137,6 +136,7 @@ pub(super) fn run(vm: Vm<'_, '_>) {
 
 /// The calls [`super::fast::call_fast`] and [`super::fast::enter_fast`] leave to [`enter`], then continue (a tail call from
 /// the handler, so the handler's fast path keeps its registers to itself).
+///
 /// `dst_args` packs the result slot (high half) and the argument list (low half): with five
 /// arguments the handler's sixth register (the memory length) stays where it is.
 #[inline(never)]
