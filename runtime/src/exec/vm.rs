@@ -284,14 +284,7 @@ impl Vm<'_, '_> {
                 return Flow::Next;
             }
             let callee = store_index(&self.cx.inst.funcs, module()) as u32;
-            enter_slow(
-                self.cx,
-                self.ip,
-                self.fp,
-                callee,
-                (dst as u64) << 32 | args as u64,
-            );
-            Flow::Exit
+            self.enter_checked(callee, dst, args)
         }
         #[cfg(not(embwit_threaded))]
         match self.cx.inst.funcs.get(module() as usize) {
@@ -308,6 +301,20 @@ impl Vm<'_, '_> {
             Err(c) => self.trap(c),
         }
     }
+    /// A call the inline fast path left: the checked path, tail-called (see [`enter_slow`]),
+    /// with the result slot and the argument list packed into one word.
+    #[cfg(embwit_threaded)]
+    #[inline(always)]
+    fn enter_checked(&mut self, callee: u32, dst: S, args: u32) -> Flow {
+        enter_slow(
+            self.cx,
+            self.ip,
+            self.fp,
+            callee,
+            (dst as u64) << 32 | args as u64,
+        );
+        Flow::Exit
+    }
     #[inline(always)]
     fn enter(&mut self, callee: u32, dst: S, args: u32) -> Flow {
         #[cfg(embwit_threaded)]
@@ -316,14 +323,7 @@ impl Vm<'_, '_> {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
                 return Flow::Next;
             }
-            enter_slow(
-                self.cx,
-                self.ip,
-                self.fp,
-                callee,
-                (dst as u64) << 32 | args as u64,
-            );
-            Flow::Exit
+            self.enter_checked(callee, dst, args)
         }
         #[cfg(not(embwit_threaded))]
         {
