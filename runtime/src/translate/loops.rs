@@ -107,19 +107,20 @@ impl Translator {
         if at + 1 != len || self.label == len {
             return false;
         }
+        // A forward branch: its frame's newest fixup is this branch (it moves to the new `Br`).
+        let newest = frame.map(|fi| self.frames.get(fi).and_then(|f| f.fixups.last().copied()));
+        if newest.is_some_and(|fx| fx != Some(at as u32)) {
+            return false;
+        }
         // A count-down step right before the branch fuses with the negated one (the wasm
-        // tested `x == 0` to leave: `x != 0` loops).
+        // tested `x == 0` to leave: `x != 0` loops). Decided only now: it may pool a constant.
         let fused = self.count_down(at, new);
         let end = if fused.is_some() { at } else { len };
-        let exit = match frame {
-            // A forward branch: its frame's newest fixup moves to the new `Br`.
-            Some(fi) => match self.frames.get_mut(fi).and_then(|f| f.fixups.last_mut()) {
-                Some(fx) if *fx == at as u32 => {
-                    *fx = end as u32;
-                    0
-                }
-                _ => return false,
-            },
+        let exit = match frame.and_then(|fi| self.frames.get_mut(fi)?.fixups.last_mut()) {
+            Some(fx) => {
+                *fx = end as u32;
+                0
+            }
             None => old.target().unwrap_or(0),
         };
         match fused {
