@@ -203,17 +203,12 @@ pub(crate) fn run(st: &mut StoreInner, ex: &mut Exec, limits: &Limits) -> Result
         floor,
         room,
         mem_idx: bulk::store_index(&inst.memories, 0),
+        #[cfg(embwit_threaded)]
+        mem_len: 0,
         out: Ok(Exit::Done),
     };
     if let Some((ip, fp)) = call::resume(&mut cx, top) {
-        let (mem, len) = vm::mem_regs(cx.memories, cx.mem_idx);
-        backend::run(Vm {
-            ip: ip.as_ptr(),
-            fp,
-            mem,
-            len,
-            cx: &mut cx,
-        });
+        backend::run(Vm::new(ip.as_ptr(), fp, &mut cx));
     }
     #[cfg(embwit_threaded)]
     fast::complete(&mut cx);

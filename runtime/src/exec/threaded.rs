@@ -13,7 +13,7 @@
 use super::call::{enter, leave};
 use super::float::{self, Conv};
 use super::ops::*;
-use super::vm::{Cx, Flow, Regs, Vm, mem_regs};
+use super::vm::{Cx, Flow, Regs, Vm};
 use crate::ir::{INSTR_COUNT, Instr, S, Step};
 use crate::trap::TrapCode;
 
@@ -22,7 +22,7 @@ use crate::trap::TrapCode;
 /// jumps through it, so passing it costs nothing, and inside a handler the register is free: on
 /// x86-64 it is `rcx`, whose `cl` every variable shift and rotate needs (were an interpreter
 /// register there, each shift would save and restore it around the `cl` use).
-pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>, usize);
+pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>);
 
 /// The handler of instruction `i` (for [`Step::new`]).
 pub(crate) fn handler_of(i: &Instr) -> Handler {
@@ -53,43 +53,14 @@ macro_rules! handlers {
                     mem: *mut u8,
                     _own: usize,
                     cx: &mut Cx<'_>,
-                    len: usize,
                 ) {
-                    /// This handler's dispatch site for an untaken branch: out of line, so
-                    /// that LLVM cannot merge it with the taken one into a select (see
-                    /// [`Flow::Taken`]). The comment keeps the functions of different
-                    /// handlers distinct, else they would be merged into one shared site.
-                    ///
-                    /// # Safety
-                    /// As for [`dispatch`], and `h` is the handler of the step at `ip` (the
-                    /// caller loads it: it arrives in the register the call goes through).
-                    #[inline(never)]
-                    #[allow(dead_code)]
-                    unsafe fn fall_through(
-                        ip: *const Step,
-                        fp: *mut u64,
-                        mem: *mut u8,
-                        h: Handler,
-                        cx: &mut Cx<'_>,
-                        len: usize,
-                    ) {
-                        // SAFETY: an assembler comment: no instruction, no effect.
-                        unsafe {
-                            core::arch::asm!(
-                                concat!("/* ", stringify!($name), " */"),
-                                options(nomem, nostack, preserves_flags)
-                            )
-                        };
-                        // SAFETY: the caller's contract.
-                        unsafe { h(ip, fp, mem, h as usize, cx, len) }
-                    }
                     // SAFETY: `ip` is valid (caller's contract), and a step's handler is this
                     // function only for this variant (`Step::new`).
                     let Instr::$name $(( $($f),* ))? = (unsafe { (*ip).ins }) else {
                         // SAFETY: see above: no other variant reaches this handler.
                         unsafe { core::hint::unreachable_unchecked() }
                     };
-                    let mut regs = Vm { ip: ip.wrapping_add(1), fp, mem, len, cx };
+                    let mut regs = Vm { ip: ip.wrapping_add(1), fp, mem, cx };
                     let $vm = &mut regs;
                     match $body {
                         // SAFETY: a body returning `Next` leaves `ip` at an instruction of the
@@ -100,11 +71,25 @@ macro_rules! handlers {
                             // SAFETY: `t` is a branch target of the running function.
                             unsafe { dispatch(regs) }
                         }
-                        // SAFETY: as for `Next`; the handler is the instruction's (`dispatch`).
-                        Flow::NotTaken => unsafe {
-                            let h = (*regs.ip).handler;
-                            fall_through(regs.ip, regs.fp, regs.mem, h, regs.cx, regs.len)
-                        },
+                        // An untaken branch dispatches from a site of its own: the handler
+                        // passes through an (empty) assembler block, so LLVM cannot prove it
+                        // equal to the taken side's and merge the two jumps into one (see
+                        // `Flow::Taken`).
+                        Flow::NotTaken => {
+                            // SAFETY: `regs.ip` is the next instruction (as for `Next`).
+                            let mut h = unsafe { (*regs.ip).handler };
+                            // SAFETY: an assembler comment: no instruction, `h` unchanged.
+                            #[allow(clippy::pointers_in_nomem_asm_block)] // never dereferenced
+                            unsafe {
+                                core::arch::asm!(
+                                    "/* not taken: {0} */",
+                                    inout(reg) h,
+                                    options(pure, nomem, nostack, preserves_flags)
+                                )
+                            };
+                            // SAFETY: `h` is the handler of the instruction at `regs.ip`.
+                            unsafe { h(regs.ip, regs.fp, regs.mem, h as usize, regs.cx) }
+                        }
                         Flow::Exit => {}
                     }
                 }
@@ -125,7 +110,7 @@ unsafe fn dispatch(vm: Vm<'_, '_>) {
     // instruction's (`Step::new`; code is immutable once translated).
     let h = unsafe { (*vm.ip).handler };
     // SAFETY: `h` is the handler of the instruction at `ip`.
-    unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx, vm.len) }
+    unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx) }
 }
 
 /// Run from `vm.ip` until a body exits (the outcome is in `cx.out`).
@@ -134,20 +119,18 @@ pub(super) fn run(vm: Vm<'_, '_>) {
     unsafe { dispatch(vm) }
 }
 
-/// The calls [`super::fast::call_fast`] and [`super::fast::enter_fast`] leave to [`enter`], then continue (a tail call from
-/// the handler, so the handler's fast path keeps its registers to itself).
-///
-/// `dst_args` packs the result slot (high half) and the argument list (low half): with five
-/// arguments the handler's sixth register (the memory length) stays where it is.
+/// The calls [`super::fast::call_fast`] and [`super::fast::enter_fast`] leave to [`enter`],
+/// then continue (a tail call from the handler, so the handler's fast path keeps its registers
+/// to itself).
 #[inline(never)]
 pub(super) fn enter_slow(
     cx: &mut Cx<'_>,
     ip: *const Step,
     fp: *mut u64,
     callee: u32,
-    dst_args: u64,
+    dst: S,
+    args: u32,
 ) {
-    let (dst, args) = ((dst_args >> 32) as S, dst_args as u32);
     let regs = enter(cx, ip, fp, callee, dst, args);
     continue_with(regs, cx)
 }
@@ -164,14 +147,7 @@ pub(super) fn leave_slow(cx: &mut Cx<'_>, fp: *mut u64, src: S, n: u16) {
 #[inline(always)]
 fn continue_with(regs: Option<Regs>, cx: &mut Cx<'_>) {
     if let Some((ip, fp)) = regs {
-        let (mem, len) = mem_regs(cx.memories, cx.mem_idx);
-        let vm = Vm {
-            ip: ip.as_ptr(),
-            fp,
-            mem,
-            len,
-            cx,
-        };
+        let vm = Vm::new(ip.as_ptr(), fp, cx);
         // SAFETY: `enter` and `leave` return an instruction of the now running function and
         // its frame, and `mem_regs` describes the current memory: the `Vm` invariants.
         unsafe { dispatch(vm) }

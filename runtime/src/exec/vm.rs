@@ -69,6 +69,11 @@ pub(crate) struct Cx<'a> {
     pub room: usize,
     /// Store index of the current memory (out of range: no memory).
     pub mem_idx: usize,
+    /// The current memory's length in bytes (the threaded backend's [`Vm::len`]): kept here,
+    /// not in a register, so each handler has one more scratch register (a bounds check reads
+    /// it as a memory operand at no extra instruction).
+    #[cfg(embwit_threaded)]
+    pub mem_len: usize,
     /// Why execution stopped (valid once a body returned [`Flow::Exit`]).
     pub out: Result<Exit, Trap>,
 }
@@ -81,13 +86,39 @@ pub(crate) struct Vm<'c, 'a> {
     /// Slot 0 of the running frame (the first constant); the frame has
     /// `cells` cells on the value stack (see [`enter`]).
     pub fp: *mut u64,
-    /// The current memory's bytes: `len` of them at `mem`.
+    /// The current memory's bytes: [`Vm::len`] of them at `mem`.
     pub mem: *mut u8,
+    #[cfg(not(embwit_threaded))]
     pub len: usize,
     pub cx: &'c mut Cx<'a>,
 }
 
-impl Vm<'_, '_> {
+impl<'c, 'a> Vm<'c, 'a> {
+    /// The registers to run the instruction at `ip` in frame `fp` with, in the current memory.
+    #[inline(always)]
+    pub fn new(ip: *const Step, fp: *mut u64, cx: &'c mut Cx<'a>) -> Self {
+        let (mem, len) = mem_regs(cx.memories, cx.mem_idx);
+        #[cfg(embwit_threaded)]
+        {
+            cx.mem_len = len;
+        }
+        Vm {
+            ip,
+            fp,
+            mem,
+            #[cfg(not(embwit_threaded))]
+            len,
+            cx,
+        }
+    }
+    /// The current memory's length in bytes.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        #[cfg(embwit_threaded)]
+        return self.cx.mem_len;
+        #[cfg(not(embwit_threaded))]
+        self.len
+    }
     /// Read slot `s`.
     #[inline(always)]
     pub fn r(&self, s: S) -> u64 {
@@ -166,7 +197,7 @@ impl Vm<'_, '_> {
     #[inline(always)]
     pub fn load<const N: usize>(&self, addr: u64, off: u32) -> Option<[u8; N]> {
         let ea = (addr as u32 as usize).checked_add(off as usize)?;
-        if ea.checked_add(N)? > self.len {
+        if ea.checked_add(N)? > self.len() {
             return None;
         }
         // SAFETY: `[ea, ea + N)` lies inside the `len` bytes at `mem` (checked just above);
@@ -180,7 +211,7 @@ impl Vm<'_, '_> {
             return false;
         };
         match ea.checked_add(N) {
-            Some(end) if end <= self.len => {
+            Some(end) if end <= self.len() => {
                 // SAFETY: as for `load`.
                 unsafe { ptr::write_unaligned(self.mem.add(ea) as *mut [u8; N], v) };
                 true
@@ -192,14 +223,23 @@ impl Vm<'_, '_> {
     #[inline(always)]
     fn span(&self, start: u32, n: u32) -> Result<usize, TrapCode> {
         match (start as u64).checked_add(n as u64) {
-            Some(end) if end <= self.len as u64 => Ok(start as usize),
+            Some(end) if end <= self.len() as u64 => Ok(start as usize),
             _ => Err(TrapCode::MemoryOutOfBounds),
         }
     }
     /// Point `mem`/`len` at the current memory again (after it may have moved).
     #[inline(always)]
     pub fn reload_mem(&mut self) {
-        (self.mem, self.len) = mem_regs(self.cx.memories, self.cx.mem_idx);
+        let (mem, len) = mem_regs(self.cx.memories, self.cx.mem_idx);
+        self.mem = mem;
+        #[cfg(embwit_threaded)]
+        {
+            self.cx.mem_len = len;
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            self.len = len;
+        }
     }
     #[inline(always)]
     pub fn memory_pages(&self) -> u64 {
@@ -301,18 +341,11 @@ impl Vm<'_, '_> {
             Err(c) => self.trap(c),
         }
     }
-    /// A call the inline fast path left: the checked path, tail-called (see [`enter_slow`]),
-    /// with the result slot and the argument list packed into one word.
+    /// A call the inline fast path left: the checked path, tail-called (see [`enter_slow`]).
     #[cfg(embwit_threaded)]
     #[inline(always)]
     fn enter_checked(&mut self, callee: u32, dst: S, args: u32) -> Flow {
-        enter_slow(
-            self.cx,
-            self.ip,
-            self.fp,
-            callee,
-            (dst as u64) << 32 | args as u64,
-        );
+        enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
         Flow::Exit
     }
     #[inline(always)]
