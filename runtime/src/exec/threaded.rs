@@ -60,13 +60,21 @@ macro_rules! handlers {
                         // SAFETY: see above: no other variant reaches this handler.
                         unsafe { core::hint::unreachable_unchecked() }
                     };
-                    let mut regs = Vm { ip: ip.wrapping_add(1), fp, mem, cx };
+                    // `ip` stays at this instruction while the body runs (see `Vm::next`).
+                    let mut regs = Vm { ip, fp, mem, cx };
                     let $vm = &mut regs;
                     match $body {
-                        // SAFETY: a body returning `Next` leaves `ip` at an instruction of the
-                        // running function (the `Vm` invariants).
-                        Flow::Next => unsafe { dispatch(regs) },
+                        // SAFETY: a body returning `Next` leaves `ip` (moved by a jump or a
+                        // skip) one before an instruction of the running function (the `Vm`
+                        // invariants).
+                        Flow::Next => unsafe {
+                            regs.ip = regs.next();
+                            dispatch(regs)
+                        },
+                        // SAFETY: a call or return set `ip` to the instruction to run.
+                        Flow::Jump => unsafe { dispatch(regs) },
                         Flow::Taken(t) => {
+                            regs.ip = regs.next();
                             regs.jump(t);
                             // SAFETY: `t` is a branch target of the running function.
                             unsafe { dispatch(regs) }
@@ -76,8 +84,9 @@ macro_rules! handlers {
                         // equal to the taken side's and merge the two jumps into one (see
                         // `Flow::Taken`).
                         Flow::NotTaken => {
-                            // SAFETY: `regs.ip` is the next instruction (as for `Next`).
-                            let mut h = unsafe { (*regs.ip).handler };
+                            let ip = regs.next();
+                            // SAFETY: `ip` is the next instruction (as for `Next`).
+                            let mut h = unsafe { (*ip).handler };
                             // SAFETY: an assembler comment: no instruction, `h` unchanged.
                             #[allow(clippy::pointers_in_nomem_asm_block)] // never dereferenced
                             unsafe {
@@ -87,8 +96,8 @@ macro_rules! handlers {
                                     options(pure, nomem, nostack, preserves_flags)
                                 )
                             };
-                            // SAFETY: `h` is the handler of the instruction at `regs.ip`.
-                            unsafe { h(regs.ip, regs.fp, regs.mem, h as usize, regs.cx) }
+                            // SAFETY: `h` is the handler of the instruction at `ip`.
+                            unsafe { h(ip, regs.fp, regs.mem, h as usize, regs.cx) }
                         }
                         Flow::Exit => {}
                     }

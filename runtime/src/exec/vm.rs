@@ -26,15 +26,18 @@ use crate::trap::{Trap, TrapCode};
 
 /// What an instruction body tells the dispatcher.
 pub(crate) enum Flow {
-    /// Run the instruction at `vm.ip`.
+    /// Run the next instruction ([`Vm::next`]).
     Next,
-    /// A branch is taken: run the instruction `t` bytes after `vm.ip`. The threaded backend
+    /// Run the instruction at `vm.ip`, which a call or return set.
+    #[cfg(embwit_threaded)]
+    Jump,
+    /// A branch is taken: run the instruction `t` bytes after [`Vm::next`]. The threaded backend
     /// gives a branch's two outcomes dispatch sites of their own: each indirect jump then
     /// predicts one successor, and the next instruction's fetch does not wait for the
     /// condition, as it would were the two merged into a select.
     #[cfg(embwit_threaded)]
     Taken(u32),
-    /// A branch is not taken: run the instruction at `vm.ip`.
+    /// A branch is not taken: run the next instruction.
     #[cfg(embwit_threaded)]
     NotTaken,
     /// Stop: the outcome is in [`Cx::out`].
@@ -80,8 +83,9 @@ pub(crate) struct Cx<'a> {
 
 /// The interpreter registers.
 pub(crate) struct Vm<'c, 'a> {
-    /// The next instruction: always inside `cx.code.code` when dispatched (see
-    /// `Translator::finish`: branch targets are checked, and the code ends in `Unreachable`).
+    /// The running instruction in the threaded backend, the next one in the loop (see
+    /// [`Vm::next`]): always inside `cx.code.code` when dispatched (see `Translator::finish`:
+    /// branch targets are checked, and the code ends in `Unreachable`).
     pub ip: *const Step,
     /// Slot 0 of the running frame (the first constant); the frame has
     /// `cells` cells on the value stack (see [`enter`]).
@@ -142,7 +146,18 @@ impl<'c, 'a> Vm<'c, 'a> {
     pub fn idx(&self, a: S, b: S, c: u32) -> u64 {
         self.r32(a).wrapping_add(self.r32(b)).wrapping_add(c) as u64
     }
-    /// Branch by `t` bytes relative to the next instruction.
+    /// The instruction after the running one: where it continues (`Flow::Next`), branch
+    /// offsets count from, and a call returns to. The threaded backend's `ip` is the running
+    /// instruction (the handler reads its operands through `ip` and advances it only to
+    /// dispatch, so the two never need a register each); the loop's is the next one.
+    #[inline(always)]
+    pub fn next(&self) -> *const Step {
+        #[cfg(embwit_threaded)]
+        return self.ip.wrapping_add(1);
+        #[cfg(not(embwit_threaded))]
+        self.ip
+    }
+    /// Branch by `t` bytes relative to the next instruction (then `Flow::Next`).
     #[inline(always)]
     pub fn jump(&mut self, t: u32) {
         self.ip = self.ip.wrapping_byte_offset(t as i32 as isize);
@@ -166,7 +181,7 @@ impl<'c, 'a> Vm<'c, 'a> {
         }
         Flow::Next
     }
-    /// Skip `n` instructions (into a `br_table`'s entries).
+    /// Skip `n` instructions (into a `br_table`'s entries; then `Flow::Next`).
     #[inline(always)]
     pub fn skip(&mut self, n: u32) {
         self.ip = self.ip.wrapping_add(n as usize);
@@ -174,13 +189,13 @@ impl<'c, 'a> Vm<'c, 'a> {
     /// Stop with trap `c` at the current instruction.
     #[inline(always)]
     pub fn trap(&mut self, c: TrapCode) -> Flow {
-        trap_at(self.cx, self.ip, c);
+        trap_at(self.cx, self.next(), c);
         Flow::Exit
     }
     /// Stop with trap `c` in the second memory access of the current (fused) instruction.
     #[inline(always)]
     pub fn trap_second(&mut self, c: TrapCode) -> Flow {
-        trap_second_at(self.cx, self.ip, c);
+        trap_second_at(self.cx, self.next(), c);
         Flow::Exit
     }
     #[inline(always)]
@@ -319,9 +334,9 @@ impl<'c, 'a> Vm<'c, 'a> {
         let module = || f.wrapping_add(self.cx.inst.module.inner.num_imported_funcs);
         #[cfg(embwit_threaded)]
         {
-            if let Some((ip, fp)) = call_fast(self.cx, self.ip, self.fp, f, dst, args) {
+            if let Some((ip, fp)) = call_fast(self.cx, self.next(), self.fp, f, dst, args) {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                return Flow::Next;
+                return Flow::Jump;
             }
             let callee = store_index(&self.cx.inst.funcs, module()) as u32;
             self.enter_checked(callee, dst, args)
@@ -345,16 +360,16 @@ impl<'c, 'a> Vm<'c, 'a> {
     #[cfg(embwit_threaded)]
     #[inline(always)]
     fn enter_checked(&mut self, callee: u32, dst: S, args: u32) -> Flow {
-        enter_slow(self.cx, self.ip, self.fp, callee, dst, args);
+        enter_slow(self.cx, self.next(), self.fp, callee, dst, args);
         Flow::Exit
     }
     #[inline(always)]
     fn enter(&mut self, callee: u32, dst: S, args: u32) -> Flow {
         #[cfg(embwit_threaded)]
         {
-            if let Some((ip, fp)) = enter_fast(self.cx, self.ip, self.fp, callee, dst, args) {
+            if let Some((ip, fp)) = enter_fast(self.cx, self.next(), self.fp, callee, dst, args) {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                return Flow::Next;
+                return Flow::Jump;
             }
             self.enter_checked(callee, dst, args)
         }
@@ -371,7 +386,7 @@ impl<'c, 'a> Vm<'c, 'a> {
         {
             if let Some((ip, fp)) = leave_fast(self.cx, self.fp, src, n) {
                 (self.ip, self.fp) = (ip.as_ptr(), fp);
-                return Flow::Next;
+                return Flow::Jump;
             }
             leave_slow(self.cx, self.fp, src, n);
             Flow::Exit
