@@ -442,7 +442,7 @@ pub(crate) fn absolute_targets(code: &[Step]) -> alloc::vec::Vec<Instr> {
     let mut out: alloc::vec::Vec<Instr> = code.iter().map(|s| s.ins).collect();
     for (i, ins) in out.iter_mut().enumerate() {
         if let Some(t) = ins.target() {
-            ins.set_target((i as i64 + 1 + t as i32 as i64 / size) as u32);
+            ins.set_target((i as i64 + t as i32 as i64 / size) as u32);
         }
     }
     out
@@ -523,9 +523,9 @@ mod tests {
     fn relative_byte_targets_read_back_as_indices() {
         let size = size_of::<Step>() as u32;
         let code = [
-            Instr::Br(size),
+            Instr::Br(2 * size),
             Instr::Unreachable,
-            Instr::BrIfNez(0, (-2i32 * size as i32) as u32),
+            Instr::BrIfNez(0, (-(size as i32)) as u32),
         ]
         .map(Step::new);
         let abs = absolute_targets(&code);

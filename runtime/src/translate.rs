@@ -1311,11 +1311,12 @@ impl Translator {
             ));
         }
         loops::thread_jumps(&mut self.code);
-        // The executor branches by a byte offset from the next instruction: `ip += t` needs no
-        // code base and no scaling.
+        // The executor branches by a byte offset from the branching instruction: `ip += t`
+        // needs no code base and no scaling (and the threaded backend's `ip` is that
+        // instruction: see `Vm::next`).
         for (i, ins) in self.code.iter_mut().enumerate() {
             if let Some(t) = ins.target() {
-                let rel = t.wrapping_sub(i as u32 + 1);
+                let rel = t.wrapping_sub(i as u32);
                 ins.set_target(rel.wrapping_mul(size_of::<Step>() as u32));
             }
         }

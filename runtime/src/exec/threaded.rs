@@ -74,8 +74,8 @@ macro_rules! handlers {
                         // SAFETY: a call or return set `ip` to the instruction to run.
                         Flow::Jump => unsafe { dispatch(regs) },
                         Flow::Taken(t) => {
-                            regs.ip = regs.next();
                             regs.jump(t);
+                            regs.ip = regs.next();
                             // SAFETY: `t` is a branch target of the running function.
                             unsafe { dispatch(regs) }
                         }

@@ -31,7 +31,7 @@ pub(crate) enum Flow {
     /// Run the instruction at `vm.ip`, which a call or return set.
     #[cfg(embwit_threaded)]
     Jump,
-    /// A branch is taken: run the instruction `t` bytes after [`Vm::next`]. The threaded backend
+    /// A branch is taken: run the instruction `t` bytes after the branch. The threaded backend
     /// gives a branch's two outcomes dispatch sites of their own: each indirect jump then
     /// predicts one successor, and the next instruction's fetch does not wait for the
     /// condition, as it would were the two merged into a select.
@@ -157,10 +157,23 @@ impl<'c, 'a> Vm<'c, 'a> {
         #[cfg(not(embwit_threaded))]
         self.ip
     }
-    /// Branch by `t` bytes relative to the next instruction (then `Flow::Next`).
+    /// Branch by `t` bytes from the running instruction (then `Flow::Next`: `ip` is left one
+    /// before the target).
     #[inline(always)]
     pub fn jump(&mut self, t: u32) {
-        self.ip = self.ip.wrapping_byte_offset(t as i32 as isize);
+        // The running instruction is `next() - 1` in both backends.
+        let to = self
+            .next()
+            .wrapping_sub(1)
+            .wrapping_byte_offset(t as i32 as isize);
+        #[cfg(embwit_threaded)]
+        {
+            self.ip = to.wrapping_sub(1);
+        }
+        #[cfg(not(embwit_threaded))]
+        {
+            self.ip = to;
+        }
     }
     /// Branch by `t` if `cond` (see `Flow::Taken`).
     #[cfg(embwit_threaded)]
