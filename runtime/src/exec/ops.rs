@@ -410,12 +410,15 @@ macro_rules! for_each_instr {
             Store32(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r32(v).to_le_bytes()),
             Store64(v: S, a: S, o: u32) |vm| st!(vm, vm.r(a), o, vm.r(v).to_le_bytes()),
             /// Store the byte `v` at `a + o`, then `a = a + s`: a strided fill (`i32.store8` and
-            /// the `local.set` of its address plus a step). `a` is written first (fewer live
-            /// registers); a trap ends the frame, so nobody sees it early.
+            /// the `local.set` of its address plus a step).
             Store8Add(v: S, a: S, s: S, o: u32) |vm| {
-                let (b, x) = (vm.r(v) as u8, vm.r32(a));
-                vm.w(a, x.wrapping_add(vm.r32(s)) as u64);
-                st!(vm, x as u64, o, [b])
+                let x = vm.r32(a);
+                if vm.store(x as u64, o, [vm.r(v) as u8]) {
+                    vm.w(a, x.wrapping_add(vm.r32(s)) as u64);
+                    Flow::Next
+                } else {
+                    vm.trap(TrapCode::MemoryOutOfBounds)
+                }
             },
             /// The byte at `p + q + lc` stored at `a + b + sc` (wrapping like the indexed loads
             /// and stores it replaces: an `i32.load8_u` into a temporary that the `i32.store8`
