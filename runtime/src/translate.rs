@@ -205,7 +205,8 @@ pub(crate) struct Translator {
     func_results: usize,
     /// Constant pool: constant `k` lives in slot `-(k + 1)`, below the frame base.
     consts: Vec<u64>,
-    /// Ranges of `extra` holding slots (call arguments): (start, len).
+    /// Ranges of `extra` holding slots (call arguments): (start, len); `finish` checks that
+    /// each lies inside `extra` and holds slots of the frame.
     slot_ranges: Vec<(usize, usize)>,
     /// The last code index bound as a branch target, or following a conditional branch out
     /// (see [`Translator::pc`]).
@@ -1220,7 +1221,9 @@ impl Translator {
         }
         self.truncate_stack(base);
         let extra = self.add_extra(&args);
-        self.slot_ranges.push((extra as usize, args.len()));
+        // `np`, not `args.len()`: `finish` checks that the list has the callee's full count,
+        // which the executor's fast call relies on.
+        self.slot_ranges.push((extra as usize, np));
         let d = self.dst();
         self.emit(Instr::Call(d, func, extra));
         for _ in 0..nr {
@@ -1287,6 +1290,9 @@ impl Translator {
             ok &= good;
         }
         for (start, len) in core::mem::take(&mut self.slot_ranges) {
+            ok &= start
+                .checked_add(len)
+                .is_some_and(|end| end <= self.extra.len());
             for x in self.extra.iter_mut().skip(start).take(len) {
                 let mut s = *x as S;
                 ok &= rebase(&mut s, nc, total, 1);

@@ -28,7 +28,11 @@ pub(crate) fn call_fast<'a>(
     // Imported functions wrap around to large indices.
     let local: &'a [Rc<CompiledFunc>] = cx.local;
     let code: &'a CompiledFunc = local.get(f as usize)?;
-    enter_code(cx, ip, fp, code, dst, args)
+    // The argument list needs no check: `Translator::finish` checked that the caller's
+    // `extra` holds, at `args`, as many slots as function `f`'s type has parameters, and
+    // `code` is that function's translation (`cx.local` is the running instance's module's
+    // code, the caller's module), with that many parameters.
+    enter_code::<false>(cx, ip, fp, code, dst, args)
 }
 
 /// [`call_fast`] for store function `callee` (a `call_indirect`).
@@ -47,14 +51,16 @@ pub(crate) fn enter_fast(
     if *instance != cx.inst_idx {
         return None;
     }
-    enter_code(cx, ip, fp, code, dst, args)
+    enter_code::<true>(cx, ip, fp, code, dst, args)
 }
 
 /// The rest of [`call_fast`] and [`enter_fast`]: `code` belongs to the running instance. Only
 /// for small frames (see [`CompiledFunc::shape`]): those are set up inline without calls, so
-/// the handler needs few registers (others go the slow way).
+/// the handler needs few registers (others go the slow way). `CHECK`: whether to check that
+/// the caller's argument list at `args` has `code`'s parameter count (unless the caller's
+/// translation guarantees it).
 #[inline(always)]
-fn enter_code<'a>(
+fn enter_code<'a, const CHECK: bool>(
     cx: &mut Cx<'a>,
     ip: *const Step,
     fp: *mut u64,
@@ -75,14 +81,22 @@ fn enter_code<'a>(
         return None;
     }
     let (nc, np) = (shape as usize & 0xff, (shape >> 8) as usize & 0xff);
-    let arg_slots = caller.extra.get(args as usize..args as usize + np)?;
+    if CHECK
+        && caller
+            .extra
+            .get(args as usize..args as usize + np)
+            .is_none()
+    {
+        return None;
+    }
     let first = code.code.as_ptr();
     let stack = ex.stack.as_mut_ptr();
     // SAFETY: the stack holds `span` cells from `new`, the callee's frame start right after
     // the caller's (at `lo`) (checked above): `init` is copied to at most that many, and the
     // parameters (at `nc`, `np` of them) lie in the frame (`Translator::finish`). The frame
     // stack has room for one more record (`room` never exceeds the capacity, which only
-    // grows). `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
+    // grows). `extra[args..args + np]` exists (checked above, or guaranteed: see the caller),
+    // and each `lo + slot` is a slot of the caller's frame (`Translator::finish` checks the
     // argument lists in `extra`). The code is not empty (it ends in `Unreachable`), so `first`
     // is an instruction.
     unsafe {
@@ -101,7 +115,7 @@ fn enter_code<'a>(
         }
         // A chain, not a `match` (a jump table costs more for the few arguments).
         let base = callee_fp.add(nc);
-        let xs = arg_slots.as_ptr();
+        let xs = caller.extra.as_ptr().add(args as usize);
         let arg = |k: usize| *stack.add(lo + *xs.add(k) as usize);
         if np > 0 {
             *base = arg(0);
