@@ -54,7 +54,7 @@ run_tests -p embwit-runtime --features dispatch-loop
 
 step "tests: the interpreter as size builds make it (opt-level s: cfg embwit_lean, no speed-only fused forms)"
 lean=(-p embwit-runtime --config 'profile.dev.package.embwit-runtime.opt-level="s"')
-run_tests "${lean[@]}" --lib lean_builds
+run_tests "${lean[@]}" --lib -- lean_builds result_register
 run_tests "${lean[@]}" --test spec --test fusion --test bit_fusion --test tail_calls --test peephole \
   --test indexed_stores
 

@@ -389,6 +389,39 @@ impl Instr {
                 f(s0);
                 f(s1);
             }
+            BrIfNezA(_) | BrIfEqzA(_) => {}
+            I32AddImmA(s0, _)
+            | CopyA(s0)
+            | BrEqA(s0, _)
+            | BrNeA(s0, _)
+            | BrLtSA(s0, _)
+            | BrLtUA(s0, _)
+            | BrGtSA(s0, _)
+            | BrGtUA(s0, _)
+            | BrLeSA(s0, _)
+            | BrLeUA(s0, _)
+            | BrGeSA(s0, _)
+            | BrGeUA(s0, _)
+            | Load8UA(s0, _)
+            | Load32A(s0, _) => {
+                f(s0);
+            }
+            I32AddA(s0, s1)
+            | I32SubA(s0, s1)
+            | I32MulA(s0, s1)
+            | I32AndA(s0, s1)
+            | I32OrA(s0, s1)
+            | I32XorA(s0, s1)
+            | I32ShlA(s0, s1)
+            | I32ShrUA(s0, s1)
+            | I32ShrSA(s0, s1)
+            | Load8UIdxA(s0, s1, _)
+            | Load16UIdxA(s0, s1, _)
+            | Load16SIdxA(s0, s1, _)
+            | Load32IdxA(s0, s1, _) => {
+                f(s0);
+                f(s1);
+            }
         }
     }
     /// The branch target, for branch instructions.
@@ -406,9 +439,23 @@ impl Instr {
     fn target_mut(&mut self) -> Option<&mut u32> {
         use Instr::*;
         match self {
-            Br(x) | BrIfNez(_, x) | BrIfEqz(_, x) | BrTableEntry(x) | AddBrNe(_, _, _, x) => {
-                Some(x)
-            }
+            Br(x)
+            | BrIfNez(_, x)
+            | BrIfEqz(_, x)
+            | BrTableEntry(x)
+            | AddBrNe(_, _, _, x)
+            | BrIfNezA(x)
+            | BrIfEqzA(x)
+            | BrEqA(_, x)
+            | BrNeA(_, x)
+            | BrLtSA(_, x)
+            | BrLtUA(_, x)
+            | BrGtSA(_, x)
+            | BrGtUA(_, x)
+            | BrLeSA(_, x)
+            | BrLeUA(_, x)
+            | BrGeSA(_, x)
+            | BrGeUA(_, x) => Some(x),
             BrEq(_, _, x)
             | BrNe(_, _, x)
             | BrByteEqz(_, _, _, x)

@@ -143,11 +143,10 @@ mod ir_dump {
             );
             std::println!("  consts {:?}", c.consts);
             for (pc, ins) in c.code.iter().map(|s| s.ins).enumerate() {
-                // Branch targets are byte offsets from the next instruction: show the index.
+                // Branch targets are byte offsets from the branch: show the index.
                 match ins.target() {
                     Some(t) => {
-                        let to =
-                            pc as i64 + 1 + t as i32 as i64 / size_of::<crate::ir::Step>() as i64;
+                        let to = pc as i64 + t as i32 as i64 / size_of::<crate::ir::Step>() as i64;
                         std::println!("  {pc:4}: {ins:?} -> {to}");
                     }
                     None => std::println!("  {pc:4}: {ins:?}"),

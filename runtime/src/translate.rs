@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 mod fuse;
 mod loops;
 mod offsets;
+mod result_register;
 #[cfg(test)]
 mod test_util;
 #[cfg(test)]
@@ -1317,6 +1318,7 @@ impl Translator {
             ));
         }
         loops::thread_jumps(&mut self.code);
+        result_register::use_result_register(&mut self.code);
         // The executor branches by a byte offset from the branching instruction: `ip += t`
         // needs no code base and no scaling (and the threaded backend's `ip` is that
         // instruction: see `Vm::next`).

@@ -433,6 +433,37 @@ const FIXTURE: &str = r#"(module
       (local.set $t (i32.add (local.get $t) (i32.const 11)))
       (local.set $x (i32.xor (local.get $x) (local.get $t)))
 
+      ;; ---- the result register: each reads what the instruction right before it wrote ----
+      (block $r0 (br_if $r0 (i32.lt_s (i32.add (local.get $x) (local.get $i)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 227))))
+      (block $r1 (br_if $r1 (i32.lt_u (i32.add (local.get $x) (local.get $y)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 229))))
+      (block $r2 (br_if $r2 (i32.gt_s (i32.sub (local.get $x) (local.get $i)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 233))))
+      (block $r3 (br_if $r3 (i32.gt_u (i32.sub (local.get $x) (local.get $y)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 239))))
+      (block $r4 (br_if $r4 (i32.le_s (i32.xor (local.get $x) (local.get $i)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 241))))
+      (block $r5 (br_if $r5 (i32.le_u (i32.xor (local.get $x) (local.get $y)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 251))))
+      (block $r6 (br_if $r6 (i32.ge_s (i32.or (local.get $x) (local.get $i)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 257))))
+      (block $r7 (br_if $r7 (i32.ge_u (i32.or (local.get $x) (local.get $y)) (local.get $t)))
+        (local.set $x (i32.xor (local.get $x) (i32.const 263))))
+      (local.set $s (i32.and (local.get $x) (i32.const 7)))
+      (local.set $q (local.get $s))
+      (local.set $x (i32.add (local.get $x) (local.get $q)))
+      (local.set $s (i32.and (local.get $x) (i32.const 7)))
+      (local.set $x (i32.xor (local.get $x) (i32.load8_u (i32.add (local.get $p) (local.get $s)))))
+      (local.set $s (i32.and (local.get $x) (i32.const 6)))
+      (local.set $x (i32.xor (local.get $x) (i32.load16_u (i32.add (local.get $p) (local.get $s)))))
+      (local.set $s (i32.and (local.get $x) (i32.const 6)))
+      (local.set $x (i32.xor (local.get $x) (i32.load16_s (i32.add (local.get $p) (local.get $s)))))
+      (local.set $s (i32.and (local.get $x) (i32.const 4)))
+      (local.set $x (i32.xor (local.get $x) (i32.load (i32.add (local.get $p) (local.get $s)))))
+      (local.set $s (i32.add (local.get $p) (i32.and (local.get $x) (i32.const 7))))
+      (local.set $x (i32.xor (local.get $x) (i32.load8_u offset=3 (local.get $s))))
+
       ;; ---- fold everything into the checksum; the latch ----
       (local.set $acc (call $mix (local.get $acc) (local.get $x)))
       (local.set $acc (i64.add (local.get $acc) (local.get $X)))
@@ -917,6 +948,38 @@ fn model(n: u32) -> u64 {
         t = t.wrapping_add(11);
         x ^= t;
 
+        // the result register
+        if s32(x.wrapping_add(i)) >= s32(t) {
+            x ^= 227;
+        }
+        if x.wrapping_add(y) >= t {
+            x ^= 229;
+        }
+        if s32(x.wrapping_sub(i)) <= s32(t) {
+            x ^= 233;
+        }
+        if x.wrapping_sub(y) <= t {
+            x ^= 239;
+        }
+        if s32(x ^ i) > s32(t) {
+            x ^= 241;
+        }
+        if (x ^ y) > t {
+            x ^= 251;
+        }
+        if s32(x | i) < s32(t) {
+            x ^= 257;
+        }
+        if (x | y) < t {
+            x ^= 263;
+        }
+        x = x.wrapping_add(x & 7);
+        x ^= ld(&m0, p + (x & 7), 1) as u32;
+        x ^= ld(&m0, p + (x & 6), 2) as u32;
+        x ^= ld(&m0, p + (x & 6), 2) as u16 as i16 as u32;
+        x ^= ld(&m0, p + (x & 4), 4) as u32;
+        x ^= ld(&m0, p + (x & 7) + 3, 1) as u32;
+
         // checksum, latch
         acc = acc.rotate_left(5) ^ u64::from(x); // $mix
         acc = acc.wrapping_add(xx);
@@ -1327,6 +1390,77 @@ const REACHED: &[(&str, &str)] = &[
     ("I64TruncSatF32U", "(i64.trunc_sat_f32_u "),
     ("I64TruncSatF64S", "(i64.trunc_sat_f64_s "),
     ("I64TruncSatF64U", "(i64.trunc_sat_f64_u "),
+    (
+        "I32AddA",
+        "(local.set $x (i32.add (local.get $x) (local.get $q)))",
+    ),
+    ("I32SubA", "(i32.sub (local.get $x) (local.get $i))"),
+    (
+        "I32MulA",
+        "(local.set $x (i32.mul (local.get $x) (local.get $y)))",
+    ),
+    (
+        "I32AndA",
+        "(local.set $t (i32.and (local.get $x) (i32.const 3)))",
+    ),
+    ("I32OrA", "(i32.or (i32.shr_u (i32.mul"),
+    (
+        "I32XorA",
+        "(local.set $x (i32.xor (local.get $x) (i32.add (local.get $t) (select",
+    ),
+    (
+        "I32ShlA",
+        "(i32.xor (local.get $x) (i32.shl (local.get $x) (local.get $i)))",
+    ),
+    ("I32ShrUA", "(i32.shr_u (i32.mul (local.get $i)"),
+    (
+        "I32ShrSA",
+        "(i32.add (local.get $x) (i32.shr_s (local.get $x) (local.get $y)))",
+    ),
+    (
+        "I32AddImmA",
+        "(i32.add (i32.and (local.get $i) (i32.const 1)) (i32.const 1))",
+    ),
+    ("CopyA", "(local.set $q (local.get $s))"),
+    (
+        "BrIfNezA",
+        "(br_if $k10 (i32.and (local.get $x) (i32.const 4)))",
+    ),
+    (
+        "BrIfEqzA",
+        "(br_if $k11 (i32.eqz (i32.and (local.get $x) (i32.const 8))))",
+    ),
+    ("BrEqA", "(br_if $k0 (i32.eq (i32.and"),
+    ("BrNeA", "(br_if $k1 (i32.ne (i32.and"),
+    ("BrLtSA", "(br_if $r0 (i32.lt_s (i32.add"),
+    ("BrLtUA", "(br_if $r1 (i32.lt_u (i32.add"),
+    ("BrGtSA", "(br_if $r2 (i32.gt_s (i32.sub"),
+    ("BrGtUA", "(br_if $r3 (i32.gt_u (i32.sub"),
+    ("BrLeSA", "(br_if $r4 (i32.le_s (i32.xor"),
+    ("BrLeUA", "(br_if $r5 (i32.le_u (i32.xor"),
+    ("BrGeSA", "(br_if $r6 (i32.ge_s (i32.or"),
+    ("BrGeUA", "(br_if $r7 (i32.ge_u (i32.or"),
+    (
+        "Load8UIdxA",
+        "(i32.load8_u (i32.add (local.get $p) (local.get $s)))",
+    ),
+    (
+        "Load16UIdxA",
+        "(i32.load16_u (i32.add (local.get $p) (local.get $s)))",
+    ),
+    (
+        "Load16SIdxA",
+        "(i32.load16_s (i32.add (local.get $p) (local.get $s)))",
+    ),
+    (
+        "Load32IdxA",
+        "(i32.load (i32.add (local.get $p) (local.get $s)))",
+    ),
+    ("Load8UA", "(i32.load8_u offset=3 (local.get $s))"),
+    (
+        "Load32A",
+        "(i32.load offset=2 (i32.add (local.get $p) (i32.const 40)))",
+    ),
 ];
 
 /// Instructions the loop cannot execute, and why.

@@ -17,8 +17,7 @@ macro_rules! match_loop {
             // A local rebuilt from the fields, not the argument itself (which lives in the
             // caller's memory): LLVM keeps a local's fields in machine registers, where it
             // reloaded `fp` from memory for every slot access.
-            let Vm { ip, fp, mem, len, cx } = regs;
-            let mut regs = Vm { ip, fp, mem, len, cx };
+            let mut regs = Vm { ..regs };
             loop {
                 // SAFETY: `ip` points at an instruction of the running function: `exec::run`
                 // builds `regs` from `resume`, and bodies keep the `Vm` invariants.

@@ -192,7 +192,27 @@ macro_rules! speed {
     }};
 }
 
-pub(crate) use {bin, br_cmp, conv, done, dot, ld, sel, speed, st, un};
+/// `dst = f(acc, y)` over the result register as an i32 (see `Vm::acc`): a speed-only form.
+macro_rules! acc_bin {
+    ($vm:ident, $d:ident, $y:expr, |$a:ident, $b:ident| $e:expr) => {
+        speed!($vm, {
+            let ($a, $b): (u32, u32) = ($vm.acc32(), $y);
+            $vm.w($d, ($e) as u64);
+            Flow::Next
+        })
+    };
+}
+/// Branch if `f(acc, b)` over the result register and slot `b` as i32s.
+macro_rules! acc_br {
+    ($vm:ident, $b:ident, $t:ident, |$x:ident, $y:ident| $e:expr) => {
+        speed!($vm, {
+            let ($x, $y) = ($vm.acc32(), $vm.r32($b));
+            $vm.branch_if($e, $t)
+        })
+    };
+}
+
+pub(crate) use {acc_bin, acc_br, bin, br_cmp, conv, done, dot, ld, sel, speed, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -836,6 +856,64 @@ macro_rules! for_each_instr {
             I64TruncSatF32U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f32::from_bits(x as u32) as u64),
             I64TruncSatF64S(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as i64 as u64),
             I64TruncSatF64U(d: S, a: S) |vm| un!(vm, d, a, u64, |x| f64::from_bits(x) as u64),
+
+            // ---- the result register (`Vm::acc`): forms whose first operand is the value
+            // the instruction before them wrote, read from the register (speed builds only;
+            // see `translate::result_register`) ----
+            /// `d = acc + b` (an `I32Add`).
+            I32AddA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x.wrapping_add(y)),
+            I32SubA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x.wrapping_sub(y)),
+            I32MulA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x.wrapping_mul(y)),
+            I32AndA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x & y),
+            I32OrA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x | y),
+            I32XorA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x ^ y),
+            I32ShlA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x.wrapping_shl(y)),
+            I32ShrUA(d: S, b: S) |vm| acc_bin!(vm, d, vm.r32(b), |x, y| x.wrapping_shr(y)),
+            I32ShrSA(d: S, b: S) |vm| {
+                acc_bin!(vm, d, vm.r32(b), |x, y| (x as i32).wrapping_shr(y) as u32)
+            },
+            /// `d = acc + c` (an `I32AddImm`).
+            I32AddImmA(d: S, c: i32) |vm| acc_bin!(vm, d, c as u32, |x, y| x.wrapping_add(y)),
+            /// `d = acc`, the whole cell (a `Copy`).
+            CopyA(d: S) |vm| speed!(vm, {
+                vm.w(d, vm.acc);
+                Flow::Next
+            }),
+            BrIfNezA(t: T) |vm| speed!(vm, vm.branch_if(vm.acc32() != 0, t)),
+            BrIfEqzA(t: T) |vm| speed!(vm, vm.branch_if(vm.acc32() == 0, t)),
+            /// Branch if `acc == b` (a `BrEq`; the other compares likewise).
+            BrEqA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x == y),
+            BrNeA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x != y),
+            BrLtSA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| (x as i32) < (y as i32)),
+            BrLtUA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x < y),
+            BrGtSA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| (x as i32) > (y as i32)),
+            BrGtUA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x > y),
+            BrLeSA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| (x as i32) <= (y as i32)),
+            BrLeUA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x <= y),
+            BrGeSA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| (x as i32) >= (y as i32)),
+            BrGeUA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x >= y),
+            /// `d = load8_u(acc + b + c)` (a `Load8UIdx`; the other indexed loads likewise).
+            Load8UIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
+                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
+                ld!(vm, d, at, 0, 1, |v| v[0] as u64)
+            }),
+            Load16UIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
+                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
+                ld!(vm, d, at, 0, 2, |v| u16::from_le_bytes(v) as u64)
+            }),
+            Load16SIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
+                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
+                ld!(vm, d, at, 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
+            }),
+            Load32IdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
+                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
+                ld!(vm, d, at, 0, 4, |v| u32::from_le_bytes(v) as u64)
+            }),
+            /// `d = load8_u(acc + o)` (a `Load8U`).
+            Load8UA(d: S, o: u32) |vm| speed!(vm, ld!(vm, d, vm.acc, o, 1, |v| v[0] as u64)),
+            Load32A(d: S, o: u32) |vm| {
+                speed!(vm, ld!(vm, d, vm.acc, o, 4, |v| u32::from_le_bytes(v) as u64))
+            },
         }
     };
 }

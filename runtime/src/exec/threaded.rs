@@ -22,7 +22,7 @@ use crate::trap::TrapCode;
 /// jumps through it, so passing it costs nothing, and inside a handler the register is free: on
 /// x86-64 it is `rcx`, whose `cl` every variable shift and rotate needs (were an interpreter
 /// register there, each shift would save and restore it around the `cl` use).
-pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>);
+pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>, u64);
 
 /// The handler of instruction `i` (for [`Step::new`]).
 pub(crate) fn handler_of(i: &Instr) -> Handler {
@@ -53,6 +53,7 @@ macro_rules! handlers {
                     mem: *mut u8,
                     _own: usize,
                     cx: &mut Cx<'_>,
+                    acc: u64,
                 ) {
                     // SAFETY: `ip` is valid (caller's contract), and a step's handler is this
                     // function only for this variant (`Step::new`).
@@ -61,7 +62,14 @@ macro_rules! handlers {
                         unsafe { core::hint::unreachable_unchecked() }
                     };
                     // `ip` stays at this instruction while the body runs (see `Vm::next`).
-                    let mut regs = Vm { ip, fp, mem, cx };
+                    let mut regs = Vm {
+                        ip,
+                        fp,
+                        mem,
+                        cx,
+                        #[cfg(not(embwit_lean))]
+                        acc,
+                    };
                     let $vm = &mut regs;
                     match $body {
                         // SAFETY: a body returning `Next` leaves `ip` (moved by a jump or a
@@ -97,7 +105,7 @@ macro_rules! handlers {
                                 )
                             };
                             // SAFETY: `h` is the handler of the instruction at `ip`.
-                            unsafe { h(ip, regs.fp, regs.mem, h as usize, regs.cx) }
+                            unsafe { h(ip, regs.fp, regs.mem, h as usize, regs.cx, regs.acc()) }
                         }
                         Flow::Exit => {}
                     }
@@ -119,7 +127,7 @@ unsafe fn dispatch(vm: Vm<'_, '_>) {
     // instruction's (`Step::new`; code is immutable once translated).
     let h = unsafe { (*vm.ip).handler };
     // SAFETY: `h` is the handler of the instruction at `ip`.
-    unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx) }
+    unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx, vm.acc()) }
 }
 
 /// Run from `vm.ip` until a body exits (the outcome is in `cx.out`).

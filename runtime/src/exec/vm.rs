@@ -95,6 +95,13 @@ pub(crate) struct Vm<'c, 'a> {
     #[cfg(not(embwit_threaded))]
     pub len: usize,
     pub cx: &'c mut Cx<'a>,
+    /// The result register: the value the last slot write stored (see [`Vm::w`]). An
+    /// instruction right after the one that wrote its operand may read it here instead of from
+    /// the frame (the `...A` forms; see `translate::result_register`): the value then passes
+    /// in a machine register, not through a store and a load (the threaded backend's handlers
+    /// receive and pass it as an argument). Size builds leave it out.
+    #[cfg(not(embwit_lean))]
+    pub acc: u64,
 }
 
 impl<'c, 'a> Vm<'c, 'a> {
@@ -113,6 +120,8 @@ impl<'c, 'a> Vm<'c, 'a> {
             #[cfg(not(embwit_threaded))]
             len,
             cx,
+            #[cfg(not(embwit_lean))]
+            acc: 0,
         }
     }
     /// The current memory's length in bytes.
@@ -139,7 +148,27 @@ impl<'c, 'a> Vm<'c, 'a> {
     #[inline(always)]
     pub fn w(&mut self, s: S, v: u64) {
         // SAFETY: as for `r`.
-        unsafe { *self.fp.add(s as usize) = v }
+        unsafe { *self.fp.add(s as usize) = v };
+        #[cfg(not(embwit_lean))]
+        {
+            self.acc = v;
+        }
+    }
+    /// The result register (see [`Vm::acc`]; 0 in size builds, which have none), as the
+    /// threaded backend passes it on.
+    #[cfg(embwit_threaded)]
+    #[inline(always)]
+    pub fn acc(&self) -> u64 {
+        #[cfg(not(embwit_lean))]
+        return self.acc;
+        #[cfg(embwit_lean)]
+        0
+    }
+    /// The result register as an i32 (see [`Vm::acc`]).
+    #[cfg(not(embwit_lean))]
+    #[inline(always)]
+    pub fn acc32(&self) -> u32 {
+        self.acc as u32
     }
     /// `a + b + c` as a 32-bit address (`i32.add` wraps).
     #[inline(always)]

@@ -282,8 +282,18 @@ mod tests {
             let e = back_edges(f);
             assert_eq!(e.len(), 2, "{f:?}");
             let t = e[0].1.target().unwrap() as usize;
+            // (or its result-register form: the test right after the head's code, which
+            // computed one operand)
             assert!(
-                matches!(e[0].1, Instr::BrLtU(..) | Instr::BrLeU(..)),
+                matches!(
+                    e[0].1,
+                    Instr::BrLtU(..)
+                        | Instr::BrLeU(..)
+                        | Instr::BrLtUA(..)
+                        | Instr::BrLeUA(..)
+                        | Instr::BrGtUA(..)
+                        | Instr::BrGeUA(..)
+                ),
                 "{f:?}"
             );
             assert!(

@@ -313,7 +313,11 @@ fn a_dot_product_unrolled_twice_is_two_steps() {
             .filter_map(|i| match i {
                 Instr::I32DotLoad32(..) => Some("dot"),
                 Instr::I32DotLoad32W(..) => Some("dot wrapping"),
-                Instr::I32Mul(..) | Instr::I32MulAdd(..) | Instr::I32Add(..) => Some("arith"),
+                Instr::I32Mul(..)
+                | Instr::I32MulA(..)
+                | Instr::I32MulAdd(..)
+                | Instr::I32Add(..)
+                | Instr::I32AddA(..) => Some("arith"),
                 _ => None,
             })
             .collect()
@@ -679,4 +683,41 @@ fn a_range_check_is_one_instruction() {
     };
     let counts: Vec<usize> = code.iter().map(|c| fused(c)).collect();
     assert_eq!(counts, [1, 1, 1, 1, 0], "{code:?}");
+}
+
+#[test]
+fn a_value_just_written_is_read_from_the_result_register() {
+    // f0: a chain, each step reading the value the one before wrote; f1: a branch lands
+    // between the write of local 1 and its read, and on the branching path the last write
+    // was another local's: the read after the label must come from the frame.
+    let src = r#"(module
+      (func (export "f0") (param i32) (result i32)
+        (i32.and (i32.mul (i32.add (local.get 0) (i32.const 5)) (local.get 0))
+                 (i32.sub (local.get 0) (i32.const 3))))
+      (func (export "f1") (param i32) (result i32) (local i32 i32)
+        (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+        (local.set 2 (i32.add (local.get 0) (i32.const 9)))
+        (block (br_if 0 (local.get 0))
+          (local.set 1 (i32.const 3)))
+        (i32.xor (i32.mul (local.get 1) (local.get 0)) (local.get 2))))"#;
+    let (code, out) = run(src, &[0, 7, -3]);
+    let f0 = |x: i32| x.wrapping_add(5).wrapping_mul(x) & x.wrapping_sub(3);
+    let f1 = |x: i32| if x == 0 { 9 } else { ((x + 5) * x) ^ (x + 9) };
+    assert_eq!(out, all(&[f0(0), f0(7), f0(-3), f1(0), f1(7), f1(-3)]));
+    let register_forms = |c: &[Instr]| {
+        c.iter()
+            .filter(|i| {
+                let name = alloc::format!("{i:?}");
+                name.split('(').next().is_some_and(|n| n.ends_with('A'))
+            })
+            .count()
+    };
+    // Size builds have no result register.
+    let want = if cfg!(embwit_lean) { 0 } else { 2 };
+    assert_eq!(register_forms(&code[0]), want, "{:?}", code[0]);
+    assert!(
+        code[1].iter().any(|i| matches!(i, Instr::I32Mul(..))),
+        "{:?}",
+        code[1]
+    );
 }

@@ -1,0 +1,165 @@
+//! The result register (`Vm::acc`): every slot write also leaves the value in a machine
+//! register, which the threaded backend passes from handler to handler. An instruction that
+//! reads what the instruction right before it wrote can take it from there (an `...A` form)
+//! instead of loading it back from the frame: a dependent pair then waits for a register, not
+//! for a store to reach a load (several cycles on every dependent step of a chain).
+//!
+//! A final pass over a translated function: the instruction before must be the one that runs
+//! right before on every path, so no branch may land on the reader (calls return to the
+//! instruction after a call, and a call is no writer here). Speed builds only.
+
+use super::{Instr, S};
+
+/// Rewrite the instructions that read the slot the instruction before them wrote last into
+/// their result-register forms. `code` has absolute branch targets.
+pub(super) fn use_result_register(code: &mut [Instr]) {
+    if cfg!(embwit_lean) {
+        return;
+    }
+    let mut landed = alloc::vec![false; code.len()];
+    for ins in code.iter() {
+        if let Some(l) = ins.target().and_then(|t| landed.get_mut(t as usize)) {
+            *l = true;
+        }
+    }
+    for i in 1..code.len() {
+        if landed[i] {
+            continue;
+        }
+        if let Some(w) = written(code[i - 1])
+            && let Some(a) = reading(code[i], w)
+        {
+            code[i] = a;
+        }
+    }
+}
+
+/// The slot whose value the result register holds after `i` (the slot its body writes last),
+/// for the instructions that write one.
+fn written(i: Instr) -> Option<S> {
+    use Instr::*;
+    match i {
+        I32Add(d, ..)
+        | I32Sub(d, ..)
+        | I32Mul(d, ..)
+        | I32And(d, ..)
+        | I32Or(d, ..)
+        | I32Xor(d, ..)
+        | I32Shl(d, ..)
+        | I32ShrS(d, ..)
+        | I32ShrU(d, ..)
+        | I32Rotl(d, ..)
+        | I32Rotr(d, ..)
+        | I32Eq(d, ..)
+        | I32Ne(d, ..)
+        | I32LtS(d, ..)
+        | I32LtU(d, ..)
+        | I32GtS(d, ..)
+        | I32GtU(d, ..)
+        | I32LeS(d, ..)
+        | I32LeU(d, ..)
+        | I32GeS(d, ..)
+        | I32GeU(d, ..)
+        | I32Eqz(d, _)
+        | I32Extend8S(d, _)
+        | I32Extend16S(d, _)
+        | I32AddImm(d, ..)
+        | I32MulAdd(d, ..)
+        | I32XorRotl(d, ..)
+        | I32XorShrU(d, ..)
+        | I32AddLoad8U(d, ..)
+        | Copy(d, _)
+        | Const32(d, _)
+        | Select(d, ..)
+        | SelectMinU(d, ..)
+        | SelectMaxU(d, ..)
+        | SelectMinS(d, ..)
+        | SelectMaxS(d, ..)
+        | Load32(d, ..)
+        | Load8U(d, ..)
+        | Load8S32(d, ..)
+        | Load16U(d, ..)
+        | Load16S32(d, ..)
+        | Load8UIdx(d, ..)
+        | Load16UIdx(d, ..)
+        | Load16SIdx(d, ..)
+        | Load32Idx(d, ..)
+        | I32AddA(d, _)
+        | I32SubA(d, _)
+        | I32MulA(d, _)
+        | I32AndA(d, _)
+        | I32OrA(d, _)
+        | I32XorA(d, _)
+        | I32ShlA(d, _)
+        | I32ShrUA(d, _)
+        | I32ShrSA(d, _)
+        | I32AddImmA(d, _)
+        | CopyA(d)
+        | Load8UIdxA(d, ..)
+        | Load16UIdxA(d, ..)
+        | Load16SIdxA(d, ..)
+        | Load32IdxA(d, ..)
+        | Load8UA(d, _)
+        | Load32A(d, _) => Some(d),
+        Copy2(_, _, e, _) => Some(e),
+        I32AddImm2(_, y, _, _) => Some(y),
+        _ => None,
+    }
+}
+
+/// `i` with its operand `w` taken from the result register, if it has such a form (either
+/// operand of a commutative one; a compare of `b` with `w` flips).
+fn reading(i: Instr, w: S) -> Option<Instr> {
+    use Instr::*;
+    // The other operand of a commutative `op(a, b)` reading `w`.
+    let other = |a: S, b: S| {
+        if a == w {
+            Some(b)
+        } else if b == w {
+            Some(a)
+        } else {
+            None
+        }
+    };
+    let first = |a: S, b: S| (a == w).then_some(b);
+    Some(match i {
+        I32Add(d, a, b) => I32AddA(d, other(a, b)?),
+        I32Mul(d, a, b) => I32MulA(d, other(a, b)?),
+        I32And(d, a, b) => I32AndA(d, other(a, b)?),
+        I32Or(d, a, b) => I32OrA(d, other(a, b)?),
+        I32Xor(d, a, b) => I32XorA(d, other(a, b)?),
+        I32Sub(d, a, b) => I32SubA(d, first(a, b)?),
+        I32Shl(d, a, b) => I32ShlA(d, first(a, b)?),
+        I32ShrU(d, a, b) => I32ShrUA(d, first(a, b)?),
+        I32ShrS(d, a, b) => I32ShrSA(d, first(a, b)?),
+        I32AddImm(d, a, c) if a == w => I32AddImmA(d, c),
+        Copy(d, s) if s == w => CopyA(d),
+        BrIfNez(c, t) if c == w => BrIfNezA(t),
+        BrIfEqz(c, t) if c == w => BrIfEqzA(t),
+        BrEq(a, b, t) => BrEqA(other(a, b)?, t),
+        BrNe(a, b, t) => BrNeA(other(a, b)?, t),
+        BrLtS(a, b, t) if a == w => BrLtSA(b, t),
+        BrLtS(a, b, t) if b == w => BrGtSA(a, t),
+        BrLtU(a, b, t) if a == w => BrLtUA(b, t),
+        BrLtU(a, b, t) if b == w => BrGtUA(a, t),
+        BrGtS(a, b, t) if a == w => BrGtSA(b, t),
+        BrGtS(a, b, t) if b == w => BrLtSA(a, t),
+        BrGtU(a, b, t) if a == w => BrGtUA(b, t),
+        BrGtU(a, b, t) if b == w => BrLtUA(a, t),
+        BrLeS(a, b, t) if a == w => BrLeSA(b, t),
+        BrLeS(a, b, t) if b == w => BrGeSA(a, t),
+        BrLeU(a, b, t) if a == w => BrLeUA(b, t),
+        BrLeU(a, b, t) if b == w => BrGeUA(a, t),
+        BrGeS(a, b, t) if a == w => BrGeSA(b, t),
+        BrGeS(a, b, t) if b == w => BrLeSA(a, t),
+        BrGeU(a, b, t) if a == w => BrGeUA(b, t),
+        BrGeU(a, b, t) if b == w => BrLeUA(a, t),
+        Load8UIdx(d, a, b, c) => Load8UIdxA(d, other(a, b)?, c),
+        Load16UIdx(d, a, b, c) => Load16UIdxA(d, other(a, b)?, c),
+        Load16SIdx(d, a, b, c) => Load16SIdxA(d, other(a, b)?, c),
+        Load32Idx(d, a, b, c) => Load32IdxA(d, other(a, b)?, c),
+        Load8U(d, a, o) if a == w => Load8UA(d, o),
+        Load32(d, a, o) if a == w => Load32A(d, o),
+        _ => return None,
+    })
+}
