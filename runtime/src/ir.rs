@@ -403,8 +403,23 @@ impl Instr {
             | BrGeSA(s0, _)
             | BrGeUA(s0, _)
             | Load8UA(s0, _)
-            | Load32A(s0, _) => {
+            | Load32A(s0, _)
+            | I32Rotl3A(s0, _, _, _)
+            | I32Rotl2ShrUA(s0, _, _, _) => {
                 f(s0);
+            }
+            I32MulAddA(s0, s1, s2)
+            | I32DotLoad8SA(s0, s1, s2, _, _)
+            | I32DotLoad8S2A(s0, s1, s2, _, _)
+            | I32DotLoad32A(s0, s1, s2, _, _)
+            | I32DotLoad32WA(s0, s1, s2, _, _) => {
+                f(s0);
+                f(s1);
+                f(s2);
+            }
+            CopyBrNeA(s0, s1, _) | CopyBrIfNezA(s0, s1, _) => {
+                f(s0);
+                f(s1);
             }
             I32AddA(s0, s1)
             | I32SubA(s0, s1)
@@ -455,7 +470,9 @@ impl Instr {
             | BrLeSA(_, x)
             | BrLeUA(_, x)
             | BrGeSA(_, x)
-            | BrGeUA(_, x) => Some(x),
+            | BrGeUA(_, x)
+            | CopyBrNeA(_, _, x)
+            | CopyBrIfNezA(_, _, x) => Some(x),
             BrEq(_, _, x)
             | BrNe(_, _, x)
             | BrByteEqz(_, _, _, x)

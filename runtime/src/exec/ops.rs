@@ -82,6 +82,34 @@ impl Cell for bool {
     }
 }
 
+/// Products of the dot-product steps (shared by the forms reading `c` from a slot and from
+/// the result register).
+#[inline(always)]
+pub(crate) fn int8(x: [u8; 1], y: [u8; 1]) -> u32 {
+    (x[0] as i8 as u32).wrapping_mul(y[0] as i8 as u32)
+}
+#[cfg_attr(embwit_lean, allow(dead_code))] // speed-only forms
+#[inline(always)]
+pub(crate) fn int8x2(x: [u8; 2], y: [u8; 2]) -> u32 {
+    int8([x[0]], [y[0]]).wrapping_add(int8([x[1]], [y[1]]))
+}
+#[inline(always)]
+pub(crate) fn word(x: [u8; 4], y: [u8; 4]) -> u32 {
+    u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y))
+}
+/// SHA-2's sigma functions: `rotl(v, a) ^ rotl(v, b) ^ rotl(v, c)` (big) and
+/// `rotl(v, a) ^ rotl(v, b) ^ (v >> c)` (small), amounts below 32.
+#[cfg_attr(embwit_lean, allow(dead_code))] // speed-only forms
+#[inline(always)]
+pub(crate) fn rotl3(v: u32, a: u8, b: u8, c: u8) -> u32 {
+    v.rotate_left(a as u32) ^ v.rotate_left(b as u32) ^ v.rotate_left(c as u32)
+}
+#[cfg_attr(embwit_lean, allow(dead_code))] // speed-only forms
+#[inline(always)]
+pub(crate) fn rotl2_shr(v: u32, a: u8, b: u8, c: u8) -> u32 {
+    v.rotate_left(a as u32) ^ v.rotate_left(b as u32) ^ v.wrapping_shr(c as u32)
+}
+
 /// `dst = f(a, b)` with both operands read as `$t`; the result is written as its own type.
 macro_rules! bin {
     ($vm:ident, $d:ident, $a:ident, $b:ident, $t:ty, |$x:ident, $y:ident| $e:expr) => {{
@@ -150,17 +178,18 @@ macro_rules! st {
         }
     }};
 }
-/// A dot-product step: `dst = c + f(x, y)` over the `N` bytes `x` at `($pa, $po)` and `y` at
+/// A dot-product step: `dst = c + $f(x, y)` over the `N` bytes `x` at `($pa, $po)` and `y` at
 /// `($qa, $qo)` (address and offset, as [`super::vm::Vm::load`] takes them), read in that order,
-/// each trapping at its own wasm instruction; `c` is read before `dst` is written.
+/// each trapping at its own wasm instruction; `$c` (the addend's value) is evaluated before
+/// `dst` is written.
 macro_rules! dot {
-    ($vm:ident, $d:ident, $c:ident, $n:literal, ($pa:expr, $po:expr), ($qa:expr, $qo:expr),
-     |$x:ident, $y:ident| $f:expr) => {
+    ($vm:ident, $d:ident, $c:expr, $n:literal, ($pa:expr, $po:expr), ($qa:expr, $qo:expr),
+     $f:ident) => {
         match $vm.load::<$n>($pa, $po) {
-            Some($x) => match $vm.load::<$n>($qa, $qo) {
-                Some($y) => {
-                    let v: u32 = $f;
-                    $vm.w($d, v.wrapping_add($vm.r32($c)) as u64);
+            Some(x) => match $vm.load::<$n>($qa, $qo) {
+                Some(y) => {
+                    let v: u32 = $f(x, y);
+                    $vm.w($d, v.wrapping_add($c) as u64);
                     Flow::Next
                 }
                 None => $vm.trap_second(TrapCode::MemoryOutOfBounds),
@@ -575,33 +604,24 @@ macro_rules! for_each_instr {
             /// dst = a * b + c over the bytes at `p + op` and `q + oq`, each sign-extended (two
             /// `i32.load8_s`, `i32.mul`, `i32.add`: an int8 dot product step).
             I32DotLoad8S(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                dot!(vm, d, c, 1, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
-                    (x[0] as i8 as u32).wrapping_mul(y[0] as i8 as u32)
-                })
+                dot!(vm, d, vm.r32(c), 1, (vm.r(p), op as u32), (vm.r(q), oq as u32), int8)
             },
             /// dst = c + the products of the sign-extended bytes at `p + op` and `q + oq`, and at
             /// `p + op + 1` and `q + oq + 1` (two int8 dot-product steps: convolutions). A pair
             /// is out of bounds exactly when its upper byte is, which the wasm loads first.
             I32DotLoad8S2(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
-                dot!(vm, d, c, 2, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
-                    let m = |k: usize| (x[k] as i8 as u32).wrapping_mul(y[k] as i8 as u32);
-                    m(0).wrapping_add(m(1))
-                })
+                dot!(vm, d, vm.r32(c), 2, (vm.r(p), op as u32), (vm.r(q), oq as u32), int8x2)
             }),
             /// dst = c + load32(p + op) * load32(q + oq) (a 32-bit dot-product step: matrix
             /// multiply). Reads both words and `c` before it writes `d`.
             I32DotLoad32(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| {
-                dot!(vm, d, c, 4, (vm.r(p), op as u32), (vm.r(q), oq as u32), |x, y| {
-                    u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y))
-                })
+                dot!(vm, d, vm.r32(c), 4, (vm.r(p), op as u32), (vm.r(q), oq as u32), word)
             },
             /// [`Instr::I32DotLoad32`] with the words at `p + op` and `q + oq` wrapping as 32-bit
             /// sums (the loads it replaces were addressed by `i32.add`s, not memarg offsets).
             I32DotLoad32W(d: S, p: S, q: S, c: S, op: u8, oq: u8) |vm| speed!(vm, {
                 let at = |s, o: u8| vm.r32(s).wrapping_add(o as u32) as u64;
-                dot!(vm, d, c, 4, (at(p, op), 0), (at(q, oq), 0), |x, y| {
-                    u32::from_le_bytes(x).wrapping_mul(u32::from_le_bytes(y))
-                })
+                dot!(vm, d, vm.r32(c), 4, (at(p, op), 0), (at(q, oq), 0), word)
             }),
             /// dst = a ^ rotl(x, k) (a fused `i32.rotl` + `i32.xor`: hash rounds).
             I32XorRotl(d: S, a: S, x: S, k: S) |vm| {
@@ -618,17 +638,13 @@ macro_rules! for_each_instr {
             /// dst = rotl(x, a) ^ rotl(x, b) ^ rotl(x, c), amounts below 32 (three `i32.rotl`s of
             /// one value by constants and two `i32.xor`s: SHA-2's big sigma functions).
             I32Rotl3(d: S, x: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
-                let v = vm.r32(x);
-                let r = |k: u8| v.rotate_left(k as u32);
-                vm.w(d, (r(a) ^ r(b) ^ r(c)) as u64);
+                vm.w(d, rotl3(vm.r32(x), a, b, c) as u64);
                 Flow::Next
             }),
             /// dst = rotl(x, a) ^ rotl(x, b) ^ (x >> c), amounts below 32 (SHA-2's small sigma
             /// functions).
             I32Rotl2ShrU(d: S, x: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
-                let v = vm.r32(x);
-                let r = |k: u8| v.rotate_left(k as u32);
-                vm.w(d, (r(a) ^ r(b) ^ v.wrapping_shr(c as u32)) as u64);
+                vm.w(d, rotl2_shr(vm.r32(x), a, b, c) as u64);
                 Flow::Next
             }),
             I32Add(d: S, a: S, b: S) |vm| bin!(vm, d, a, b, u32, |x, y| x.wrapping_add(y)),
@@ -914,6 +930,49 @@ macro_rules! for_each_instr {
             Load32A(d: S, o: u32) |vm| {
                 speed!(vm, ld!(vm, d, vm.acc, o, 4, |v| u32::from_le_bytes(v) as u64))
             },
+            /// `d = a * b + acc` (an `I32MulAdd` whose addend was just written: an
+            /// accumulation chain).
+            I32MulAddA(d: S, a: S, b: S) |vm| speed!(vm, {
+                let v = vm.r32(a).wrapping_mul(vm.r32(b)).wrapping_add(vm.acc32());
+                vm.w(d, v as u64);
+                Flow::Next
+            }),
+            /// The dot-product steps with the addend `c` the result register.
+            I32DotLoad8SA(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {
+                dot!(vm, d, vm.acc32(), 1, (vm.r(p), op as u32), (vm.r(q), oq as u32), int8)
+            }),
+            I32DotLoad8S2A(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {
+                dot!(vm, d, vm.acc32(), 2, (vm.r(p), op as u32), (vm.r(q), oq as u32), int8x2)
+            }),
+            I32DotLoad32A(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {
+                dot!(vm, d, vm.acc32(), 4, (vm.r(p), op as u32), (vm.r(q), oq as u32), word)
+            }),
+            I32DotLoad32WA(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {
+                let at = |s, o: u8| vm.r32(s).wrapping_add(o as u32) as u64;
+                dot!(vm, d, vm.acc32(), 4, (at(p, op), 0), (at(q, oq), 0), word)
+            }),
+            /// The sigma functions of the result register.
+            I32Rotl3A(d: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
+                vm.w(d, rotl3(vm.acc32(), a, b, c) as u64);
+                Flow::Next
+            }),
+            I32Rotl2ShrUA(d: S, a: u8, b: u8, c: u8) |vm| speed!(vm, {
+                vm.w(d, rotl2_shr(vm.acc32(), a, b, c) as u64);
+                Flow::Next
+            }),
+            /// `d = acc; if acc != b goto target` (a `CopyBrNe` of the value just written).
+            CopyBrNeA(d: S, b: S, t: T) |vm| speed!(vm, {
+                let v = vm.acc;
+                vm.w(d, v);
+                vm.branch_if(v as u32 != vm.r32(b), t)
+            }),
+            /// `d = s; if acc != 0 goto target` (a `CopyBrIfNez` whose condition was just
+            /// written, to a slot other than `d`).
+            CopyBrIfNezA(d: S, s: S, t: T) |vm| speed!(vm, {
+                let c = vm.acc32();
+                vm.w(d, vm.r(s));
+                vm.branch_if(c != 0, t)
+            }),
         }
     };
 }

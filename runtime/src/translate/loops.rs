@@ -143,7 +143,7 @@ impl Translator {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_util::{all, run};
+    use super::super::test_util::{all, form, run};
     use crate::ir::Instr;
 
     /// Index of the loop's back edge: the only branch to an earlier instruction.
@@ -184,7 +184,7 @@ mod tests {
         let e = back_edges(&code[0]);
         assert_eq!(e.len(), 1);
         let (i, b) = e[0];
-        assert!(matches!(b, Instr::BrGtS(..)), "{:?}", code[0]);
+        assert_eq!(form(&b), "BrGtS", "{:?}", code[0]);
         // The exit (threaded to the return).
         let exit = code[0][i + 1];
         assert!(
@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(e.len(), 2, "{:?}", code[0]);
         let (_, first) = e[0];
         let t = first.target().unwrap() as usize;
-        assert!(matches!(first, Instr::BrGtS(..)), "{:?}", code[0]);
+        assert_eq!(form(&first), "BrGtS", "{:?}", code[0]);
         assert!(matches!(code[0][t - 1], Instr::BrLeS(..)), "{:?}", code[0]);
         assert!(matches!(e[1].1, Instr::Br(h) if h as usize == t - 1));
     }

@@ -100,9 +100,33 @@ fn written(i: Instr) -> Option<S> {
         | Load16SIdxA(d, ..)
         | Load32IdxA(d, ..)
         | Load8UA(d, _)
-        | Load32A(d, _) => Some(d),
+        | Load32A(d, _)
+        | I32Rotl3(d, ..)
+        | I32Rotl2ShrU(d, ..)
+        | I32AddLoad32(d, ..)
+        | I32DotLoad8S(d, ..)
+        | I32DotLoad8S2(d, ..)
+        | I32DotLoad32(d, ..)
+        | I32DotLoad32W(d, ..)
+        | I32MulAddA(d, ..)
+        | I32DotLoad8SA(d, ..)
+        | I32DotLoad8S2A(d, ..)
+        | I32DotLoad32A(d, ..)
+        | I32DotLoad32WA(d, ..)
+        | I32Rotl3A(d, ..)
+        | I32Rotl2ShrUA(d, ..)
+        // These write, then branch: the instruction after them runs on the untaken side.
+        | CopyBrNe(d, ..)
+        | CopyBrEq(d, ..)
+        | CopyBrIfNez(d, ..)
+        | CopyBrNeA(d, ..)
+        | CopyBrIfNezA(d, ..)
+        | AddBrNe(d, ..)
+        | AddBrLtU(d, ..) => Some(d),
         Copy2(_, _, e, _) => Some(e),
         I32AddImm2(_, y, _, _) => Some(y),
+        I32AddStep(_, _, z, _) => Some(z),
+        Store8Add(_, a, _, _) => Some(a),
         _ => None,
     }
 }
@@ -160,6 +184,16 @@ fn reading(i: Instr, w: S) -> Option<Instr> {
         Load32Idx(d, a, b, c) => Load32IdxA(d, other(a, b)?, c),
         Load8U(d, a, o) if a == w => Load8UA(d, o),
         Load32(d, a, o) if a == w => Load32A(d, o),
+        I32MulAdd(d, a, b, c) if c == w => I32MulAddA(d, a, b),
+        I32DotLoad8S(d, p, q, c, x, y) if c == w => I32DotLoad8SA(d, p, q, x, y),
+        I32DotLoad8S2(d, p, q, c, x, y) if c == w => I32DotLoad8S2A(d, p, q, x, y),
+        I32DotLoad32(d, p, q, c, x, y) if c == w => I32DotLoad32A(d, p, q, x, y),
+        I32DotLoad32W(d, p, q, c, x, y) if c == w => I32DotLoad32WA(d, p, q, x, y),
+        I32Rotl3(d, x, a, b, c) if x == w => I32Rotl3A(d, a, b, c),
+        I32Rotl2ShrU(d, x, a, b, c) if x == w => I32Rotl2ShrUA(d, a, b, c),
+        CopyBrNe(d, s, b, t) if s == w => CopyBrNeA(d, b, t),
+        // The condition is read after the copy: not when the copy overwrites it.
+        CopyBrIfNez(d, s, c, t) if c == w && d != c => CopyBrIfNezA(d, s, t),
         _ => return None,
     })
 }

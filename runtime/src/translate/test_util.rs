@@ -31,6 +31,14 @@ pub fn run(src: &str, args: &[i32]) -> (Code, Vec<Option<i32>>) {
     (code, out)
 }
 
+/// The name of `i`'s variant, with the `A` of a result-register form dropped (`BrGtSA` is a
+/// `BrGtS` whose first operand was just written): the shape a fusion test looks for.
+pub fn form(i: &Instr) -> alloc::string::String {
+    let name = alloc::format!("{i:?}");
+    let name = name.split('(').next().unwrap_or_default();
+    name.strip_suffix('A').unwrap_or(name).into()
+}
+
 pub fn all(v: &[i32]) -> Vec<Option<i32>> {
     v.iter().map(|x| Some(*x)).collect()
 }
