@@ -409,6 +409,9 @@ impl Instr {
                 f(s0);
             }
             I32MulAddA(s0, s1, s2)
+            | I32MulAddMA(s0, s1, s2)
+            | I32AddLoad8UA(s0, s1, s2, _)
+            | I32AddLoad32A(s0, s1, s2, _)
             | I32DotLoad8SA(s0, s1, s2, _, _)
             | I32DotLoad8S2A(s0, s1, s2, _, _)
             | I32DotLoad32A(s0, s1, s2, _, _)

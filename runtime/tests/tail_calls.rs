@@ -493,6 +493,12 @@ const FIXTURE: &str = r#"(module
       (local.set $x (i32.add (local.get $x) (local.get $t)))
       (local.set $t (i32.add (local.get $y) (i32.mul (i32.load (i32.add (local.get $p) (i32.const 20))) (i32.load (i32.add (local.get $q) (i32.const 24))))))
       (local.set $x (i32.xor (local.get $x) (local.get $t)))
+      (local.set $t (i32.add (i32.mul (local.get $y) (local.get $i)) (local.get $s)))
+      (local.set $x (i32.add (local.get $x) (local.get $t)))
+      (local.set $t (i32.add (local.get $y) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 2)) (local.get $q)))))
+      (local.set $x (i32.xor (local.get $x) (local.get $t)))
+      (local.set $t (i32.add (local.get $y) (i32.load (i32.add (local.get $q) (local.get $p)))))
+      (local.set $x (i32.add (local.get $x) (local.get $t)))
       ;; a copy right before a branch on the value the instruction before wrote
       (local.set $q (i32.and (local.get $i) (i32.const 1)))
       (local.set $t (i32.and (local.get $x) (i32.const 1)))
@@ -1050,6 +1056,9 @@ fn model(n: u32) -> u64 {
         x ^= y.wrapping_add(pair);
         x = x.wrapping_add(y.wrapping_add(w4(p + 40).wrapping_mul(w4(q + 12))));
         x ^= y.wrapping_add(w4(p + 20).wrapping_mul(w4(q + 24)));
+        x = x.wrapping_add(y.wrapping_mul(i).wrapping_add(s));
+        x ^= y.wrapping_add(ld(&m0, p + 2 + q, 1) as u32);
+        x = x.wrapping_add(y.wrapping_add(w4(q + p)));
         // copy + branch on the value just written
         if x & 1 == i & 1 {
             x ^= 307;
@@ -1231,11 +1240,23 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "I32AddLoad32",
+        "(i32.add (local.get $y) (i32.load (i32.add (local.get $q) (local.get $p))))",
+    ),
+    (
+        "I32AddLoad32A",
         "(i32.add (local.get $x) (i32.load (i32.add (local.get $q) (local.get $p))))",
     ),
     (
         "I32AddLoad8U",
+        "(i32.add (local.get $y) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 2))",
+    ),
+    (
+        "I32AddLoad8UA",
         "(i32.add (local.get $x) (i32.load8_u (i32.add (i32.add (local.get $p) (i32.const 1))",
+    ),
+    (
+        "I32MulAddMA",
+        "(local.set $x (i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i)))",
     ),
     (
         "Load8SIdx",
@@ -1325,7 +1346,7 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "I32MulAdd",
-        "(i32.add (i32.mul (local.get $x) (local.get $y)) (local.get $i))",
+        "(local.set $t (i32.add (i32.mul (local.get $y) (local.get $i)) (local.get $s)))",
     ),
     (
         "I32Add",

@@ -937,6 +937,33 @@ macro_rules! for_each_instr {
                 vm.w(d, v as u64);
                 Flow::Next
             }),
+            /// `d = acc * b + c` (an `I32MulAdd` whose multiplicand was just written: a Horner
+            /// or hash chain).
+            I32MulAddMA(d: S, b: S, c: S) |vm| speed!(vm, {
+                let v = vm.acc32().wrapping_mul(vm.r32(b)).wrapping_add(vm.r32(c));
+                vm.w(d, v as u64);
+                Flow::Next
+            }),
+            /// `d = acc + byte(a + b + o)` (an `I32AddLoad8U` whose addend was just written).
+            I32AddLoad8UA(d: S, a: S, b: S, o: i16) |vm| speed!(vm, {
+                match vm.load::<1>(vm.idx(a, b, o as i32 as u32), 0) {
+                    Some([x]) => {
+                        vm.w(d, vm.acc32().wrapping_add(x as u32) as u64);
+                        Flow::Next
+                    }
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            }),
+            /// `d = acc + word(a + b + o)` (an `I32AddLoad32` whose addend was just written).
+            I32AddLoad32A(d: S, a: S, b: S, o: i16) |vm| speed!(vm, {
+                match vm.load::<4>(vm.idx(a, b, o as i32 as u32), 0) {
+                    Some(x) => {
+                        vm.w(d, vm.acc32().wrapping_add(u32::from_le_bytes(x)) as u64);
+                        Flow::Next
+                    }
+                    None => vm.trap(TrapCode::MemoryOutOfBounds),
+                }
+            }),
             /// The dot-product steps with the addend `c` the result register.
             I32DotLoad8SA(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {
                 dot!(vm, d, vm.acc32(), 1, (vm.r(p), op as u32), (vm.r(q), oq as u32), int8)

@@ -109,6 +109,19 @@ fn written(i: Instr) -> Option<S> {
         | I32DotLoad32(d, ..)
         | I32DotLoad32W(d, ..)
         | I32MulAddA(d, ..)
+        | I32MulAddMA(d, ..)
+        | I32AddLoad8UA(d, ..)
+        | I32AddLoad32A(d, ..)
+        | I32DivS(d, ..)
+        | I32DivU(d, ..)
+        | I32RemS(d, ..)
+        | I32RemU(d, ..)
+        | I32Clz(d, _)
+        | I32Ctz(d, _)
+        | I32Popcnt(d, _)
+        | I32WrapI64(d, _)
+        | Load8SIdx(d, ..)
+        | GlobalGet(d, _)
         | I32DotLoad8SA(d, ..)
         | I32DotLoad8S2A(d, ..)
         | I32DotLoad32A(d, ..)
@@ -185,6 +198,10 @@ fn reading(i: Instr, w: S) -> Option<Instr> {
         Load8U(d, a, o) if a == w => Load8UA(d, o),
         Load32(d, a, o) if a == w => Load32A(d, o),
         I32MulAdd(d, a, b, c) if c == w => I32MulAddA(d, a, b),
+        I32MulAdd(d, a, b, c) if a == w => I32MulAddMA(d, b, c),
+        I32MulAdd(d, a, b, c) if b == w => I32MulAddMA(d, a, c),
+        I32AddLoad8U(d, c, a, b, o) if c == w => I32AddLoad8UA(d, a, b, o),
+        I32AddLoad32(d, c, a, b, o) if c == w => I32AddLoad32A(d, a, b, o),
         I32DotLoad8S(d, p, q, c, x, y) if c == w => I32DotLoad8SA(d, p, q, x, y),
         I32DotLoad8S2(d, p, q, c, x, y) if c == w => I32DotLoad8S2A(d, p, q, x, y),
         I32DotLoad32(d, p, q, c, x, y) if c == w => I32DotLoad32A(d, p, q, x, y),
