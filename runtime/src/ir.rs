@@ -131,7 +131,8 @@ impl Instr {
         use Instr::*;
         match self {
             Unreachable => {}
-            Fuel(..) | Br(..) | BrTableEntry(..) | UseMem(..) | DataDrop(..) | ElemDrop(..) => {}
+            Fuel(..) | Br(..) | BrTableEntry(..) | UseMem(..) | DataDrop(..) | ElemDrop(..)
+            | BrIfNezA(_) | BrIfEqzA(_) => {}
             BrIfNez(s0, _)
             | BrIfEqz(s0, _)
             | BrTable(s0, _)
@@ -139,6 +140,22 @@ impl Instr {
             | GlobalGet(s0, _)
             | GlobalSet(s0, _)
             | RefFunc(s0, _)
+            | I32AddImmA(s0, _)
+            | CopyA(s0)
+            | BrEqA(s0, _)
+            | BrNeA(s0, _)
+            | BrLtSA(s0, _)
+            | BrLtUA(s0, _)
+            | BrGtSA(s0, _)
+            | BrGtUA(s0, _)
+            | BrLeSA(s0, _)
+            | BrLeUA(s0, _)
+            | BrGeSA(s0, _)
+            | BrGeUA(s0, _)
+            | Load8UA(s0, _)
+            | Load32A(s0, _)
+            | I32Rotl3A(s0, _, _, _)
+            | I32Rotl2ShrUA(s0, _, _, _)
             | TableSize(s0, _) => {
                 f(s0);
             }
@@ -175,6 +192,21 @@ impl Instr {
             | Store32(s0, s1, _)
             | Store64(s0, s1, _)
             | TableGet(s0, s1, _)
+            | I32AddA(s0, s1)
+            | I32SubA(s0, s1)
+            | I32MulA(s0, s1)
+            | I32AndA(s0, s1)
+            | I32OrA(s0, s1)
+            | I32XorA(s0, s1)
+            | I32ShlA(s0, s1)
+            | I32ShrUA(s0, s1)
+            | I32ShrSA(s0, s1)
+            | Load8UIdxA(s0, s1, _)
+            | Load16UIdxA(s0, s1, _)
+            | Load16SIdxA(s0, s1, _)
+            | Load32IdxA(s0, s1, _)
+            | CopyBrNeA(s0, s1, _)
+            | CopyBrIfNezA(s0, s1, _)
             | TableSet(s0, s1, _) => {
                 f(s0);
                 f(s1);
@@ -380,63 +412,20 @@ impl Instr {
             | TableGrow(s0, s1, s2, _)
             | TableFill(s0, s1, s2, _)
             | TableCopy(s0, s1, s2, _)
-            | TableInit(s0, s1, s2, _) => {
-                f(s0);
-                f(s1);
-                f(s2);
-            }
-            I32AddImm(s0, s1, _) | I32AddImm2(s0, s1, _, _) => {
-                f(s0);
-                f(s1);
-            }
-            BrIfNezA(_) | BrIfEqzA(_) => {}
-            I32AddImmA(s0, _)
-            | CopyA(s0)
-            | BrEqA(s0, _)
-            | BrNeA(s0, _)
-            | BrLtSA(s0, _)
-            | BrLtUA(s0, _)
-            | BrGtSA(s0, _)
-            | BrGtUA(s0, _)
-            | BrLeSA(s0, _)
-            | BrLeUA(s0, _)
-            | BrGeSA(s0, _)
-            | BrGeUA(s0, _)
-            | Load8UA(s0, _)
-            | Load32A(s0, _)
-            | I32Rotl3A(s0, _, _, _)
-            | I32Rotl2ShrUA(s0, _, _, _) => {
-                f(s0);
-            }
-            I32MulAddA(s0, s1, s2)
+            | I32MulAddA(s0, s1, s2)
             | I32MulAddMA(s0, s1, s2)
             | I32AddLoad8UA(s0, s1, s2, _)
             | I32AddLoad32A(s0, s1, s2, _)
             | I32DotLoad8SA(s0, s1, s2, _, _)
             | I32DotLoad8S2A(s0, s1, s2, _, _)
             | I32DotLoad32A(s0, s1, s2, _, _)
-            | I32DotLoad32WA(s0, s1, s2, _, _) => {
+            | I32DotLoad32WA(s0, s1, s2, _, _)
+            | TableInit(s0, s1, s2, _) => {
                 f(s0);
                 f(s1);
                 f(s2);
             }
-            CopyBrNeA(s0, s1, _) | CopyBrIfNezA(s0, s1, _) => {
-                f(s0);
-                f(s1);
-            }
-            I32AddA(s0, s1)
-            | I32SubA(s0, s1)
-            | I32MulA(s0, s1)
-            | I32AndA(s0, s1)
-            | I32OrA(s0, s1)
-            | I32XorA(s0, s1)
-            | I32ShlA(s0, s1)
-            | I32ShrUA(s0, s1)
-            | I32ShrSA(s0, s1)
-            | Load8UIdxA(s0, s1, _)
-            | Load16UIdxA(s0, s1, _)
-            | Load16SIdxA(s0, s1, _)
-            | Load32IdxA(s0, s1, _) => {
+            I32AddImm(s0, s1, _) | I32AddImm2(s0, s1, _, _) => {
                 f(s0);
                 f(s1);
             }
