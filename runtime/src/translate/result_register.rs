@@ -4,9 +4,11 @@
 //! instead of loading it back from the frame: a dependent pair then waits for a register, not
 //! for a store to reach a load (several cycles on every dependent step of a chain).
 //!
-//! A final pass over a translated function: the instruction before must be the one that runs
-//! right before on every path, so no branch may land on the reader (calls return to the
-//! instruction after a call, and a call is no writer here). Speed builds only.
+//! A final pass over a translated function. The writer must be the last instruction to write a
+//! slot on every path to the reader: the instruction right before it, or one before a run of
+//! instructions that write no slot (branches, stores: `transparent`, as in `w = i + 1; if w >=
+//! len goto panic; load(w)`), with no branch landing on the reader or inside the run (calls
+//! return to the instruction after a call, and a call is no writer here). Speed builds only.
 
 use super::{Instr, S};
 
@@ -26,12 +28,75 @@ pub(super) fn use_result_register(code: &mut [Instr]) {
         if landed[i] {
             continue;
         }
-        if let Some(w) = written(code[i - 1])
+        if let Some(w) = last_write(code, &landed, i)
             && let Some(a) = reading(code[i], w)
         {
             code[i] = a;
         }
     }
+}
+
+/// The slot the result register holds when instruction `i` (on which no branch lands) starts:
+/// written by the nearest instruction before it, if only transparent instructions on which no
+/// branch lands lie between.
+fn last_write(code: &[Instr], landed: &[bool], i: usize) -> Option<S> {
+    let mut j = i.checked_sub(1)?;
+    loop {
+        let ins = *code.get(j)?;
+        if let Some(w) = written(ins) {
+            return Some(w);
+        }
+        if !transparent(ins) || landed.get(j).copied().unwrap_or(true) {
+            return None;
+        }
+        j = j.checked_sub(1)?;
+    }
+}
+
+/// Whether `i` writes no slot, so leaves the result register as it found it, and continues
+/// with the next instruction when it does not branch or trap.
+fn transparent(i: Instr) -> bool {
+    use Instr::*;
+    matches!(
+        i,
+        BrIfNez(..)
+            | BrIfEqz(..)
+            | BrEq(..)
+            | BrNe(..)
+            | BrLtS(..)
+            | BrLtU(..)
+            | BrGtS(..)
+            | BrGtU(..)
+            | BrLeS(..)
+            | BrLeU(..)
+            | BrGeS(..)
+            | BrGeU(..)
+            | BrIfNezA(..)
+            | BrIfEqzA(..)
+            | BrEqA(..)
+            | BrNeA(..)
+            | BrLtSA(..)
+            | BrLtUA(..)
+            | BrGtSA(..)
+            | BrGtUA(..)
+            | BrLeSA(..)
+            | BrLeUA(..)
+            | BrGeSA(..)
+            | BrGeUA(..)
+            | BrByteEqz(..)
+            | BrByteNez(..)
+            | BrBytesEq(..)
+            | BrBytesNe(..)
+            | BrAddLtU(..)
+            | BrAddGeU(..)
+            | Store8(..)
+            | Store16(..)
+            | Store32(..)
+            | Store64(..)
+            | Store8Idx(..)
+            | Store32Idx(..)
+            | Copy8Idx(..)
+    )
 }
 
 /// The slot whose value the result register holds after `i` (the slot its body writes last),

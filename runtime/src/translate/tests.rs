@@ -695,11 +695,36 @@ fn a_value_just_written_is_read_from_the_result_register() {
         (local.set 2 (i32.add (local.get 0) (i32.const 9)))
         (block (br_if 0 (local.get 0))
           (local.set 1 (i32.const 3)))
-        (i32.xor (i32.mul (local.get 1) (local.get 0)) (local.get 2))))"#;
-    let (code, out) = run(src, &[0, 7, -3]);
+        (i32.xor (i32.mul (local.get 1) (local.get 0)) (local.get 2)))
+      (func (export "f2") (param i32) (result i32) (local i32)
+        (block
+          (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+          (br_if 0 (i32.gt_u (local.get 0) (i32.const 100)))
+          (local.set 1 (i32.mul (local.get 1) (local.get 0))))
+        (local.get 1))
+      (func (export "f3") (param i32) (result i32) (local i32 i32)
+        (local.set 1 (i32.add (local.get 0) (i32.const 5)))
+        (local.set 2 (i32.add (local.get 0) (i32.const 9)))
+        (block (br_if 0 (local.get 0))
+          (local.set 1 (i32.const 3)))
+        (block (br_if 0 (i32.eq (local.get 0) (i32.const 77)))
+          (local.set 1 (i32.mul (local.get 1) (local.get 0))))
+        (i32.xor (local.get 1) (local.get 2))))"#;
+    // f2: a branch that writes no slot between the write and the read (a bounds check): the
+    // read still takes the register. f3: that branch is a label, reached also from a path
+    // whose last write was another local's: the read after it must come from the frame.
+    let args = [0, 7, -3, 77, 200];
+    let (code, out) = run(src, &args);
     let f0 = |x: i32| x.wrapping_add(5).wrapping_mul(x) & x.wrapping_sub(3);
     let f1 = |x: i32| if x == 0 { 9 } else { ((x + 5) * x) ^ (x + 9) };
-    assert_eq!(out, all(&[f0(0), f0(7), f0(-3), f1(0), f1(7), f1(-3)]));
+    let f2 = |x: i32| if x as u32 > 100 { x + 5 } else { (x + 5) * x };
+    let f3 = |x: i32| {
+        let l1 = if x == 0 { 3 } else { x + 5 };
+        let l1 = if x == 77 { l1 } else { l1 * x };
+        l1 ^ (x + 9)
+    };
+    let want: Vec<i32> = [f0, f1, f2, f3].iter().flat_map(|f| args.map(f)).collect();
+    assert_eq!(out, all(&want));
     let register_forms = |c: &[Instr]| {
         c.iter()
             .filter(|i| {
@@ -715,5 +740,12 @@ fn a_value_just_written_is_read_from_the_result_register() {
         code[1].iter().any(|i| matches!(i, Instr::I32Mul(..))),
         "{:?}",
         code[1]
+    );
+    let reads_register = code[2].iter().any(|i| matches!(i, Instr::I32MulA(..)));
+    assert_eq!(reads_register, !cfg!(embwit_lean), "{:?}", code[2]);
+    assert!(
+        code[3].iter().any(|i| matches!(i, Instr::I32Mul(..))),
+        "{:?}",
+        code[3]
     );
 }
