@@ -154,6 +154,10 @@ impl Instr {
             | BrGeUA(s0, _)
             | Load8UA(s0, _)
             | Load32A(s0, _)
+            | Load16UA(s0, _)
+            | Store8A(s0, _)
+            | Store16A(s0, _)
+            | Store32A(s0, _)
             | I32Rotl3A(s0, _, _, _)
             | I32Rotl2ShrUA(s0, _, _, _)
             | TableSize(s0, _) => {
@@ -205,6 +209,8 @@ impl Instr {
             | Load16UIdxA(s0, s1, _)
             | Load16SIdxA(s0, s1, _)
             | Load32IdxA(s0, s1, _)
+            | Store8IdxA(s0, s1, _)
+            | Store32IdxA(s0, s1, _)
             | CopyBrNeA(s0, s1, _)
             | CopyBrIfNezA(s0, s1, _)
             | TableSet(s0, s1, _) => {

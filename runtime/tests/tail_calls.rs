@@ -511,6 +511,14 @@ const FIXTURE: &str = r#"(module
         (local.set $s (local.get $x))
         (br_if $p7 (local.get $t))
         (local.set $x (i32.add (local.get $s) (i32.const 311))))
+      ;; stores of a local, then of the value just written; a load through an address just written
+      (i32.store8 (i32.add (local.get $p) (local.get $q)) (local.get $y))
+      (i32.store (i32.add (local.get $p) (i32.const 48)) (local.get $y))
+      (i32.store8 offset=50 (local.get $p) (i32.add (local.get $x) (local.get $i)))
+      (i32.store16 offset=52 (local.get $p) (i32.xor (local.get $x) (local.get $i)))
+      (i32.store offset=56 (local.get $p) (i32.or (local.get $x) (local.get $i)))
+      (local.set $s (i32.add (local.get $p) (i32.and (local.get $x) (i32.const 6))))
+      (local.set $x (i32.xor (local.get $x) (i32.load16_u offset=48 (local.get $s))))
 
       ;; ---- fold everything into the checksum; the latch ----
       (local.set $acc (call $mix (local.get $acc) (local.get $x)))
@@ -1066,6 +1074,12 @@ fn model(n: u32) -> u64 {
         if x & 4 == 0 {
             x = x.wrapping_add(311);
         }
+        st(&mut m0, p + (i & 1), 1, u64::from(y));
+        st(&mut m0, p + 48, 4, u64::from(y));
+        st(&mut m0, p + 50, 1, u64::from(x.wrapping_add(i)));
+        st(&mut m0, p + 52, 2, u64::from(x ^ i));
+        st(&mut m0, p + 56, 4, u64::from(x | i));
+        x ^= ld(&m0, p + (x & 6) + 48, 2) as u32;
 
         // checksum, latch
         acc = acc.rotate_left(5) ^ u64::from(x); // $mix
@@ -1284,12 +1298,24 @@ const REACHED: &[(&str, &str)] = &[
     ),
     (
         "Store8Idx",
-        "(i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor",
+        "(i32.store8 (i32.add (local.get $p) (local.get $q)) (local.get $y))",
     ),
     (
         "Store32Idx",
+        "(i32.store (i32.add (local.get $p) (i32.const 48)) (local.get $y))",
+    ),
+    (
+        "Store8IdxA",
+        "(i32.store8 (i32.add (local.get $p) (local.get $q)) (i32.xor",
+    ),
+    (
+        "Store32IdxA",
         "(i32.store (i32.add (local.get $p) (i32.const 44))",
     ),
+    ("Store8A", "(i32.store8 offset=50 (local.get $p) (i32.add"),
+    ("Store16A", "(i32.store16 offset=52 (local.get $p) (i32.xor"),
+    ("Store32A", "(i32.store offset=56 (local.get $p) (i32.or"),
+    ("Load16UA", "(i32.load16_u offset=48 (local.get $s))"),
     ("MemorySize", "(memory.size)"),
     ("MemoryGrow", "(memory.grow (i32.const 0))"),
     ("MemoryFill", "(memory.fill "),

@@ -930,6 +930,18 @@ macro_rules! for_each_instr {
             Load32A(d: S, o: u32) |vm| {
                 speed!(vm, ld!(vm, d, vm.acc, o, 4, |v| u32::from_le_bytes(v) as u64))
             },
+            /// `d = load16_u(acc + o)` (a `Load16U`).
+            Load16UA(d: S, o: u32) |vm| {
+                speed!(vm, ld!(vm, d, vm.acc, o, 2, |v| u16::from_le_bytes(v) as u64))
+            },
+            /// Stores of the value just written (a `Store8`, ...: the value from the register).
+            Store8A(a: S, o: u32) |vm| speed!(vm, st!(vm, vm.r(a), o, [vm.acc as u8])),
+            Store16A(a: S, o: u32) |vm| speed!(vm, st!(vm, vm.r(a), o, (vm.acc as u16).to_le_bytes())),
+            Store32A(a: S, o: u32) |vm| speed!(vm, st!(vm, vm.r(a), o, vm.acc32().to_le_bytes())),
+            Store8IdxA(a: S, b: S, c: u32) |vm| speed!(vm, st!(vm, vm.idx(a, b, c), 0, [vm.acc as u8])),
+            Store32IdxA(a: S, b: S, c: u32) |vm| {
+                speed!(vm, st!(vm, vm.idx(a, b, c), 0, vm.acc32().to_le_bytes()))
+            },
             /// `d = a * b + acc` (an `I32MulAdd` whose addend was just written: an
             /// accumulation chain).
             I32MulAddA(d: S, a: S, b: S) |vm| speed!(vm, {

@@ -95,6 +95,11 @@ fn transparent(i: Instr) -> bool {
             | Store64(..)
             | Store8Idx(..)
             | Store32Idx(..)
+            | Store8A(..)
+            | Store16A(..)
+            | Store32A(..)
+            | Store8IdxA(..)
+            | Store32IdxA(..)
             | Copy8Idx(..)
     )
 }
@@ -166,6 +171,7 @@ fn written(i: Instr) -> Option<S> {
         | Load32IdxA(d, ..)
         | Load8UA(d, _)
         | Load32A(d, _)
+        | Load16UA(d, _)
         | I32Rotl3(d, ..)
         | I32Rotl2ShrU(d, ..)
         | I32AddLoad32(d, ..)
@@ -262,6 +268,12 @@ fn reading(i: Instr, w: S) -> Option<Instr> {
         Load32Idx(d, a, b, c) => Load32IdxA(d, other(a, b)?, c),
         Load8U(d, a, o) if a == w => Load8UA(d, o),
         Load32(d, a, o) if a == w => Load32A(d, o),
+        Load16U(d, a, o) if a == w => Load16UA(d, o),
+        Store8(v, a, o) if v == w => Store8A(a, o),
+        Store16(v, a, o) if v == w => Store16A(a, o),
+        Store32(v, a, o) if v == w => Store32A(a, o),
+        Store8Idx(v, a, b, c) if v == w => Store8IdxA(a, b, c),
+        Store32Idx(v, a, b, c) if v == w => Store32IdxA(a, b, c),
         I32MulAdd(d, a, b, c) if c == w => I32MulAddA(d, a, b),
         I32MulAdd(d, a, b, c) if a == w => I32MulAddMA(d, b, c),
         I32MulAdd(d, a, b, c) if b == w => I32MulAddMA(d, a, c),
