@@ -17,11 +17,13 @@ use super::vm::{Cx, Flow, Regs, Vm};
 use crate::ir::{INSTR_COUNT, Instr, S, Step};
 use crate::trap::TrapCode;
 
-/// A handler: the registers of [`Vm`], passed in argument registers, and its own address (the
-/// 4th argument). A dispatch loads the next handler's address into that argument's register and
+/// A handler: the registers of [`Vm`] (instruction, frame, memory base, context, and the result
+/// register [`Vm::acc`] last), passed in argument registers, and its own address (the 4th
+/// argument). A dispatch loads the next handler's address into that argument's register and
 /// jumps through it, so passing it costs nothing, and inside a handler the register is free: on
 /// x86-64 it is `rcx`, whose `cl` every variable shift and rotate needs (were an interpreter
-/// register there, each shift would save and restore it around the `cl` use).
+/// register there, each shift would save and restore it around the `cl` use). The memory length
+/// is no register: bounds checks read it from the context ([`Cx::mem_len`]).
 pub(crate) type Handler = unsafe fn(*const Step, *mut u64, *mut u8, usize, &mut Cx<'_>, u64);
 
 /// The handler of instruction `i` (for [`Step::new`]).
