@@ -175,8 +175,8 @@ impl<'c, 'a> Vm<'c, 'a> {
     pub fn idx(&self, a: S, b: S, c: u32) -> u64 {
         self.r32(a).wrapping_add(self.r32(b)).wrapping_add(c) as u64
     }
-    /// The instruction after the running one: where it continues (`Flow::Next`), branch
-    /// offsets count from, and a call returns to. The threaded backend's `ip` is the running
+    /// The instruction after the running one: where it continues (`Flow::Next`) and where a
+    /// call returns to. The threaded backend's `ip` is the running
     /// instruction (the handler reads its operands through `ip` and advances it only to
     /// dispatch, so the two never need a register each); the loop's is the next one.
     #[inline(always)]
@@ -186,8 +186,8 @@ impl<'c, 'a> Vm<'c, 'a> {
         #[cfg(not(embwit_threaded))]
         self.ip
     }
-    /// Branch by `t` bytes from the running instruction (then `Flow::Next`: `ip` is left one
-    /// before the target).
+    /// Branch by `t` bytes from the running instruction (then `Flow::Next` runs the target: the
+    /// threaded backend's `ip` is left one before it, the loop's on it).
     #[inline(always)]
     pub fn jump(&mut self, t: u32) {
         // The running instruction is `next() - 1` in both backends.
