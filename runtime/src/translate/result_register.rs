@@ -12,7 +12,7 @@
 
 use super::{Instr, S};
 
-/// Rewrite the instructions that read the slot the instruction before them wrote last into
+/// Rewrite the instructions that read the slot whose value the result register holds into
 /// their result-register forms. `code` has absolute branch targets.
 pub(super) fn use_result_register(code: &mut [Instr]) {
     if cfg!(embwit_lean) {
@@ -24,32 +24,24 @@ pub(super) fn use_result_register(code: &mut [Instr]) {
             *l = true;
         }
     }
-    for i in 1..code.len() {
+    // The slot whose value the register holds where the walk stands, on every path to it:
+    // unknown at the entry and at every label, set by a writer, kept by a transparent
+    // instruction. One pass: linear in the code, however long the runs.
+    let mut held: Option<S> = None;
+    for (i, ins) in code.iter_mut().enumerate() {
         if landed[i] {
-            continue;
+            held = None;
         }
-        if let Some(w) = last_write(code, &landed, i)
-            && let Some(a) = reading(code[i], w)
+        if let Some(w) = held
+            && let Some(a) = reading(*ins, w)
         {
-            code[i] = a;
+            *ins = a;
         }
-    }
-}
-
-/// The slot the result register holds when instruction `i` (on which no branch lands) starts:
-/// written by the nearest instruction before it, if only transparent instructions on which no
-/// branch lands lie between.
-fn last_write(code: &[Instr], landed: &[bool], i: usize) -> Option<S> {
-    let mut j = i.checked_sub(1)?;
-    loop {
-        let ins = *code.get(j)?;
-        if let Some(w) = written(ins) {
-            return Some(w);
-        }
-        if !transparent(ins) || landed.get(j).copied().unwrap_or(true) {
-            return None;
-        }
-        j = j.checked_sub(1)?;
+        held = match written(*ins) {
+            Some(w) => Some(w),
+            None if transparent(*ins) => held,
+            None => None,
+        };
     }
 }
 
