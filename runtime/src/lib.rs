@@ -142,13 +142,11 @@ mod ir_dump {
                 c.consts.len()
             );
             std::println!("  consts {:?}", c.consts);
-            for (pc, ins) in c.code.iter().map(|s| s.ins).enumerate() {
-                // Branch targets are byte offsets from the branch: show the index.
-                match ins.target() {
-                    Some(t) => {
-                        let to = pc as i64 + t as i32 as i64 / size_of::<crate::ir::Step>() as i64;
-                        std::println!("  {pc:4}: {ins:?} -> {to}");
-                    }
+            // Branch targets are byte offsets from the branch: show the index too.
+            let abs = crate::ir::absolute_targets(&c.code);
+            for (pc, (ins, a)) in c.code.iter().map(|s| s.ins).zip(abs).enumerate() {
+                match a.target() {
+                    Some(to) => std::println!("  {pc:4}: {ins:?} -> {to}"),
                     None => std::println!("  {pc:4}: {ins:?}"),
                 }
             }

@@ -82,6 +82,11 @@ impl Cell for bool {
     }
 }
 
+/// A byte as an i32 (`add_load!`).
+#[inline(always)]
+pub(crate) fn byte(x: [u8; 1]) -> u32 {
+    x[0] as u32
+}
 /// Products of the dot-product steps (shared by the forms reading `c` from a slot and from
 /// the result register).
 #[inline(always)]
@@ -198,6 +203,20 @@ macro_rules! dot {
         }
     };
 }
+/// `dst = c + f(bytes)` for the `N` bytes at the wrapping address `a + b + o` (a loaded value
+/// added to another: `$c` is the addend's value, evaluated before `dst` is written).
+macro_rules! add_load {
+    ($vm:ident, $d:ident, $c:expr, ($a:ident, $b:ident, $o:ident), $n:literal, $f:expr) => {
+        match $vm.load::<$n>($vm.idx($a, $b, $o as i32 as u32), 0) {
+            Some(x) => {
+                let v: u32 = $f(x);
+                $vm.w($d, ($c).wrapping_add(v) as u64);
+                Flow::Next
+            }
+            None => $vm.trap(TrapCode::MemoryOutOfBounds),
+        }
+    };
+}
 /// Leave `Flow` from a `Result<(), TrapCode>` of a slow-path helper.
 macro_rules! done {
     ($vm:ident, $e:expr) => {{
@@ -241,7 +260,7 @@ macro_rules! acc_br {
     };
 }
 
-pub(crate) use {acc_bin, acc_br, bin, br_cmp, conv, done, dot, ld, sel, speed, st, un};
+pub(crate) use {acc_bin, acc_br, add_load, bin, br_cmp, conv, done, dot, ld, sel, speed, st, un};
 
 /// Calls `$m! { ... }` with the list of every instruction.
 macro_rules! for_each_instr {
@@ -576,24 +595,12 @@ macro_rules! for_each_instr {
             /// dst = c + mem8[a + b + o] (an `i32.load8_u` at an indexed address added to a
             /// value: sums of pixels and bytes).
             I32AddLoad8U(d: S, c: S, a: S, b: S, o: i16) |vm| {
-                match vm.load::<1>(vm.idx(a, b, o as i32 as u32), 0) {
-                    Some([x]) => {
-                        vm.w(d, vm.r32(c).wrapping_add(x as u32) as u64);
-                        Flow::Next
-                    }
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                add_load!(vm, d, vm.r32(c), (a, b, o), 1, byte)
             },
             /// dst = c + the word at `a + b + o` (wrapping: an `i32.load` at an indexed address and
             /// the `i32.add` of its value: message schedules, table lookups).
             I32AddLoad32(d: S, c: S, a: S, b: S, o: i16) |vm| speed!(vm, {
-                match vm.load::<4>(vm.idx(a, b, o as i32 as u32), 0) {
-                    Some(x) => {
-                        vm.w(d, vm.r32(c).wrapping_add(u32::from_le_bytes(x)) as u64);
-                        Flow::Next
-                    }
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                add_load!(vm, d, vm.r32(c), (a, b, o), 4, u32::from_le_bytes)
             }),
             /// dst = a * b + c (a fused `i32.mul` + `i32.add`: dot products).
             I32MulAdd(d: S, a: S, b: S, c: S) |vm| {
@@ -910,20 +917,16 @@ macro_rules! for_each_instr {
             BrGeUA(b: S, t: T) |vm| acc_br!(vm, b, t, |x, y| x >= y),
             /// `d = load8_u(acc + b + c)` (a `Load8UIdx`; the other indexed loads likewise).
             Load8UIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
-                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
-                ld!(vm, d, at, 0, 1, |v| v[0] as u64)
+                ld!(vm, d, vm.idx_acc(b, c), 0, 1, |v| v[0] as u64)
             }),
             Load16UIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
-                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
-                ld!(vm, d, at, 0, 2, |v| u16::from_le_bytes(v) as u64)
+                ld!(vm, d, vm.idx_acc(b, c), 0, 2, |v| u16::from_le_bytes(v) as u64)
             }),
             Load16SIdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
-                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
-                ld!(vm, d, at, 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
+                ld!(vm, d, vm.idx_acc(b, c), 0, 2, |v| i16::from_le_bytes(v) as i32 as u32 as u64)
             }),
             Load32IdxA(d: S, b: S, c: u32) |vm| speed!(vm, {
-                let at = vm.acc32().wrapping_add(vm.r32(b)).wrapping_add(c) as u64;
-                ld!(vm, d, at, 0, 4, |v| u32::from_le_bytes(v) as u64)
+                ld!(vm, d, vm.idx_acc(b, c), 0, 4, |v| u32::from_le_bytes(v) as u64)
             }),
             /// `d = load8_u(acc + o)` (a `Load8U`).
             Load8UA(d: S, o: u32) |vm| speed!(vm, ld!(vm, d, vm.acc, o, 1, |v| v[0] as u64)),
@@ -958,23 +961,11 @@ macro_rules! for_each_instr {
             }),
             /// `d = acc + byte(a + b + o)` (an `I32AddLoad8U` whose addend was just written).
             I32AddLoad8UA(d: S, a: S, b: S, o: i16) |vm| speed!(vm, {
-                match vm.load::<1>(vm.idx(a, b, o as i32 as u32), 0) {
-                    Some([x]) => {
-                        vm.w(d, vm.acc32().wrapping_add(x as u32) as u64);
-                        Flow::Next
-                    }
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                add_load!(vm, d, vm.acc32(), (a, b, o), 1, byte)
             }),
             /// `d = acc + word(a + b + o)` (an `I32AddLoad32` whose addend was just written).
             I32AddLoad32A(d: S, a: S, b: S, o: i16) |vm| speed!(vm, {
-                match vm.load::<4>(vm.idx(a, b, o as i32 as u32), 0) {
-                    Some(x) => {
-                        vm.w(d, vm.acc32().wrapping_add(u32::from_le_bytes(x)) as u64);
-                        Flow::Next
-                    }
-                    None => vm.trap(TrapCode::MemoryOutOfBounds),
-                }
+                add_load!(vm, d, vm.acc32(), (a, b, o), 4, u32::from_le_bytes)
             }),
             /// The dot-product steps with the addend `c` the result register.
             I32DotLoad8SA(d: S, p: S, q: S, op: u8, oq: u8) |vm| speed!(vm, {

@@ -94,9 +94,9 @@ macro_rules! handlers {
                         // equal to the taken side's and merge the two jumps into one (see
                         // `Flow::Taken`).
                         Flow::NotTaken => {
-                            let ip = regs.next();
+                            regs.ip = regs.next();
                             // SAFETY: `ip` is the next instruction (as for `Next`).
-                            let mut h = unsafe { (*ip).handler };
+                            let mut h = unsafe { (*regs.ip).handler };
                             // SAFETY: an assembler comment: no instruction, `h` unchanged.
                             #[allow(clippy::pointers_in_nomem_asm_block)] // never dereferenced
                             unsafe {
@@ -107,7 +107,7 @@ macro_rules! handlers {
                                 )
                             };
                             // SAFETY: `h` is the handler of the instruction at `ip`.
-                            unsafe { h(ip, regs.fp, regs.mem, h as usize, regs.cx, regs.acc()) }
+                            unsafe { run_at(regs, h) }
                         }
                         Flow::Exit => {}
                     }
@@ -129,6 +129,16 @@ unsafe fn dispatch(vm: Vm<'_, '_>) {
     // instruction's (`Step::new`; code is immutable once translated).
     let h = unsafe { (*vm.ip).handler };
     // SAFETY: `h` is the handler of the instruction at `ip`.
+    unsafe { run_at(vm, h) }
+}
+
+/// Call handler `h` with the registers: the one place that spells out the handler ABI.
+///
+/// # Safety
+/// As for [`dispatch`], and `h` is the handler of the instruction at `vm.ip`.
+#[inline(always)]
+unsafe fn run_at(vm: Vm<'_, '_>, h: Handler) {
+    // SAFETY: the caller's contract.
     unsafe { h(vm.ip, vm.fp, vm.mem, h as usize, vm.cx, vm.acc()) }
 }
 
@@ -168,7 +178,7 @@ fn continue_with(regs: Option<Regs>, cx: &mut Cx<'_>) {
     if let Some((ip, fp)) = regs {
         let vm = Vm::new(ip.as_ptr(), fp, cx);
         // SAFETY: `enter` and `leave` return an instruction of the now running function and
-        // its frame, and `mem_regs` describes the current memory: the `Vm` invariants.
+        // its frame, and `Vm::new` describes the current memory: the `Vm` invariants.
         unsafe { dispatch(vm) }
     }
 }

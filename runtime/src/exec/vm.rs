@@ -175,6 +175,12 @@ impl<'c, 'a> Vm<'c, 'a> {
     pub fn idx(&self, a: S, b: S, c: u32) -> u64 {
         self.r32(a).wrapping_add(self.r32(b)).wrapping_add(c) as u64
     }
+    /// [`Vm::idx`] with the result register in place of `a`.
+    #[cfg(not(embwit_lean))]
+    #[inline(always)]
+    pub fn idx_acc(&self, b: S, c: u32) -> u64 {
+        self.acc32().wrapping_add(self.r32(b)).wrapping_add(c) as u64
+    }
     /// The instruction after the running one: where it continues (`Flow::Next`) and where a
     /// call returns to. The threaded backend's `ip` is the running
     /// instruction (the handler reads its operands through `ip` and advances it only to
